@@ -1,0 +1,253 @@
+using Aperture.Fakes.Wire;
+
+namespace Aperture.Fakes;
+
+// The server's whole world. Every request runs under Sync, so tests may mutate through these methods (or inside Write)
+// while requests are in flight; objects handed out are live, so change them inside Write, or call Touch after.
+public sealed class FakeState
+{
+    private readonly List<FakeUser> users = [];
+    private readonly List<FakeLibrary> libraries = [];
+    private readonly Dictionary<string, FakeItem> items = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<FakeItem>> children = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Dictionary<string, FakeUserData>> userData = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, FakeToken> tokens = new(StringComparer.Ordinal);
+    private readonly List<FakeSession> sessions = [];
+    private readonly List<FakePlayCommand> playCommands = [];
+    private FakeItem[]? bySortName;
+
+    internal FakeState(Dialect dialect, TimeProvider time)
+    {
+        Dialect = dialect;
+        Time = time;
+    }
+
+    internal Lock Sync { get; } = new();
+    internal Dialect Dialect { get; }
+    internal TimeProvider Time { get; }
+    public string ServerId { get; } = Ids.NewGuid();
+
+    public IReadOnlyList<FakeUser> Users => Read(_ => users.ToArray());
+    public IReadOnlyList<FakeLibrary> Libraries => Read(_ => libraries.ToArray());
+    public IReadOnlyList<FakeItem> Items => Read(_ => items.Values.ToArray());
+    public IReadOnlyList<FakeSession> Sessions => Read(_ => sessions.ToArray());
+    public IReadOnlyList<FakeToken> Tokens => Read(_ => tokens.Values.ToArray());
+    public IReadOnlyList<FakePlayCommand> PlayCommands => Read(_ => playCommands.ToArray());
+
+    public T Read<T>(Func<FakeState, T> read)
+    {
+        lock (Sync)
+        {
+            return read(this);
+        }
+    }
+
+    public void Write(Action<FakeState> change)
+    {
+        lock (Sync)
+        {
+            change(this);
+            bySortName = null;
+        }
+    }
+
+    public FakeUser? FindUser(string idOrName) => Read(_ =>
+        users.Find(u => u.Id == Ids.Normalize(idOrName)) ?? users.Find(u => string.Equals(u.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+
+    public FakeUser User(string idOrName) => FindUser(idOrName) ?? throw new KeyNotFoundException($"No fake user '{idOrName}'");
+
+    public FakeItem? FindItem(string id) => Read(_ => items.GetValueOrDefault(Ids.Normalize(id)));
+
+    // By id, or else the first item with that name: tests rarely know generated ids.
+    public FakeItem Item(string idOrName) =>
+        FindItem(idOrName)
+        ?? Read(_ => items.Values.FirstOrDefault(i => string.Equals(i.Name, idOrName, StringComparison.OrdinalIgnoreCase)))
+        ?? throw new KeyNotFoundException($"No fake item '{idOrName}'");
+
+    public FakeLibrary? FindLibrary(string idOrName) => Read(_ =>
+        libraries.Find(l => l.ItemId == Ids.Normalize(idOrName) || l.Guid == Ids.Normalize(idOrName))
+        ?? libraries.Find(l => string.Equals(l.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+
+    public IReadOnlyList<FakeItem> ChildrenOf(string parentId) => Read(_ => children.GetValueOrDefault(parentId)?.ToArray() ?? []);
+
+    public IReadOnlyList<FakeItem> EpisodesOf(FakeItem series) =>
+        Read(_ => items.Values.Where(i => i.Type == FakeItemType.Episode && i.SeriesId == series.Id).ToArray());
+
+    public FakeUserData? GetUserData(FakeUser user, FakeItem item) =>
+        Read(_ => userData.GetValueOrDefault(user.Id)?.GetValueOrDefault(item.Id));
+
+    // Playing or favouriting never moves DateLastSaved: that is why the catalogue delta cannot see it.
+    public FakeUserData SetUserData(FakeUser user, FakeItem item, Action<FakeUserData> change)
+    {
+        lock (Sync)
+        {
+            if (!userData.TryGetValue(user.Id, out var perUser))
+            {
+                userData[user.Id] = perUser = new(StringComparer.OrdinalIgnoreCase);
+            }
+            if (!perUser.TryGetValue(item.Id, out var data))
+            {
+                perUser[item.Id] = data = new FakeUserData();
+            }
+            change(data);
+            return data;
+        }
+    }
+
+    // A metadata edit on the real servers moves DateLastSaved; call this after changing an item.
+    public void Touch(FakeItem item, Action<FakeItem>? change = null) => Write(_ =>
+    {
+        change?.Invoke(item);
+        item.DateLastSaved = Time.GetUtcNow();
+    });
+
+    public bool RemoveItem(string id)
+    {
+        lock (Sync)
+        {
+            if (!items.TryGetValue(Ids.Normalize(id), out var item))
+            {
+                return false;
+            }
+            foreach (var child in children.GetValueOrDefault(item.Id)?.ToArray() ?? [])
+            {
+                RemoveItem(child.Id);
+            }
+            items.Remove(item.Id);
+            children.Remove(item.Id);
+            if (item.ParentId is { } parent && children.TryGetValue(parent, out var siblings))
+            {
+                siblings.Remove(item);
+            }
+            bySortName = null;
+            return true;
+        }
+    }
+
+    public FakeToken IssueToken(FakeUser user, string deviceId = "fake-device", string client = "Aperture", string device = "Fake", string version = "1.0")
+    {
+        lock (Sync)
+        {
+            // Logging in again from the same device replaces that user's earlier token on both servers.
+            foreach (var old in tokens.Values.Where(t => t.UserId == user.Id && t.DeviceId == deviceId).ToList())
+            {
+                tokens.Remove(old.Token);
+            }
+            var token = new FakeToken { Token = Ids.NewGuid(), UserId = user.Id, DeviceId = deviceId, Client = client, Device = device, Version = version };
+            tokens[token.Token] = token;
+            return token;
+        }
+    }
+
+    public FakeToken AddApiKey(string? key = null)
+    {
+        var token = new FakeToken { Token = key ?? Ids.NewGuid(), Client = "Aperture" };
+        Write(_ => tokens[token.Token] = token);
+        return token;
+    }
+
+    public bool RevokeToken(string token) => Read(_ => tokens.Remove(token));
+
+    internal FakeToken? FindToken(string token) => tokens.GetValueOrDefault(token);
+
+    internal FakeUser AddUser(FakeUser user)
+    {
+        Write(_ => users.Add(user));
+        return user;
+    }
+
+    internal FakeLibrary AddLibrary(FakeLibrary library)
+    {
+        Write(_ => libraries.Add(library));
+        return library;
+    }
+
+    internal bool RemoveLibrary(FakeLibrary library)
+    {
+        lock (Sync)
+        {
+            foreach (var item in items.Values.Where(i => i.LibraryId == library.ItemId).ToList())
+            {
+                RemoveItem(item.Id);
+            }
+            children.Remove(library.ItemId);
+            return libraries.Remove(library);
+        }
+    }
+
+    internal FakeItem AddItem(FakeItem item)
+    {
+        lock (Sync)
+        {
+            items[item.Id] = item;
+            if (item.ParentId is { } parent)
+            {
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+                list.Add(item);
+            }
+            bySortName = null;
+            return item;
+        }
+    }
+
+    internal FakeSession AddSession(FakeSession session)
+    {
+        Write(_ =>
+        {
+            sessions.RemoveAll(s => s.UserId == session.UserId && s.DeviceId == session.DeviceId && session.DeviceId != "");
+            sessions.Add(session);
+        });
+        return session;
+    }
+
+    internal void AddPlayCommand(FakePlayCommand command) => Write(_ => playCommands.Add(command));
+
+    internal FakeItem? ItemOrNull(string id) => items.GetValueOrDefault(Ids.Normalize(id));
+
+    internal IEnumerable<FakeItem> Children(string parentId) => children.GetValueOrDefault(parentId) ?? [];
+
+    internal IReadOnlyDictionary<string, FakeUserData> UserDataOf(FakeUser user) =>
+        userData.GetValueOrDefault(user.Id) ?? (IReadOnlyDictionary<string, FakeUserData>)new Dictionary<string, FakeUserData>();
+
+    internal FakeUserData? UserDataOrNull(FakeUser? user, FakeItem item) =>
+        user is null ? null : userData.GetValueOrDefault(user.Id)?.GetValueOrDefault(item.Id);
+
+    // Paging a 40k-item catalogue re-sorts nothing: requests filter this cached order.
+    internal FakeItem[] ItemsBySortName() => bySortName ??= [.. items.Values
+        .OrderBy(i => i.SortName, StringComparer.OrdinalIgnoreCase)
+        .ThenBy(i => i.Id, StringComparer.Ordinal)];
+
+    internal IEnumerable<FakeLibrary> LibrariesList => libraries;
+    internal IEnumerable<FakeUser> UsersList => users;
+    internal List<FakeSession> SessionsList => sessions;
+
+    // Jellyfin and Emby both: blocked folders win over EnabledFolders; EnabledFolders only counts when not EnableAllFolders.
+    // Emby takes the library Guid there; its numeric ids are silently ignored, which Guid matching reproduces.
+    internal Func<FakeItem, bool> Visibility(FakeUser? user)
+    {
+        if (user is null)
+        {
+            return _ => true;
+        }
+        var allowed = AllowedLibraries(user);
+        return item => item.Type switch
+        {
+            FakeItemType.BoxSet => true,
+            FakeItemType.Playlist => item.Playlist is { } p && (p.OwnerUserId == user.Id || p.IsPublic || p.Shares.Any(s => s.UserId == user.Id)),
+            _ => item.LibraryId is null || allowed.Contains(item.LibraryId),
+        };
+    }
+
+    internal HashSet<string> AllowedLibraries(FakeUser user)
+    {
+        var blocked = user.BlockedMediaFolders.Select(Ids.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var enabled = user.EnabledFolders.Select(Ids.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return libraries
+            .Where(l => blocked.Count > 0 ? !blocked.Contains(l.Guid) : user.EnableAllFolders || enabled.Contains(l.Guid))
+            .Select(l => l.ItemId)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+}

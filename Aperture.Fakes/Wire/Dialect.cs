@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Aperture.Fakes.Wire;
+
+// Everything that differs between Jellyfin and Emby on the wire lives here; the endpoints and the state are shared.
+internal abstract class Dialect
+{
+    private readonly ConcurrentDictionary<string, string> nameIds = new(StringComparer.OrdinalIgnoreCase);
+
+    public abstract FakeDialect Kind { get; }
+    public abstract string DefaultVersion { get; }
+    public abstract string DefaultClientName { get; }
+    public abstract string NewItemId();
+    public abstract (string ItemId, string Guid) NewLibraryIds();
+
+    // Fields a BaseItemDto carries without being asked for in Fields.
+    public abstract bool AlwaysHas(string field);
+
+    // Emby 4.8 reports PlayCount 0 and no LastPlayedDate unless UserDataPlayCount/UserDataLastPlayedDate are in Fields.
+    public abstract bool GatesUserDataFields { get; }
+    public abstract void WritePaging(Utf8JsonWriter w, int total, int startIndex);
+
+    // Studios[].Id and GenreItems[].Id: Jellyfin a GUID string, Emby an int64 number.
+    public abstract void WriteNameRefId(Utf8JsonWriter w, string kind, string name);
+    public abstract string PersonId(string name);
+    public abstract string MediaSourceId(FakeItem item);
+    public abstract bool KnowsSortBy(string sortBy);
+    public abstract int UnknownSortStatus { get; }
+    public abstract void WriteProductInfo(Utf8JsonWriter w);
+    public abstract void WriteVirtualFolderIds(Utf8JsonWriter w, FakeLibrary library);
+    public abstract JsonObject DefaultPolicy(bool admin);
+    public abstract string? RejectPolicy(JsonObject policy);
+    public abstract JsonObject DefaultLibraryOptions(IEnumerable<string> paths);
+    public abstract bool AcceptsAuthSource(AuthSource source, bool legacyDisabled);
+    public abstract bool LoginNeedsClientInfo { get; }
+    public abstract bool StreamNeedsAuth { get; }
+    public abstract bool CollectionsNeedPermission { get; }
+    public abstract bool AddToPlaylistReturnsCount { get; }
+
+    // Jellyfin binds ParentId as one GUID, so a list is a 400; Emby just finds nothing.
+    public abstract int? ParentIdListStatus { get; }
+
+    public static Dialect For(FakeDialect dialect) => dialect == FakeDialect.Jellyfin ? new JellyfinDialect() : new EmbyDialect();
+
+    // People, studios and genres are entities of their own: the same name always has the same id.
+    protected string NameId(string kind, string name, Func<byte[], string> format) =>
+        nameIds.GetOrAdd(kind + "\n" + name, key => format(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
+
+    protected static string HexId(byte[] hash) => Convert.ToHexStringLower(hash, 0, 16);
+
+    protected static string NumericId(byte[] hash) => (BitConverter.ToUInt32(hash, 0) % 900_000_000 + 100_000_000).ToString();
+
+    protected static JsonArray PathInfos(IEnumerable<string> paths) => [.. paths.Select(p => (JsonNode)new JsonObject { ["Path"] = p })];
+}
+
+internal enum AuthSource { AuthorizationMediaBrowser, AuthorizationEmby, XEmbyAuthorization, XEmbyToken, QueryApiKey, QueryApiKeyLegacy }
+
+internal sealed class JellyfinDialect : Dialect
+{
+    private static readonly HashSet<string> Always = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ProductionYear", "PremiereDate", "EndDate", "CommunityRating", "CriticRating", "OfficialRating", "RunTimeTicks", "Status",
+    };
+
+    private static readonly HashSet<string> SortNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Default", "AiredEpisodeOrder", "Album", "AlbumArtist", "Artist", "DateCreated", "OfficialRating", "DatePlayed", "PremiereDate",
+        "StartDate", "SortName", "Name", "Random", "Runtime", "CommunityRating", "ProductionYear", "PlayCount", "CriticRating", "IsFolder",
+        "IsUnplayed", "IsPlayed", "SeriesSortName", "VideoBitRate", "AirTime", "Studio", "IsFavoriteOrLiked", "DateLastContentAdded",
+        "SeriesDatePlayed", "ParentIndexNumber", "IndexNumber", "SimilarityScore", "SearchScore",
+    };
+
+    public override FakeDialect Kind => FakeDialect.Jellyfin;
+    public override string DefaultVersion => "10.11.6";
+    public override string DefaultClientName => "Jellyfin Web";
+    public override string NewItemId() => Ids.NewGuid();
+
+    public override (string ItemId, string Guid) NewLibraryIds()
+    {
+        var id = Ids.NewGuid();
+        return (id, id);
+    }
+
+    public override bool AlwaysHas(string field) => Always.Contains(field);
+    public override bool GatesUserDataFields => false;
+
+    public override void WritePaging(Utf8JsonWriter w, int total, int startIndex)
+    {
+        w.WriteNumber("TotalRecordCount", total);
+        w.WriteNumber("StartIndex", startIndex);
+    }
+
+    public override void WriteNameRefId(Utf8JsonWriter w, string kind, string name) => w.WriteString("Id", NameId(kind, name, HexId));
+    public override string PersonId(string name) => NameId("Person", name, HexId);
+    public override string MediaSourceId(FakeItem item) => item.Id;
+    public override bool KnowsSortBy(string sortBy) => SortNames.Contains(sortBy);
+    public override int UnknownSortStatus => 400;
+
+    public override void WriteProductInfo(Utf8JsonWriter w)
+    {
+        w.WriteString("ProductName", "Jellyfin Server");
+        w.WriteString("OperatingSystem", "");
+        w.WriteBoolean("StartupWizardCompleted", true);
+    }
+
+    public override void WriteVirtualFolderIds(Utf8JsonWriter w, FakeLibrary library) => w.WriteString("ItemId", library.ItemId);
+
+    public override JsonObject DefaultPolicy(bool admin) => new()
+    {
+        ["IsAdministrator"] = admin,
+        ["IsHidden"] = admin,
+        ["EnableCollectionManagement"] = admin,
+        ["EnableSubtitleManagement"] = admin,
+        ["EnableLyricManagement"] = admin,
+        ["IsDisabled"] = false,
+        ["BlockedTags"] = new JsonArray(),
+        ["AllowedTags"] = new JsonArray(),
+        ["EnableUserPreferenceAccess"] = true,
+        ["AccessSchedules"] = new JsonArray(),
+        ["BlockUnratedItems"] = new JsonArray(),
+        ["EnableRemoteControlOfOtherUsers"] = admin,
+        ["EnableSharedDeviceControl"] = true,
+        ["EnableRemoteAccess"] = true,
+        ["EnableLiveTvManagement"] = admin,
+        ["EnableLiveTvAccess"] = true,
+        ["EnableMediaPlayback"] = true,
+        ["EnableAudioPlaybackTranscoding"] = true,
+        ["EnableVideoPlaybackTranscoding"] = true,
+        ["EnablePlaybackRemuxing"] = true,
+        ["ForceRemoteSourceTranscoding"] = false,
+        ["EnableContentDeletion"] = admin,
+        ["EnableContentDeletionFromFolders"] = new JsonArray(),
+        ["EnableContentDownloading"] = true,
+        ["EnableSyncTranscoding"] = true,
+        ["EnableMediaConversion"] = true,
+        ["EnabledDevices"] = new JsonArray(),
+        ["EnableAllDevices"] = true,
+        ["EnabledChannels"] = new JsonArray(),
+        ["EnableAllChannels"] = true,
+        ["EnabledFolders"] = new JsonArray(),
+        ["EnableAllFolders"] = true,
+        ["InvalidLoginAttemptCount"] = 0,
+        ["LoginAttemptsBeforeLockout"] = -1,
+        ["MaxActiveSessions"] = 0,
+        ["EnablePublicSharing"] = true,
+        ["BlockedMediaFolders"] = new JsonArray(),
+        ["BlockedChannels"] = new JsonArray(),
+        ["RemoteClientBitrateLimit"] = 0,
+        ["AuthenticationProviderId"] = "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider",
+        ["PasswordResetProviderId"] = "Jellyfin.Server.Implementations.Users.DefaultPasswordResetProvider",
+        ["SyncPlayAccess"] = "CreateAndJoinGroups",
+    };
+
+    // UserPolicy marks both provider ids [Required]: model validation answers 400 before the controller runs.
+    public override string? RejectPolicy(JsonObject policy)
+    {
+        foreach (var required in (string[])["AuthenticationProviderId", "PasswordResetProviderId"])
+        {
+            if (string.IsNullOrEmpty(Json.Prop(policy, required)?.ToString()))
+            {
+                return $"The {required} field is required.";
+            }
+        }
+        return null;
+    }
+
+    public override JsonObject DefaultLibraryOptions(IEnumerable<string> paths) => new()
+    {
+        ["Enabled"] = true,
+        ["EnablePhotos"] = true,
+        ["EnableRealtimeMonitor"] = true,
+        ["EnableLUFSScan"] = true,
+        ["EnableChapterImageExtraction"] = false,
+        ["SaveLocalMetadata"] = false,
+        ["EnableAutomaticSeriesGrouping"] = false,
+        ["EnableEmbeddedTitles"] = false,
+        ["AutomaticRefreshIntervalDays"] = 0,
+        ["PreferredMetadataLanguage"] = "en",
+        ["MetadataCountryCode"] = "US",
+        ["PathInfos"] = PathInfos(paths),
+        ["TypeOptions"] = new JsonArray(),
+    };
+
+    public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) =>
+        source is AuthSource.AuthorizationMediaBrowser or AuthSource.QueryApiKey || !legacyDisabled;
+
+    public override bool LoginNeedsClientInfo => true;
+    public override bool StreamNeedsAuth => false;
+    public override bool CollectionsNeedPermission => true;
+    public override bool AddToPlaylistReturnsCount => false;
+    public override int? ParentIdListStatus => 400;
+}
+
+internal sealed class EmbyDialect : Dialect
+{
+    // Emby 4.8 returns almost nothing it is not asked for; these are the bare identity of an item.
+    private static readonly HashSet<string> Always = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SeriesName", "SeriesId", "SeasonId", "SeasonName", "IndexNumber", "ParentIndexNumber",
+    };
+
+    private static readonly HashSet<string> SortNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "AiredEpisodeOrder", "AirTime", "Album", "AlbumArtist", "Artist", "CommunityRating", "CriticRating", "DateCreated",
+        "DateLastContentAdded", "DatePlayed", "IsFolder", "IsPlayed", "IsUnplayed", "Name", "OfficialRating", "PlayCount",
+        "PremiereDate", "ProductionYear", "Random", "Runtime", "SeriesSortName", "SortName", "StartDate", "Studio", "VideoBitRate",
+    };
+
+    private long nextId = 914_000;
+
+    public override FakeDialect Kind => FakeDialect.Emby;
+    public override string DefaultVersion => "4.8.11.0";
+    public override string DefaultClientName => "Emby Web";
+    public override string NewItemId() => Interlocked.Increment(ref nextId).ToString();
+    public override (string ItemId, string Guid) NewLibraryIds() => (NewItemId(), Ids.NewGuid());
+    public override bool AlwaysHas(string field) => Always.Contains(field);
+    public override bool GatesUserDataFields => true;
+    public override void WritePaging(Utf8JsonWriter w, int total, int startIndex) => w.WriteNumber("TotalRecordCount", total);
+    public override void WriteNameRefId(Utf8JsonWriter w, string kind, string name) => w.WriteNumber("Id", long.Parse(NameId(kind, name, NumericId)));
+    public override string PersonId(string name) => NameId("Person", name, NumericId);
+    public override string MediaSourceId(FakeItem item) => "mediasource_" + item.Id;
+    public override bool KnowsSortBy(string sortBy) => SortNames.Contains(sortBy);
+    public override int UnknownSortStatus => 500;
+
+    public override void WriteProductInfo(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("LocalAddresses");
+        w.WriteEndArray();
+        w.WriteStartArray("RemoteAddresses");
+        w.WriteEndArray();
+    }
+
+    public override void WriteVirtualFolderIds(Utf8JsonWriter w, FakeLibrary library)
+    {
+        w.WriteString("ItemId", library.ItemId);
+        w.WriteString("Id", library.ItemId);
+        w.WriteString("Guid", library.Guid);
+    }
+
+    public override JsonObject DefaultPolicy(bool admin) => new()
+    {
+        ["IsAdministrator"] = admin,
+        ["IsHidden"] = false,
+        ["IsHiddenRemotely"] = false,
+        ["IsHiddenFromUnusedDevices"] = false,
+        ["IsDisabled"] = false,
+        ["LockedOutDate"] = 0,
+        ["AllowTagOrRating"] = false,
+        ["BlockedTags"] = new JsonArray(),
+        ["IsTagBlockingModeInclusive"] = false,
+        ["IncludeTags"] = new JsonArray(),
+        ["EnableUserPreferenceAccess"] = true,
+        ["AccessSchedules"] = new JsonArray(),
+        ["BlockUnratedItems"] = new JsonArray(),
+        ["EnableRemoteControlOfOtherUsers"] = admin,
+        ["EnableSharedDeviceControl"] = true,
+        ["EnableRemoteAccess"] = true,
+        ["EnableLiveTvManagement"] = admin,
+        ["EnableLiveTvAccess"] = true,
+        ["EnableMediaPlayback"] = true,
+        ["EnableAudioPlaybackTranscoding"] = true,
+        ["EnableVideoPlaybackTranscoding"] = true,
+        ["EnablePlaybackRemuxing"] = true,
+        ["EnableContentDeletion"] = admin,
+        ["RestrictedFeatures"] = new JsonArray(),
+        ["EnableContentDeletionFromFolders"] = new JsonArray(),
+        ["EnableContentDownloading"] = true,
+        ["EnableSubtitleDownloading"] = false,
+        ["EnableSubtitleManagement"] = false,
+        ["EnableSyncTranscoding"] = true,
+        ["EnableMediaConversion"] = true,
+        ["EnabledChannels"] = new JsonArray(),
+        ["EnableAllChannels"] = true,
+        ["EnabledFolders"] = new JsonArray(),
+        ["EnableAllFolders"] = true,
+        ["BlockedMediaFolders"] = new JsonArray(),
+        ["InvalidLoginAttemptCount"] = 0,
+        ["EnablePublicSharing"] = true,
+        ["RemoteClientBitrateLimit"] = 0,
+        ["AuthenticationProviderId"] = "Emby.Server.Implementations.Library.DefaultAuthenticationProvider",
+        ["PasswordResetProviderId"] = "Emby.Server.Implementations.Library.DefaultPasswordResetProvider",
+        ["EnableCollectionManagement"] = admin,
+        ["ExcludedSubFolders"] = new JsonArray(),
+        ["SimultaneousStreamLimit"] = 0,
+        ["EnabledDevices"] = new JsonArray(),
+        ["EnableAllDevices"] = true,
+        ["AllowCameraUpload"] = true,
+        ["AllowSharingPersonalItems"] = false,
+    };
+
+    public override string? RejectPolicy(JsonObject policy) => null;
+
+    public override JsonObject DefaultLibraryOptions(IEnumerable<string> paths) => new()
+    {
+        ["EnableArchiveMediaFiles"] = false,
+        ["EnablePhotos"] = true,
+        ["EnableRealtimeMonitor"] = true,
+        ["EnableMarkerDetection"] = false,
+        ["EnableChapterImageExtraction"] = false,
+        ["SaveLocalMetadata"] = false,
+        ["ImportMissingEpisodes"] = false,
+        ["PreferredMetadataLanguage"] = "en",
+        ["MetadataCountryCode"] = "US",
+        ["PathInfos"] = PathInfos(paths),
+        ["TypeOptions"] = new JsonArray(),
+    };
+
+    public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) => source != AuthSource.QueryApiKey;
+    public override bool LoginNeedsClientInfo => false;
+    public override bool StreamNeedsAuth => true;
+    public override bool CollectionsNeedPermission => false;
+    public override bool AddToPlaylistReturnsCount => true;
+    public override int? ParentIdListStatus => null;
+}

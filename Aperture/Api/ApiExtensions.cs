@@ -1,0 +1,12 @@
+namespace Aperture.Api;
+
+public static class ApiExtensions
+{
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireJsonOrAntiforgery();
+        api.MapAuthApi();
+        api.MapSettingsApi();
+        return app;
+    }
+}

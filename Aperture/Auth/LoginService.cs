@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using Aperture.Data;
+using Aperture.MediaServers;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Auth;
+
+public enum LoginStatus { Success, InvalidCredentials, Unreachable, NotConfigured }
+
+public sealed record LoginResult(LoginStatus Status, ClaimsPrincipal? Principal, AppUser? User, string? Error)
+{
+    public const string InvalidMessage = "Invalid username or password.";
+    public const string UnreachableMessage = "The media server is unreachable right now. Try again in a moment, or ask your admin to check it.";
+}
+
+// Users log in with their Jellyfin/Emby account; Aperture keeps no passwords and no user tokens.
+public sealed class LoginService(MediaServerSettings settings, MediaServerClientFactory clients, AppDbContext db,
+    TimeProvider time, ILogger<LoginService> logger)
+{
+    public async Task<LoginResult> LoginAsync(string? username, string? password, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(username))
+        {
+            return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
+        }
+        var connection = await settings.GetConnectionAsync(ct);
+        if (connection is null)
+        {
+            return new LoginResult(LoginStatus.NotConfigured, null, null, "Aperture is not connected to a media server yet.");
+        }
+
+        AuthenticationResultDto result;
+        try
+        {
+            result = await clients.Create(connection).AuthenticateByNameAsync(username.Trim(), password ?? "", ct);
+        }
+        catch (MediaServerException e) when (e.Kind is MediaServerErrorKind.Unauthorized or MediaServerErrorKind.Forbidden)
+        {
+            logger.LogInformation("Login refused by the media server for {User}", username);
+            return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
+        }
+        catch (MediaServerException e)
+        {
+            // The detail (addresses, status codes) goes to the log, not to an anonymous visitor.
+            logger.LogWarning("Login for {User} failed: {Reason}", username, e.Message);
+            return new LoginResult(LoginStatus.Unreachable, null, null, LoginResult.UnreachableMessage);
+        }
+
+        var remote = result.User!;
+        if (remote.IsDisabled)
+        {
+            return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
+        }
+
+        var user = await RecordAsync(remote, ct);
+        return new LoginResult(LoginStatus.Success, CreatePrincipal(user), user, null);
+    }
+
+    public static ClaimsPrincipal CreatePrincipal(AppUser user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id),
+            new(ClaimTypes.Name, user.Name),
+        };
+        if (user.IsAdmin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, ClaimsPrincipalExtensions.AdminRole));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    private async Task<AppUser> RecordAsync(UserDto remote, CancellationToken ct)
+    {
+        var id = NormalizeId(remote.Id);
+        var now = time.GetUtcNow();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            user = new AppUser { Id = id, Name = remote.Name, CreatedAt = now };
+            db.Users.Add(user);
+        }
+        user.Name = remote.Name;
+        user.IsAdmin = remote.IsAdministrator;
+        user.IsDisabled = false;
+        user.FirstLoginAt ??= now;
+        user.LastLoginAt = now;
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    // Jellyfin accepts any GUID form on input; store one form so ids compare equal.
+    public static string NormalizeId(string id) =>
+        Guid.TryParse(id, out var guid) ? guid.ToString("N") : id;
+}

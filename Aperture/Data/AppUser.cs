@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Aperture.Data;
+
+// A media-server user as Aperture knows it. Id is the server's user id (32 hex).
+public sealed class AppUser
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public bool IsAdmin { get; set; }
+    public bool IsDisabled { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? FirstLoginAt { get; set; }
+    public DateTimeOffset? LastLoginAt { get; set; }
+}
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> builder)
+    {
+        builder.ToTable("users");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).HasMaxLength(64);
+        builder.Property(u => u.Name).HasMaxLength(256);
+        builder.HasIndex(u => u.Name);
+    }
+}

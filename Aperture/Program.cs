@@ -1,0 +1,33 @@
+using Aperture;
+using Aperture.Api;
+using Aperture.Auth;
+using Aperture.Data;
+using Aperture.MediaServers;
+using Aperture.Settings;
+using Aperture.Web;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddHosting();
+    builder.AddData();
+    builder.AddSettings();
+    builder.AddMediaServers();
+    builder.AddAuth();
+    builder.AddWeb();
+
+    var app = builder.Build();
+    await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+    app.UseWeb();
+    app.MapApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupException.Find(e) is { } startup)
+{
+    // One line the admin can act on, not a stack trace.
+    await Console.Error.WriteLineAsync($"Aperture cannot start: {startup.Message}");
+    return 1;
+}
+
+public partial class Program;

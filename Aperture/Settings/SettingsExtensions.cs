@@ -1,0 +1,10 @@
+namespace Aperture.Settings;
+
+public static class SettingsExtensions
+{
+    public static WebApplicationBuilder AddSettings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SettingsStore>();
+        return builder;
+    }
+}

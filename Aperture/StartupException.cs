@@ -1,0 +1,17 @@
+namespace Aperture;
+
+// Thrown for a configuration problem the admin must fix; Program prints its message as one line.
+public sealed class StartupException : Exception
+{
+    public StartupException(string message) : base(message) { }
+    public StartupException(string message, Exception inner) : base(message, inner) { }
+    public StartupException() { }
+
+    public static StartupException? Find(Exception? e) => e switch
+    {
+        null => null,
+        StartupException s => s,
+        AggregateException a => a.InnerExceptions.Select(Find).FirstOrDefault(x => x is not null),
+        _ => Find(e.InnerException),
+    };
+}
