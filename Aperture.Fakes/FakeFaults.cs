@@ -188,14 +188,14 @@ public abstract record Fault
         }
     }
 
-    private sealed record DelayFault(TimeSpan Delay) : Fault
+    private sealed record DelayFault(TimeSpan Duration) : Fault
     {
         internal override async Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping)
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             try
             {
-                await Task.Delay(Delay, either.Token);
+                await Task.Delay(Duration, either.Token);
             }
             catch (OperationCanceledException)
             {

@@ -25,10 +25,13 @@ public sealed class FakeLibraryBuilder
 
     public FakeLibrary ShowLibrary(string name = "Shows", params string[] paths) => Library(name, "tvshows", paths);
 
-    public FakeLibrary Library(string name, string? collectionType, params string[] paths)
+    // Without paths the library gets one location, /media/<name>.
+    public FakeLibrary Library(string name, string? collectionType, params string[] paths) =>
+        ExactLibrary(name, collectionType, paths.Length > 0 ? paths : ["/media/" + name.ToLowerInvariant().Replace(' ', '-')]);
+
+    internal FakeLibrary ExactLibrary(string name, string? collectionType, IReadOnlyList<string> locations)
     {
         var (itemId, guid) = State.Dialect.NewLibraryIds();
-        string[] locations = paths.Length > 0 ? paths : ["/media/" + name.ToLowerInvariant().Replace(' ', '-')];
         return State.AddLibrary(new FakeLibrary
         {
             ItemId = itemId,

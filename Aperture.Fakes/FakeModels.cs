@@ -16,13 +16,13 @@ public sealed class FakeUser
     // The whole policy as the server received it, so fields the fake does not model survive a GET, edit, POST round trip.
     public required JsonObject Policy { get; set; }
 
-    public bool IsAdministrator { get => PolicyFlag("IsAdministrator"); set => Policy["IsAdministrator"] = value; }
-    public bool IsDisabled { get => PolicyFlag("IsDisabled"); set => Policy["IsDisabled"] = value; }
-    public bool EnableAllFolders { get => PolicyFlag("EnableAllFolders"); set => Policy["EnableAllFolders"] = value; }
-    public bool EnableCollectionManagement { get => PolicyFlag("EnableCollectionManagement"); set => Policy["EnableCollectionManagement"] = value; }
+    public bool IsAdministrator { get => PolicyFlag(nameof(IsAdministrator)); set => Policy[nameof(IsAdministrator)] = value; }
+    public bool IsDisabled { get => PolicyFlag(nameof(IsDisabled)); set => Policy[nameof(IsDisabled)] = value; }
+    public bool EnableAllFolders { get => PolicyFlag(nameof(EnableAllFolders)); set => Policy[nameof(EnableAllFolders)] = value; }
+    public bool EnableCollectionManagement { get => PolicyFlag(nameof(EnableCollectionManagement)); set => Policy[nameof(EnableCollectionManagement)] = value; }
 
-    public IReadOnlyList<string> EnabledFolders { get => PolicyList("EnabledFolders"); set => Policy["EnabledFolders"] = ToArray(value); }
-    public IReadOnlyList<string> BlockedMediaFolders { get => PolicyList("BlockedMediaFolders"); set => Policy["BlockedMediaFolders"] = ToArray(value); }
+    public IReadOnlyList<string> EnabledFolders { get => PolicyList(nameof(EnabledFolders)); set => Policy[nameof(EnabledFolders)] = ToArray(value); }
+    public IReadOnlyList<string> BlockedMediaFolders { get => PolicyList(nameof(BlockedMediaFolders)); set => Policy[nameof(BlockedMediaFolders)] = ToArray(value); }
 
     private bool PolicyFlag(string name) => Policy[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 

@@ -14,7 +14,7 @@ public sealed class FakeState
     private readonly Dictionary<string, FakeToken> tokens = new(StringComparer.Ordinal);
     private readonly List<FakeSession> sessions = [];
     private readonly List<FakePlayCommand> playCommands = [];
-    private FakeItem[]? bySortName;
+    private FakeItem[]? inDefaultOrder;
 
     internal FakeState(Dialect dialect, TimeProvider time)
     {
@@ -47,7 +47,7 @@ public sealed class FakeState
         lock (Sync)
         {
             change(this);
-            bySortName = null;
+            inDefaultOrder = null;
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class FakeState
     public IReadOnlyList<FakeItem> ChildrenOf(string parentId) => Read(_ => children.GetValueOrDefault(parentId)?.ToArray() ?? []);
 
     public IReadOnlyList<FakeItem> EpisodesOf(FakeItem series) =>
-        Read(_ => items.Values.Where(i => i.Type == FakeItemType.Episode && i.SeriesId == series.Id).ToArray());
+        Read(_ => Descendants(series).Where(i => i.Type == FakeItemType.Episode).ToArray());
 
     public FakeUserData? GetUserData(FakeUser user, FakeItem item) =>
         Read(_ => userData.GetValueOrDefault(user.Id)?.GetValueOrDefault(item.Id));
@@ -119,7 +119,7 @@ public sealed class FakeState
             {
                 siblings.Remove(item);
             }
-            bySortName = null;
+            inDefaultOrder = null;
             return true;
         }
     }
@@ -146,7 +146,13 @@ public sealed class FakeState
         return token;
     }
 
-    public bool RevokeToken(string token) => Read(_ => tokens.Remove(token));
+    public bool RevokeToken(string token)
+    {
+        lock (Sync)
+        {
+            return tokens.Remove(token);
+        }
+    }
 
     internal FakeToken? FindToken(string token) => tokens.GetValueOrDefault(token);
 
@@ -188,7 +194,7 @@ public sealed class FakeState
                 }
                 list.Add(item);
             }
-            bySortName = null;
+            inDefaultOrder = null;
             return item;
         }
     }
@@ -209,16 +215,16 @@ public sealed class FakeState
 
     internal IEnumerable<FakeItem> Children(string parentId) => children.GetValueOrDefault(parentId) ?? [];
 
+    internal IEnumerable<FakeItem> Descendants(FakeItem item) => Children(item.Id).SelectMany(c => Descendants(c).Prepend(c));
+
     internal IReadOnlyDictionary<string, FakeUserData> UserDataOf(FakeUser user) =>
         userData.GetValueOrDefault(user.Id) ?? (IReadOnlyDictionary<string, FakeUserData>)new Dictionary<string, FakeUserData>();
 
     internal FakeUserData? UserDataOrNull(FakeUser? user, FakeItem item) =>
         user is null ? null : userData.GetValueOrDefault(user.Id)?.GetValueOrDefault(item.Id);
 
-    // Paging a 40k-item catalogue re-sorts nothing: requests filter this cached order.
-    internal FakeItem[] ItemsBySortName() => bySortName ??= [.. items.Values
-        .OrderBy(i => i.SortName, StringComparer.OrdinalIgnoreCase)
-        .ThenBy(i => i.Id, StringComparer.Ordinal)];
+    // Paging a 40k-item catalogue without SortBy re-sorts nothing: requests filter this cached order.
+    internal FakeItem[] ItemsInDefaultOrder() => inDefaultOrder ??= [.. items.Values.Order(Api.ItemQuery.DefaultOrder.Instance)];
 
     internal IEnumerable<FakeLibrary> LibrariesList => libraries;
     internal IEnumerable<FakeUser> UsersList => users;

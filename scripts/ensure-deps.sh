@@ -1,7 +1,10 @@
-# shellcheck shell=bash
-# Sourced by test.sh. Installs what the test suite needs on a fresh Debian 12
-# machine; on a machine that already has everything it touches nothing (no
-# apt-get update), so repeated local runs stay fast and offline-friendly.
+#!/usr/bin/env bash
+# Run (not sourced) by test.sh, so that set -e really applies: inside an
+# "if ! ensure_deps" it would be silently off. Also usable by hand:
+#   sudo scripts/ensure-deps.sh
+# Installs what the test suite needs on a fresh Debian 12 machine; on one that
+# already has everything it touches nothing (no apt-get update), so repeated
+# local runs stay fast.
 
 PG_MAJOR=15
 PG_BIN=/usr/lib/postgresql/${PG_MAJOR}/bin
@@ -53,12 +56,13 @@ build_pgvector() {
   local work start
   start=${SECONDS}
   work=$(mktemp -d /tmp/pgvector-build.XXXXXX)
-  # apt-get source as root downloads as user _apt; a world-readable dir avoids
-  # its "unsandboxed download" warning.
+  # apt-get source run as root downloads as user _apt, which needs to write
+  # here; otherwise apt warns and falls back to an unsandboxed download.
   chmod 755 "${work}"
+  if [[ ${EUID} -eq 0 ]] && id _apt >/dev/null 2>&1; then chown _apt "${work}"; fi
   (
     trap 'rm -rf "${work}"' EXIT
-    cd "${work}"
+    cd "${work}" || exit 1
     apt-get source --only-source "pgvector/trixie"
     local src
     src=$(find . -maxdepth 1 -type d -name "pgvector-${PGVECTOR_VERSION}*" | head -n1)
@@ -67,7 +71,7 @@ build_pgvector() {
       ls -1 >&2
       exit 1
     fi
-    cd "${src}"
+    cd "${src}" || exit 1
     # OPTFLAGS= drops pgvector's default -march=native, as Debian's own build
     # does: a machine image may be resumed on a different CPU.
     make -j"$(nproc)" OPTFLAGS= PG_CONFIG="${PG_BIN}/pg_config"
@@ -93,7 +97,9 @@ ensure_deps() {
   fi
 
   if [[ ${need_vector} -eq 1 ]]; then _write_trixie_src_list; fi
-  echo "deps: missing: ${missing[*]:-}$([[ ${need_vector} -eq 1 ]] && echo ' pgvector')"
+  local what=("${missing[@]}")
+  if [[ ${need_vector} -eq 1 ]]; then what+=("pgvector ${PGVECTOR_VERSION} (built from trixie source)"); fi
+  echo "deps: missing: ${what[*]}"
   # One update covers both the binary installs and the trixie deb-src index.
   # Recommends are kept on purpose: chromium's pull in fonts-liberation and the
   # Mesa drivers that headless rendering of the E2E pages relies on.
@@ -107,3 +113,8 @@ ensure_deps() {
     echo "WARNING: pgvector $(pgvector_installed_version) is installed, tests expect ${PGVECTOR_VERSION}" >&2
   fi
 }
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  set -euo pipefail
+  ensure_deps
+fi

@@ -17,7 +17,7 @@ internal abstract class Dialect
     public abstract string NewItemId();
     public abstract (string ItemId, string Guid) NewLibraryIds();
 
-    // Fields a BaseItemDto carries without being asked for in Fields.
+    // Metadata a BaseItemDto carries without being asked for in Fields (identity and series/season fields always come).
     public abstract bool AlwaysHas(string field);
 
     // Emby 4.8 reports PlayCount 0 and no LastPlayedDate unless UserDataPlayCount/UserDataLastPlayedDate are in Fields.
@@ -197,12 +197,6 @@ internal sealed class JellyfinDialect : Dialect
 
 internal sealed class EmbyDialect : Dialect
 {
-    // Emby 4.8 returns almost nothing it is not asked for; these are the bare identity of an item.
-    private static readonly HashSet<string> Always = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "SeriesName", "SeriesId", "SeasonId", "SeasonName", "IndexNumber", "ParentIndexNumber",
-    };
-
     private static readonly HashSet<string> SortNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "AiredEpisodeOrder", "AirTime", "Album", "AlbumArtist", "Artist", "CommunityRating", "CriticRating", "DateCreated",
@@ -217,7 +211,9 @@ internal sealed class EmbyDialect : Dialect
     public override string DefaultClientName => "Emby Web";
     public override string NewItemId() => Interlocked.Increment(ref nextId).ToString();
     public override (string ItemId, string Guid) NewLibraryIds() => (NewItemId(), Ids.NewGuid());
-    public override bool AlwaysHas(string field) => Always.Contains(field);
+
+    // Emby 4.8 returns no metadata it is not asked for, not even ProductionYear or RunTimeTicks.
+    public override bool AlwaysHas(string field) => false;
     public override bool GatesUserDataFields => true;
     public override void WritePaging(Utf8JsonWriter w, int total, int startIndex) => w.WriteNumber("TotalRecordCount", total);
     public override void WriteNameRefId(Utf8JsonWriter w, string kind, string name) => w.WriteNumber("Id", long.Parse(NameId(kind, name, NumericId)));

@@ -55,7 +55,7 @@ public static class SettingsApi
         admin.MapPost("/test", async (HttpRequest request, MediaServerSettings media, CancellationToken ct) =>
         {
             var input = new MediaServerConfigInput(null, null, null);
-            if (request.ContentLength is > 0)
+            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
             {
                 var (patch, error) = await ApiJson.ReadAsync<MediaServerConfigPatch>(request, ct);
                 if (error is not null)

@@ -1,0 +1,89 @@
+using Aperture.Data;
+using Aperture.Fakes;
+using Aperture.MediaServers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aperture.Tests.Infrastructure;
+
+// The whole app on a temp data folder and a fresh database (SQLite or PostgreSQL, per run).
+public class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings = new()
+    {
+        ["MediaServer:TimeoutSeconds"] = "2",
+        ["MediaServer:Retries"] = "0",
+    };
+
+    public AppFactory()
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("aperture-test-").FullName;
+        DatabaseUrl = TestDatabase.NewDatabaseUrl();
+        settings["APERTURE_DATA_DIR"] = DataDirectory;
+        settings["DATABASE_URL"] = DatabaseUrl ?? "";
+    }
+
+    public string DataDirectory { get; }
+    public string? DatabaseUrl { get; }
+
+    // Set before the first request/Services call, like environment variables before a start.
+    public AppFactory With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateBrowserlessClient() => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    });
+
+    // Points the app at a fake server as a finished setup would.
+    public async Task ConnectAsync(FakeMediaServer server)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var media = scope.ServiceProvider.GetRequiredService<MediaServerSettings>();
+        var input = new MediaServerConfigInput("auto", server.BaseUrl, server.ApiKey);
+        var test = await media.TestAsync(input, CancellationToken.None);
+        Assert.True(test.Ok, test.Error);
+        await media.SaveAsync(input, test.Facts, CancellationToken.None);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    // For browser tests: the real address after StartServer() with UseKestrel(0).
+    public Uri ServerAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await TestDatabase.DropAsync(DatabaseUrl);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing background task; the temp folder is cleaned by the OS.
+        }
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Aperture.Data;
+using Aperture.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Aperture.Tests;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Fresh_install_starts_applies_every_migration_and_reports_healthy()
+    {
+        await using var app = new AppFactory();
+        var client = app.CreateBrowserlessClient();
+
+        var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+
+        var (applied, all) = await app.WithDbAsync(async db =>
+            ((await db.Database.GetAppliedMigrationsAsync()).ToList(), db.Database.GetMigrations().ToList()));
+        Assert.NotEmpty(all);
+        Assert.Equal(all, applied);
+        Assert.Equal(TestDatabase.IsPostgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
+            app.Services.GetRequiredService<DatabaseTarget>().Provider);
+    }
+
+    [Fact]
+    public async Task Database_at_the_previous_migration_is_upgraded_at_start_and_keeps_its_data()
+    {
+        await using var app = new AppFactory();
+        var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
+
+        // Bring an empty database to the second-to-last migration, as an older release left it.
+        await using (var old = CreateContext(target))
+        {
+            var migrations = old.Database.GetMigrations().ToList();
+            Assert.True(migrations.Count >= 2, "the upgrade test needs at least two migrations");
+            await old.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+            old.Settings.Add(new Setting { Key = "test.kept", Value = "from the old release", UpdatedAt = DateTimeOffset.UtcNow });
+            await old.SaveChangesAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateBrowserlessClient().GetAsync("/health")).StatusCode);
+
+        var (pending, kept) = await app.WithDbAsync(async db => (
+            (await db.Database.GetPendingMigrationsAsync()).ToList(),
+            await db.Settings.Where(s => s.Key == "test.kept").Select(s => s.Value).SingleAsync()));
+        Assert.Empty(pending);
+        Assert.Equal("from the old release", kept);
+    }
+
+    [Fact]
+    public async Task Malformed_database_url_stops_startup_with_one_clear_line()
+    {
+        var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["DATABASE_URL"] = "mysql://root@localhost/aperture" });
+        Assert.Equal(1, exitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Aperture cannot start: DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database) or an Npgsql connection string (Host=...;Username=...;Database=...); leave it unset for SQLite.", Assert.Single(lines));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_database_stops_startup_with_one_clear_line()
+    {
+        var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["DATABASE_URL"] = "postgres://aperture:secret@127.0.0.1:1/aperture" });
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Aperture cannot start: Cannot reach the PostgreSQL database at 127.0.0.1:1/aperture", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unconfigured_install_sends_every_page_to_setup_and_the_api_answers_503()
+    {
+        await using var app = new AppFactory();
+        var client = app.CreateBrowserlessClient();
+
+        foreach (var path in new[] { "/", "/login", "/picks", "/admin" })
+        {
+            var page = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/setup", page.Headers.Location?.OriginalString);
+        }
+        var api = await client.GetAsync("/api/auth/me");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        Assert.Contains("not set up", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static AppDbContext CreateContext(DatabaseTarget target) => target.Provider == DatabaseProvider.Postgres
+        ? new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(target.ConnectionString, n => n.UseVector()).Options)
+        : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(target.ConnectionString).Options);
+
+    // The real executable, as `dotnet run` starts it, to see exactly what an admin sees.
+    private static async Task<(int ExitCode, string StdErr, string StdOut)> RunAppProcessAsync(Dictionary<string, string> env)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = data,
+        };
+        start.Environment["APERTURE_DATA_DIR"] = data;
+        start.Environment["PORT"] = "0";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, (await stderr).Trim(), await stdout);
+    }
+}
