@@ -63,12 +63,11 @@ internal sealed class ItemQuery
         }
         var rows = source ?? query.Source(parentId, out keepOrder);
         var visible = request.State.Visibility(user);
-        var matched = rows.Where(r => visible(r.Item) && query.Keep(r.Item));
-        var sorted = sortBy.Length > 0 ? query.Sort(matched, sortBy) : keepOrder ? matched : matched.OrderBy(r => r.Item, DefaultOrder.Instance);
-        var all = sorted.ToList();
-        var start = Math.Max(0, request.QueryInt("StartIndex") ?? 0);
-        var page = all.Skip(start).Take(request.QueryInt("Limit") ?? int.MaxValue).ToList();
-        return query.Respond(page, all.Count);
+        var matched = rows.Where(r => visible(r.Item) && query.Keep(r.Item)).ToArray();
+        IEnumerable<ItemRow> sorted = sortBy.Length > 0 ? query.Sort(matched, sortBy) : keepOrder ? matched : matched.OrderBy(r => r.Item, DefaultOrder.Instance);
+        // Skip/Take straight on the ordered sequence lets LINQ sort only as far as the page reaches.
+        var page = sorted.Skip(Math.Max(0, request.QueryInt("StartIndex") ?? 0)).Take(request.QueryInt("Limit") ?? int.MaxValue).ToList();
+        return query.Respond(page, matched.Length);
     }
 
     public static ItemView View(FakeRequest request, FakeUser? user, bool allFields = false) => new(
@@ -275,7 +274,7 @@ internal sealed class ItemQuery
             {
                 return x is null ? (y is null ? 0 : -1) : 1;
             }
-            var c = StringComparer.OrdinalIgnoreCase.Compare(x.SeriesName ?? x.SortName, y.SeriesName ?? y.SortName);
+            var c = string.CompareOrdinal(x.GroupSortName, y.GroupSortName);
             if (c == 0)
             {
                 c = (x.ParentIndexNumber ?? int.MaxValue).CompareTo(y.ParentIndexNumber ?? int.MaxValue);
@@ -286,7 +285,7 @@ internal sealed class ItemQuery
             }
             if (c == 0)
             {
-                c = StringComparer.OrdinalIgnoreCase.Compare(x.SortName, y.SortName);
+                c = string.CompareOrdinal(x.SortName, y.SortName);
             }
             return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
         }
