@@ -120,42 +120,24 @@ public static class FakeCatalogGenerator
 
         private FakeItem Movie(int index, FakeLibrary library)
         {
-            var year = random.Next(1950, 2026);
-            var movie = b.Movie(
-                Title(),
-                year,
-                genres: Pick(Genres, 1, 3),
-                overview: Overview(),
-                people: Cast(),
-                tmdb: (10_000 + index).ToString(),
-                imdb: $"tt{1_000_000 + index * 7:0000000}",
-                communityRating: Math.Round(3 + random.NextDouble() * 6.5, 1),
-                officialRating: OfficialRatings[random.Next(6)],
-                studios: Pick(Studios, 1, 2),
-                tags: Pick(Tags, 0, 3),
-                runtimeMinutes: random.Next(80, 181),
-                library: library);
-            Finish(movie, year);
+            var title = Draw(firstYear: 1950, ratingFloor: 3, ratings: OfficialRatings[..6], studios: 2, tags: 3) with
+            {
+                RuntimeMinutes = random.Next(80, 181),
+                ProviderIds = new Dictionary<string, string> { ["Tmdb"] = (10_000 + index).ToString(), ["Imdb"] = $"tt{1_000_000 + index * 7:0000000}" },
+            };
+            var movie = b.Movie(Name(), title, library);
+            Finish(movie, title.Year!.Value);
             return movie;
         }
 
         private FakeItem Series(int index, FakeLibrary library, int episodeCount)
         {
-            var year = random.Next(1990, 2026);
-            var show = b.Series(
-                Title(),
-                year,
-                genres: Pick(Genres, 1, 3),
-                overview: Overview(),
-                people: Cast(),
-                tvdb: (70_000 + index).ToString(),
-                tmdb: (500_000 + index).ToString(),
-                communityRating: Math.Round(4 + random.NextDouble() * 5.5, 1),
-                officialRating: OfficialRatings[random.Next(3, 8)],
-                studios: Pick(Studios, 1, 1),
-                tags: Pick(Tags, 0, 2),
-                status: year < 2020 || random.Next(3) == 0 ? "Ended" : "Continuing",
-                library: library);
+            var title = Draw(firstYear: 1990, ratingFloor: 4, ratings: OfficialRatings[3..], studios: 1, tags: 2) with
+            {
+                ProviderIds = new Dictionary<string, string> { ["Tvdb"] = (70_000 + index).ToString(), ["Tmdb"] = (500_000 + index).ToString() },
+            };
+            var year = title.Year!.Value;
+            var show = b.Series(Name(), title, status: year < 2020 || random.Next(3) == 0 ? "Ended" : "Continuing", library: library);
             Finish(show, year);
             var seasons = Math.Clamp(random.Next(1, 6), 1, Math.Max(1, episodeCount));
             for (var s = 1; s <= seasons; s++)
@@ -222,7 +204,18 @@ public static class FakeCatalogGenerator
             }
         }
 
-        private string Title() => random.Next(4) switch
+        // Movies and series draw their metadata the same way, from different ranges.
+        private FakeTitle Draw(int firstYear, double ratingFloor, string[] ratings, int studios, int tags) => new(
+            random.Next(firstYear, 2026),
+            Pick(Genres, 1, 3),
+            Overview(),
+            Cast(),
+            Math.Round(ratingFloor + random.NextDouble() * (9.5 - ratingFloor), 1),
+            ratings[random.Next(ratings.Length)],
+            Pick(Studios, 1, studios),
+            Pick(Tags, 0, tags));
+
+        private string Name() => random.Next(4) switch
         {
             0 => $"The {Adjectives[random.Next(Adjectives.Length)]} {Nouns[random.Next(Nouns.Length)]}",
             1 => $"{Nouns[random.Next(Nouns.Length)]} of the {Nouns[random.Next(Nouns.Length)]}",

@@ -57,14 +57,16 @@ public sealed class FakeLibraryBuilder
         IEnumerable<string>? tags = null,
         int? runtimeMinutes = null,
         FakeLibrary? library = null,
-        Action<FakeItem>? with = null)
+        Action<FakeItem>? with = null) =>
+        Movie(name, new FakeTitle(year, genres, overview, people, communityRating, officialRating, studios, tags, runtimeMinutes)
+        {
+            ProviderIds = Providers(("Tmdb", tmdb), ("Imdb", imdb)),
+        }, library, with);
+
+    public FakeItem Movie(string name, FakeTitle title, FakeLibrary? library = null, Action<FakeItem>? with = null)
     {
-        library ??= DefaultLibrary("movies", () => MovieLibrary());
-        var folder = year is null ? name : $"{name} ({year})";
-        var movie = NewItem(FakeItemType.Movie, name, library, parent: null);
-        movie.Path = $"{library.Locations.FirstOrDefault()}/{folder}/{folder}.mkv";
-        Describe(movie, year, genres, overview, people, communityRating, officialRating, studios, tags, runtimeMinutes);
-        AddProviderIds(movie, ("Tmdb", tmdb), ("Imdb", imdb));
+        var movie = NewTitle(FakeItemType.Movie, name, title, library ?? DefaultLibrary("movies", () => MovieLibrary()));
+        movie.Path += $"/{Path.GetFileName(movie.Path)}.mkv";
         return Add(movie, with);
     }
 
@@ -86,14 +88,23 @@ public sealed class FakeLibraryBuilder
         int episodesPerSeason = 0,
         string status = "Ended",
         FakeLibrary? library = null,
+        Action<FakeItem>? with = null) =>
+        Series(name, new FakeTitle(year, genres, overview, people, communityRating, officialRating, studios, tags)
+        {
+            ProviderIds = Providers(("Tvdb", tvdb), ("Tmdb", tmdb), ("Imdb", imdb)),
+        }, seasons, episodesPerSeason, status, library, with);
+
+    public FakeItem Series(
+        string name,
+        FakeTitle title,
+        int seasons = 0,
+        int episodesPerSeason = 0,
+        string status = "Ended",
+        FakeLibrary? library = null,
         Action<FakeItem>? with = null)
     {
-        library ??= DefaultLibrary("tvshows", () => ShowLibrary());
-        var series = NewItem(FakeItemType.Series, name, library, parent: null);
-        series.Path = $"{library.Locations.FirstOrDefault()}/{(year is null ? name : $"{name} ({year})")}";
+        var series = NewTitle(FakeItemType.Series, name, title, library ?? DefaultLibrary("tvshows", () => ShowLibrary()));
         series.Status = status;
-        Describe(series, year, genres, overview, people, communityRating, officialRating, studios, tags, runtimeMinutes: null);
-        AddProviderIds(series, ("Tvdb", tvdb), ("Tmdb", tmdb), ("Imdb", imdb));
         Add(series, with);
         for (var s = 1; s <= seasons; s++)
         {
@@ -211,37 +222,30 @@ public sealed class FakeLibraryBuilder
         };
     }
 
-    private static void Describe(
-        FakeItem item,
-        int? year,
-        IEnumerable<string>? genres,
-        string? overview,
-        IEnumerable<FakePerson>? people,
-        double? communityRating,
-        string? officialRating,
-        IEnumerable<string>? studios,
-        IEnumerable<string>? tags,
-        int? runtimeMinutes)
+    // A movie or a series: one top-level title in a library folder named "Name (Year)".
+    private FakeItem NewTitle(FakeItemType type, string name, FakeTitle title, FakeLibrary library)
     {
-        item.ProductionYear = year;
-        item.PremiereDate = year is { } y ? new DateTimeOffset(y, 1, 1, 0, 0, 0, TimeSpan.Zero) : null;
-        item.Overview = overview;
-        item.CommunityRating = communityRating;
-        item.OfficialRating = officialRating;
-        item.RunTimeTicks = runtimeMinutes * TicksPerMinute;
-        item.Genres.AddRange(genres ?? []);
-        item.People.AddRange(people ?? []);
-        item.Studios.AddRange(studios ?? []);
-        item.Tags.AddRange(tags ?? []);
+        var item = NewItem(type, name, library, parent: null);
+        item.Path = $"{library.Locations.FirstOrDefault()}/{(title.Year is null ? name : $"{name} ({title.Year})")}";
+        item.ProductionYear = title.Year;
+        item.PremiereDate = title.Year is { } y ? new DateTimeOffset(y, 1, 1, 0, 0, 0, TimeSpan.Zero) : null;
+        item.Overview = title.Overview;
+        item.CommunityRating = title.CommunityRating;
+        item.OfficialRating = title.OfficialRating;
+        item.RunTimeTicks = title.RuntimeMinutes * TicksPerMinute;
+        item.Genres.AddRange(title.Genres ?? []);
+        item.People.AddRange(title.People ?? []);
+        item.Studios.AddRange(title.Studios ?? []);
+        item.Tags.AddRange(title.Tags ?? []);
+        foreach (var (provider, id) in title.ProviderIds ?? new Dictionary<string, string>())
+        {
+            item.ProviderIds[provider] = id;
+        }
+        return item;
     }
 
-    private static void AddProviderIds(FakeItem item, params (string Provider, string? Id)[] ids)
-    {
-        foreach (var (provider, id) in ids.Where(p => p.Id is not null))
-        {
-            item.ProviderIds[provider] = id!;
-        }
-    }
+    private static Dictionary<string, string> Providers(params (string Provider, string? Id)[] ids) =>
+        ids.Where(p => p.Id is not null).ToDictionary(p => p.Provider, p => p.Id!);
 
     private FakeItem Add(FakeItem item, Action<FakeItem>? with)
     {

@@ -53,6 +53,21 @@ public sealed record FakePerson(string Name, string Type = "Actor", string? Role
     public static FakePerson GuestStar(string name, string? role = null) => new(name, "GuestStar", role);
 }
 
+// The metadata movies and series share; b.Movie(name, title) and b.Series(name, title) take it whole.
+public sealed record FakeTitle(
+    int? Year = null,
+    IEnumerable<string>? Genres = null,
+    string? Overview = null,
+    IEnumerable<FakePerson>? People = null,
+    double? CommunityRating = null,
+    string? OfficialRating = null,
+    IEnumerable<string>? Studios = null,
+    IEnumerable<string>? Tags = null,
+    int? RuntimeMinutes = null)
+{
+    public IReadOnlyDictionary<string, string>? ProviderIds { get; init; }
+}
+
 // A member of a box set or a playlist; EntryId is the playlist's PlaylistItemId.
 public sealed record FakeLinkedEntry(string EntryId, string ItemId);
 

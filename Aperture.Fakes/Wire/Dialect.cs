@@ -32,9 +32,67 @@ internal abstract class Dialect
     public abstract int UnknownSortStatus { get; }
     public abstract void WriteProductInfo(Utf8JsonWriter w);
     public abstract void WriteVirtualFolderIds(Utf8JsonWriter w, FakeLibrary library);
-    public abstract JsonObject DefaultPolicy(bool admin);
+    // What both servers' UserPolicy has; each adds its own fields and provider names.
+    public JsonObject DefaultPolicy(bool admin)
+    {
+        var policy = new JsonObject
+        {
+            ["IsAdministrator"] = admin,
+            ["IsHidden"] = false,
+            ["IsDisabled"] = false,
+            ["BlockedTags"] = new JsonArray(),
+            ["EnableUserPreferenceAccess"] = true,
+            ["AccessSchedules"] = new JsonArray(),
+            ["BlockUnratedItems"] = new JsonArray(),
+            ["EnableRemoteControlOfOtherUsers"] = admin,
+            ["EnableSharedDeviceControl"] = true,
+            ["EnableRemoteAccess"] = true,
+            ["EnableLiveTvManagement"] = admin,
+            ["EnableLiveTvAccess"] = true,
+            ["EnableMediaPlayback"] = true,
+            ["EnableAudioPlaybackTranscoding"] = true,
+            ["EnableVideoPlaybackTranscoding"] = true,
+            ["EnablePlaybackRemuxing"] = true,
+            ["EnableContentDeletion"] = admin,
+            ["EnableContentDeletionFromFolders"] = new JsonArray(),
+            ["EnableContentDownloading"] = true,
+            ["EnableSubtitleManagement"] = admin,
+            ["EnableCollectionManagement"] = admin,
+            ["EnableSyncTranscoding"] = true,
+            ["EnableMediaConversion"] = true,
+            ["EnabledDevices"] = new JsonArray(),
+            ["EnableAllDevices"] = true,
+            ["EnabledChannels"] = new JsonArray(),
+            ["EnableAllChannels"] = true,
+            ["EnabledFolders"] = new JsonArray(),
+            ["EnableAllFolders"] = true,
+            ["BlockedMediaFolders"] = new JsonArray(),
+            ["InvalidLoginAttemptCount"] = 0,
+            ["EnablePublicSharing"] = true,
+            ["RemoteClientBitrateLimit"] = 0,
+        };
+        return Merge(policy, PolicyExtras(admin));
+    }
+
+    public JsonObject DefaultLibraryOptions(IEnumerable<string> paths)
+    {
+        var options = new JsonObject
+        {
+            ["EnablePhotos"] = true,
+            ["EnableRealtimeMonitor"] = true,
+            ["EnableChapterImageExtraction"] = false,
+            ["SaveLocalMetadata"] = false,
+            ["PreferredMetadataLanguage"] = "en",
+            ["MetadataCountryCode"] = "US",
+            ["PathInfos"] = new JsonArray([.. paths.Select(p => (JsonNode)new JsonObject { ["Path"] = p })]),
+            ["TypeOptions"] = new JsonArray(),
+        };
+        return Merge(options, LibraryOptionsExtras());
+    }
+
     public abstract string? RejectPolicy(JsonObject policy);
-    public abstract JsonObject DefaultLibraryOptions(IEnumerable<string> paths);
+    protected abstract JsonObject PolicyExtras(bool admin);
+    protected abstract JsonObject LibraryOptionsExtras();
     public abstract bool AcceptsAuthSource(AuthSource source, bool legacyDisabled);
     public abstract bool LoginNeedsClientInfo { get; }
     public abstract bool StreamNeedsAuth { get; }
@@ -54,7 +112,16 @@ internal abstract class Dialect
 
     protected static string NumericId(byte[] hash) => (BitConverter.ToUInt32(hash, 0) % 900_000_000 + 100_000_000).ToString();
 
-    protected static JsonArray PathInfos(IEnumerable<string> paths) => [.. paths.Select(p => (JsonNode)new JsonObject { ["Path"] = p })];
+    private static JsonObject Merge(JsonObject into, JsonObject extras)
+    {
+        foreach (var name in extras.Select(p => p.Key).ToList())
+        {
+            var value = extras[name];
+            extras.Remove(name);
+            into[name] = value;
+        }
+        return into;
+    }
 }
 
 internal enum AuthSource { AuthorizationMediaBrowser, AuthorizationEmby, XEmbyAuthorization, XEmbyToken, QueryApiKey, QueryApiKeyLegacy }
@@ -109,47 +176,15 @@ internal sealed class JellyfinDialect : Dialect
 
     public override void WriteVirtualFolderIds(Utf8JsonWriter w, FakeLibrary library) => w.WriteString("ItemId", library.ItemId);
 
-    public override JsonObject DefaultPolicy(bool admin) => new()
+    protected override JsonObject PolicyExtras(bool admin) => new()
     {
-        ["IsAdministrator"] = admin,
         ["IsHidden"] = admin,
-        ["EnableCollectionManagement"] = admin,
-        ["EnableSubtitleManagement"] = admin,
         ["EnableLyricManagement"] = admin,
-        ["IsDisabled"] = false,
-        ["BlockedTags"] = new JsonArray(),
         ["AllowedTags"] = new JsonArray(),
-        ["EnableUserPreferenceAccess"] = true,
-        ["AccessSchedules"] = new JsonArray(),
-        ["BlockUnratedItems"] = new JsonArray(),
-        ["EnableRemoteControlOfOtherUsers"] = admin,
-        ["EnableSharedDeviceControl"] = true,
-        ["EnableRemoteAccess"] = true,
-        ["EnableLiveTvManagement"] = admin,
-        ["EnableLiveTvAccess"] = true,
-        ["EnableMediaPlayback"] = true,
-        ["EnableAudioPlaybackTranscoding"] = true,
-        ["EnableVideoPlaybackTranscoding"] = true,
-        ["EnablePlaybackRemuxing"] = true,
         ["ForceRemoteSourceTranscoding"] = false,
-        ["EnableContentDeletion"] = admin,
-        ["EnableContentDeletionFromFolders"] = new JsonArray(),
-        ["EnableContentDownloading"] = true,
-        ["EnableSyncTranscoding"] = true,
-        ["EnableMediaConversion"] = true,
-        ["EnabledDevices"] = new JsonArray(),
-        ["EnableAllDevices"] = true,
-        ["EnabledChannels"] = new JsonArray(),
-        ["EnableAllChannels"] = true,
-        ["EnabledFolders"] = new JsonArray(),
-        ["EnableAllFolders"] = true,
-        ["InvalidLoginAttemptCount"] = 0,
         ["LoginAttemptsBeforeLockout"] = -1,
         ["MaxActiveSessions"] = 0,
-        ["EnablePublicSharing"] = true,
-        ["BlockedMediaFolders"] = new JsonArray(),
         ["BlockedChannels"] = new JsonArray(),
-        ["RemoteClientBitrateLimit"] = 0,
         ["AuthenticationProviderId"] = "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider",
         ["PasswordResetProviderId"] = "Jellyfin.Server.Implementations.Users.DefaultPasswordResetProvider",
         ["SyncPlayAccess"] = "CreateAndJoinGroups",
@@ -168,21 +203,13 @@ internal sealed class JellyfinDialect : Dialect
         return null;
     }
 
-    public override JsonObject DefaultLibraryOptions(IEnumerable<string> paths) => new()
+    protected override JsonObject LibraryOptionsExtras() => new()
     {
         ["Enabled"] = true,
-        ["EnablePhotos"] = true,
-        ["EnableRealtimeMonitor"] = true,
         ["EnableLUFSScan"] = true,
-        ["EnableChapterImageExtraction"] = false,
-        ["SaveLocalMetadata"] = false,
         ["EnableAutomaticSeriesGrouping"] = false,
         ["EnableEmbeddedTitles"] = false,
         ["AutomaticRefreshIntervalDays"] = 0,
-        ["PreferredMetadataLanguage"] = "en",
-        ["MetadataCountryCode"] = "US",
-        ["PathInfos"] = PathInfos(paths),
-        ["TypeOptions"] = new JsonArray(),
     };
 
     public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) =>
@@ -237,72 +264,31 @@ internal sealed class EmbyDialect : Dialect
         w.WriteString("Guid", library.Guid);
     }
 
-    public override JsonObject DefaultPolicy(bool admin) => new()
+    protected override JsonObject PolicyExtras(bool admin) => new()
     {
-        ["IsAdministrator"] = admin,
-        ["IsHidden"] = false,
         ["IsHiddenRemotely"] = false,
         ["IsHiddenFromUnusedDevices"] = false,
-        ["IsDisabled"] = false,
         ["LockedOutDate"] = 0,
         ["AllowTagOrRating"] = false,
-        ["BlockedTags"] = new JsonArray(),
         ["IsTagBlockingModeInclusive"] = false,
         ["IncludeTags"] = new JsonArray(),
-        ["EnableUserPreferenceAccess"] = true,
-        ["AccessSchedules"] = new JsonArray(),
-        ["BlockUnratedItems"] = new JsonArray(),
-        ["EnableRemoteControlOfOtherUsers"] = admin,
-        ["EnableSharedDeviceControl"] = true,
-        ["EnableRemoteAccess"] = true,
-        ["EnableLiveTvManagement"] = admin,
-        ["EnableLiveTvAccess"] = true,
-        ["EnableMediaPlayback"] = true,
-        ["EnableAudioPlaybackTranscoding"] = true,
-        ["EnableVideoPlaybackTranscoding"] = true,
-        ["EnablePlaybackRemuxing"] = true,
-        ["EnableContentDeletion"] = admin,
         ["RestrictedFeatures"] = new JsonArray(),
-        ["EnableContentDeletionFromFolders"] = new JsonArray(),
-        ["EnableContentDownloading"] = true,
         ["EnableSubtitleDownloading"] = false,
-        ["EnableSubtitleManagement"] = false,
-        ["EnableSyncTranscoding"] = true,
-        ["EnableMediaConversion"] = true,
-        ["EnabledChannels"] = new JsonArray(),
-        ["EnableAllChannels"] = true,
-        ["EnabledFolders"] = new JsonArray(),
-        ["EnableAllFolders"] = true,
-        ["BlockedMediaFolders"] = new JsonArray(),
-        ["InvalidLoginAttemptCount"] = 0,
-        ["EnablePublicSharing"] = true,
-        ["RemoteClientBitrateLimit"] = 0,
         ["AuthenticationProviderId"] = "Emby.Server.Implementations.Library.DefaultAuthenticationProvider",
         ["PasswordResetProviderId"] = "Emby.Server.Implementations.Library.DefaultPasswordResetProvider",
-        ["EnableCollectionManagement"] = admin,
         ["ExcludedSubFolders"] = new JsonArray(),
         ["SimultaneousStreamLimit"] = 0,
-        ["EnabledDevices"] = new JsonArray(),
-        ["EnableAllDevices"] = true,
         ["AllowCameraUpload"] = true,
         ["AllowSharingPersonalItems"] = false,
     };
 
     public override string? RejectPolicy(JsonObject policy) => null;
 
-    public override JsonObject DefaultLibraryOptions(IEnumerable<string> paths) => new()
+    protected override JsonObject LibraryOptionsExtras() => new()
     {
         ["EnableArchiveMediaFiles"] = false,
-        ["EnablePhotos"] = true,
-        ["EnableRealtimeMonitor"] = true,
         ["EnableMarkerDetection"] = false,
-        ["EnableChapterImageExtraction"] = false,
-        ["SaveLocalMetadata"] = false,
         ["ImportMissingEpisodes"] = false,
-        ["PreferredMetadataLanguage"] = "en",
-        ["MetadataCountryCode"] = "US",
-        ["PathInfos"] = PathInfos(paths),
-        ["TypeOptions"] = new JsonArray(),
     };
 
     public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) => source != AuthSource.QueryApiKey;

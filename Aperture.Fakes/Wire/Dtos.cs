@@ -66,7 +66,7 @@ internal static class Dtos
         w.Opt("UserId", session.UserId);
         w.Opt("UserName", session.UserName);
         w.WriteString("Client", session.Client);
-        w.Opt("LastActivityDate", session.LastActivityDate);
+        w.WriteString("LastActivityDate", Json.Date(session.LastActivityDate));
         w.WriteString("DeviceName", session.DeviceName);
         w.WriteString("DeviceId", session.DeviceId);
         w.WriteString("ApplicationVersion", session.ApplicationVersion);

@@ -32,26 +32,11 @@ internal sealed class ItemWriter(FakeState state)
         w.WriteString("ServerId", state.ServerId);
         w.WriteString("Id", item.Id);
         w.Opt("PlaylistItemId", row.PlaylistItemId);
-        if (f.Has("DateCreated"))
-        {
-            w.Opt("DateCreated", item.DateCreated);
-        }
-        if (f.Has("DateLastSaved"))
-        {
-            w.Opt("DateLastSaved", item.DateLastSaved);
-        }
-        if (f.Has("OriginalTitle"))
-        {
-            w.Opt("OriginalTitle", item.OriginalTitle);
-        }
-        if (f.Has("SortName"))
-        {
-            w.WriteString("SortName", item.SortName);
-        }
-        if (f.Has("Path"))
-        {
-            w.Opt("Path", item.Path);
-        }
+        Field(w, f, "DateCreated", (DateTimeOffset?)item.DateCreated);
+        Field(w, f, "DateLastSaved", (DateTimeOffset?)item.DateLastSaved);
+        Field(w, f, "OriginalTitle", item.OriginalTitle);
+        Field(w, f, "SortName", item.SortName);
+        Field(w, f, "Path", item.Path);
         if (f.Has("MediaSources") && item.IsVideo)
         {
             WriteMediaSources(w, item);
@@ -68,10 +53,7 @@ internal sealed class ItemWriter(FakeState state)
         w.Opt("IndexNumber", item.IndexNumber);
         w.Opt("ParentIndexNumber", item.ParentIndexNumber);
         w.WriteBoolean("IsFolder", item.IsFolder);
-        if (f.Has("ParentId"))
-        {
-            w.Opt("ParentId", item.ParentId);
-        }
+        Field(w, f, "ParentId", item.ParentId);
         w.WriteString("Type", item.Type.ToString());
         if (f.Has("People"))
         {
@@ -107,10 +89,7 @@ internal sealed class ItemWriter(FakeState state)
             WriteUserData(w, item, user, f);
         }
         WriteCounts(w, item, f);
-        if (f.Has("Status"))
-        {
-            w.Opt("Status", item.Status);
-        }
+        Field(w, f, "Status", item.Status);
         if (view.Images)
         {
             WriteImageTags(w, item);
@@ -143,37 +122,30 @@ internal sealed class ItemWriter(FakeState state)
 
     private static void WriteMetadata(Utf8JsonWriter w, FakeItem item, FieldSet f)
     {
-        if (f.Has("CommunityRating"))
+        Field(w, f, "CommunityRating", item.CommunityRating);
+        Field(w, f, "CriticRating", item.CriticRating);
+        Field(w, f, "OfficialRating", item.OfficialRating);
+        Field(w, f, "Overview", item.Overview);
+        Field(w, f, "ProductionYear", item.ProductionYear);
+        Field(w, f, "PremiereDate", item.PremiereDate);
+        Field(w, f, "EndDate", item.EndDate);
+        Field(w, f, "RunTimeTicks", item.RunTimeTicks);
+    }
+
+    private static void Field(Utf8JsonWriter w, FieldSet f, string name, string? value)
+    {
+        if (f.Has(name))
         {
-            w.Opt("CommunityRating", item.CommunityRating);
+            w.Opt(name, value);
         }
-        if (f.Has("CriticRating"))
+    }
+
+    private static void Field<T>(Utf8JsonWriter w, FieldSet f, string name, T? value)
+        where T : struct
+    {
+        if (f.Has(name))
         {
-            w.Opt("CriticRating", item.CriticRating);
-        }
-        if (f.Has("OfficialRating"))
-        {
-            w.Opt("OfficialRating", item.OfficialRating);
-        }
-        if (f.Has("Overview"))
-        {
-            w.Opt("Overview", item.Overview);
-        }
-        if (f.Has("ProductionYear"))
-        {
-            w.Opt("ProductionYear", item.ProductionYear);
-        }
-        if (f.Has("PremiereDate"))
-        {
-            w.Opt("PremiereDate", item.PremiereDate);
-        }
-        if (f.Has("EndDate"))
-        {
-            w.Opt("EndDate", item.EndDate);
-        }
-        if (f.Has("RunTimeTicks"))
-        {
-            w.Opt("RunTimeTicks", item.RunTimeTicks);
+            w.Opt(name, value);
         }
     }
 

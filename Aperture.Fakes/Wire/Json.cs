@@ -67,35 +67,28 @@ internal static class Json
         }
     }
 
-    public static void Opt(this Utf8JsonWriter w, string name, int? value)
+    // Nulls are omitted, as both servers do.
+    public static void Opt<T>(this Utf8JsonWriter w, string name, T? value)
+        where T : struct
     {
-        if (value is { } v)
+        switch (value)
         {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    public static void Opt(this Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    public static void Opt(this Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    public static void Opt(this Utf8JsonWriter w, string name, DateTimeOffset? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteString(name, Date(v));
+            case null:
+                return;
+            case int i:
+                w.WriteNumber(name, i);
+                break;
+            case long l:
+                w.WriteNumber(name, l);
+                break;
+            case double d:
+                w.WriteNumber(name, d);
+                break;
+            case DateTimeOffset t:
+                w.WriteString(name, Date(t));
+                break;
+            default:
+                throw new NotSupportedException(typeof(T).Name);
         }
     }
 

@@ -1,3 +1,6 @@
+using Aperture.Catalog;
+using Aperture.History;
+using Aperture.Jobs;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -11,6 +14,14 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<AppUser> Users => Set<AppUser>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Library> Libraries => Set<Library>();
+    public DbSet<Title> Titles => Set<Title>();
+    public DbSet<Episode> Episodes => Set<Episode>();
+    public DbSet<WatchState> WatchStates => Set<WatchState>();
+    public DbSet<HistorySyncState> HistorySyncStates => Set<HistorySyncState>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<JobRunLog> JobRunLogs => Set<JobRunLog>();
+    public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -10,6 +10,9 @@ public sealed class AppUser
     public required string Name { get; set; }
     public bool IsAdmin { get; set; }
     public bool IsDisabled { get; set; }
+    // False once the user sync no longer finds the user on the server (their data is kept until purged).
+    public bool PresentOnServer { get; set; } = true;
+    public DateTimeOffset? ServerSyncedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FirstLoginAt { get; set; }
     public DateTimeOffset? LastLoginAt { get; set; }

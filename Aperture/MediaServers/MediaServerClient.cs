@@ -7,7 +7,7 @@ using Polly.Timeout;
 namespace Aperture.MediaServers;
 
 // One hand-written client for both servers; the dialect decides paths and auth headers.
-public sealed class MediaServerClient(HttpClient http, MediaServerConnection connection)
+public sealed partial class MediaServerClient(HttpClient http, MediaServerConnection connection)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

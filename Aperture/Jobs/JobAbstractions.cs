@@ -1,0 +1,93 @@
+using Aperture.Data;
+
+namespace Aperture.Jobs;
+
+// The original's job names, so its users find them.
+public static class JobNames
+{
+    public const string SyncMovies = "sync-movies";
+    public const string SyncSeries = "sync-series";
+    public const string SyncWatchHistory = "sync-watch-history";
+    public const string FullSyncWatchHistory = "full-sync-watch-history";
+    public const string SyncSeriesWatchHistory = "sync-series-watch-history";
+    public const string FullSyncSeriesWatchHistory = "full-sync-series-watch-history";
+
+    public static string SyncCatalog(MediaKind kind) => kind == MediaKind.Movie ? SyncMovies : SyncSeries;
+
+    public static string SyncHistory(MediaKind kind, bool full) => (kind, full) switch
+    {
+        (MediaKind.Movie, false) => SyncWatchHistory,
+        (MediaKind.Movie, true) => FullSyncWatchHistory,
+        (_, false) => SyncSeriesWatchHistory,
+        _ => FullSyncSeriesWatchHistory,
+    };
+
+    // Every job that writes data of this kind (a purge must wait for them).
+    public static IReadOnlyList<string> ForKind(MediaKind kind) =>
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true)];
+}
+
+// A job as the registry knows it. Kind and Full parameterise one implementation for movies/series
+// and delta/full, so there is no copied twin per kind.
+public sealed record JobDefinition(
+    string Name,
+    string DisplayName,
+    string Description,
+    Type Implementation,
+    MediaKind? Kind = null,
+    bool Full = false,
+    string? DefaultCronSetting = null);
+
+// What a running job reports. Implementations throttle database writes; calls are cheap.
+public interface IJobProgress
+{
+    // Starts a stage ("Fetching movies", "Removing deleted titles") with its own total (null = unknown).
+    void Stage(string name, long? total = null);
+
+    void SetTotal(long? total);
+
+    void Advance(long by = 1, string? message = null);
+
+    // Named counters shown in the run history ("added", "updated", "removed").
+    void Count(string name, long by = 1);
+
+    void Log(string text, JobLogLevel level = JobLogLevel.Info);
+}
+
+public enum JobLogLevel { Info, Warning, Error }
+
+public sealed record JobContext(long RunId, JobDefinition Definition, IJobProgress Progress);
+
+// A job's work. Quartz jobs stay thin and forward context.CancellationToken here; tests call it directly.
+public interface IJob
+{
+    Task RunAsync(JobContext context, CancellationToken ct);
+}
+
+// For code run outside a job (tests, the benchmark).
+public sealed class NullJobProgress : IJobProgress
+{
+    public static readonly NullJobProgress Instance = new();
+
+    public void Stage(string name, long? total = null) { }
+    public void SetTotal(long? total) { }
+    public void Advance(long by = 1, string? message = null) { }
+    public void Count(string name, long by = 1) { }
+    public void Log(string text, JobLogLevel level = JobLogLevel.Info) { }
+}
+
+public static class JobRegistrationExtensions
+{
+    // Registers a job: its definition for the registry and its implementation (scoped, so its
+    // constructor is checked when the container is validated).
+    public static IServiceCollection AddJob<T>(this IServiceCollection services, JobDefinition definition) where T : class, IJob
+    {
+        if (definition.Implementation != typeof(T))
+        {
+            throw new ArgumentException($"Job {definition.Name} names {definition.Implementation}, not {typeof(T)}.", nameof(definition));
+        }
+        services.AddSingleton(definition);
+        services.AddScoped<T>();
+        return services;
+    }
+}
