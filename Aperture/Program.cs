@@ -1,7 +1,9 @@
 using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
+using Aperture.Catalog;
 using Aperture.Data;
+using Aperture.History;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Aperture.Web;
@@ -14,6 +16,8 @@ try
     builder.AddSettings();
     builder.AddMediaServers();
     builder.AddAuth();
+    builder.AddCatalog();
+    builder.AddHistory();
     builder.AddWeb();
 
     var app = builder.Build();
