@@ -13,8 +13,8 @@ public sealed class RecordingProgress : IJobProgress
     public Dictionary<string, long> AdvancedByStage { get; } = [];
     public List<(JobLogLevel Level, string Text)> Logs { get; } = [];
 
-    // Called after every Advance with the total advanced so far (a test cancels from here).
-    public Action<long>? OnAdvance { get; init; }
+    // Called after every Advance with the stage and how far it has advanced (a test cancels from here).
+    public Action<string, long>? OnAdvance { get; init; }
 
     public long Advanced { get; private set; }
 
@@ -31,14 +31,15 @@ public sealed class RecordingProgress : IJobProgress
 
     public void Advance(long by = 1, string? message = null)
     {
-        long now;
+        long inStage;
+        string current;
         lock (sync)
         {
             Advanced += by;
-            AdvancedByStage[stage] = AdvancedByStage.GetValueOrDefault(stage) + by;
-            now = Advanced;
+            current = stage;
+            inStage = AdvancedByStage[stage] = AdvancedByStage.GetValueOrDefault(stage) + by;
         }
-        OnAdvance?.Invoke(now);
+        OnAdvance?.Invoke(current, inStage);
     }
 
     public void Count(string name, long by = 1)

@@ -136,15 +136,16 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         DateTimeOffset? watermark = state?.Watermark;
         foreach (var (id, item) in seen)
         {
+            var data = WatchData.From(item, kind);
+            // The watermark follows the played list itself, catalogue or not, so the next delta stops where this one read.
+            if (data.Played && data.LastPlayedAt is { } played && (watermark is null || played > watermark))
+            {
+                watermark = played;
+            }
             if (!refs.TryGetValue(id, out var target))
             {
                 skipped++;
                 continue;
-            }
-            var data = WatchData.From(item, kind);
-            if (data.Played && data.LastPlayedAt is { } played && (watermark is null || played > watermark))
-            {
-                watermark = played;
             }
             existing.TryGetValue(id, out var row);
             if (!data.HasSignal)
