@@ -42,7 +42,8 @@ public sealed class CatalogSyncTests
                 });
             for (var n = 1; n <= 4; n++)
             {
-                b.Movie($"Movie {n}", 2000 + n);
+                b.Movie($"Movie {n}", 2000 + n, genres: [$"Genre {n}", "Drama"], people: [FakePerson.Actor($"Actor {n}", $"Role {n}")],
+                    communityRating: 5 + n / 10.0, runtimeMinutes: 90 + n);
             }
             b.ShowLibrary("Shows");
             dark = b.Series("Dark", 2017, genres: ["Drama", "Mystery"], tvdb: "334824", seasons: 2, episodesPerSeason: 3, status: "Ended",
@@ -101,6 +102,17 @@ public sealed class CatalogSyncTests
         Assert.Equal(alien.DateCreated.ToUnixTimeMilliseconds(), stored.DateCreated!.Value.ToUnixTimeMilliseconds());
         Assert.Equal(alien.DateLastSaved.ToUnixTimeMilliseconds(), stored.ServerSavedAt!.Value.ToUnixTimeMilliseconds());
         Assert.Null(stored.EpisodeCount);
+
+        // Every row whole, not only the first of a page.
+        var others = await app.WithDbAsync(db => db.Titles.AsNoTracking().Where(t => t.Name.StartsWith("Movie ")).OrderBy(t => t.Name).ToListAsync());
+        Assert.Equal(4, others.Count);
+        for (var n = 1; n <= 4; n++)
+        {
+            var m = others[n - 1];
+            Assert.Equal([$"Genre {n}", "Drama"], m.Genres);
+            Assert.Equal(($"Actor {n}", $"Role {n}", 5 + n / 10.0, 90 + n, 2000 + n),
+                (m.People.Single().Name, m.People.Single().Role, m.CommunityRating!.Value, m.RuntimeMinutes!.Value, m.Year!.Value));
+        }
 
         var shows = await app.WithDbAsync(db => db.Titles.AsNoTracking().Include(t => t.Episodes).Where(t => t.Kind == MediaKind.Series).OrderBy(t => t.Name).ToListAsync());
         Assert.Equal(["Dark", "Odd Show"], shows.Select(s => s.Name));

@@ -24,10 +24,22 @@ internal abstract class CatalogLevel(AppDbContext db)
 
     public abstract Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct);
 
-    // One page, one SaveChanges (one transaction); existing rows of the page are loaded in one query.
+    // One page, one transaction; the existing rows of the page are loaded in one query.
     public abstract Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct);
 
     public abstract Task<int> DeleteAsync(IReadOnlyCollection<string> serverItemIds, CancellationToken ct);
+
+    // The page's new rows in bulk and its changed rows through EF, in one transaction.
+    protected async Task SaveAsync<T>(List<T> fresh, CancellationToken ct) where T : class
+    {
+        await using (var tx = await Db.Database.BeginTransactionAsync(ct))
+        {
+            await BulkInsert.InsertAsync(Db, fresh, ct);
+            await Db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        Db.ChangeTracker.Clear();
+    }
 
     protected static IEnumerable<List<string>> Chunks(IReadOnlyCollection<string> ids) => ids.Chunk(DeleteChunk).Select(c => c.ToList());
 }
@@ -48,6 +60,7 @@ internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel
         var ids = items.Select(i => i.Id).ToList();
         var existing = await Db.Titles.Where(t => t.Kind == kind && ids.Contains(t.ServerItemId))
             .ToDictionaryAsync(t => t.ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
+        var fresh = new List<Title>();
         int added = 0, updated = 0, skipped = 0;
         foreach (var item in items)
         {
@@ -67,12 +80,11 @@ internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel
             }
             title = new Title { Kind = kind, ServerItemId = item.Id, LibraryId = libraryId, Name = "", SyncedAt = now };
             CatalogMapping.Apply(title, item, libraryId);
-            Db.Titles.Add(title);
             existing[item.Id] = title;
+            fresh.Add(title);
             added++;
         }
-        await Db.SaveChangesAsync(ct);
-        Db.ChangeTracker.Clear();
+        await SaveAsync(fresh, ct);
         return new UpsertCounts(added, updated, skipped);
     }
 
@@ -117,6 +129,7 @@ internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel(db)
         var ids = items.Select(i => i.Id).ToList();
         var existing = await Db.Episodes.Where(e => ids.Contains(e.ServerItemId))
             .ToDictionaryAsync(e => e.ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
+        var fresh = new List<Episode>();
         int added = 0, updated = 0, skipped = 0;
         foreach (var item in items)
         {
@@ -138,12 +151,11 @@ internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel(db)
             }
             episode = new Episode { ServerItemId = item.Id, Name = "", SyncedAt = now };
             CatalogMapping.Apply(episode, item, seriesId);
-            Db.Episodes.Add(episode);
             existing[item.Id] = episode;
+            fresh.Add(episode);
             added++;
         }
-        await Db.SaveChangesAsync(ct);
-        Db.ChangeTracker.Clear();
+        await SaveAsync(fresh, ct);
         return new UpsertCounts(added, updated, skipped);
     }
 

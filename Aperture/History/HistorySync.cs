@@ -133,6 +133,7 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
 
         var now = time.GetUtcNow();
         int added = 0, updated = 0, removed = 0, skipped = 0;
+        var fresh = new List<WatchState>();
         DateTimeOffset? watermark = state?.Watermark;
         foreach (var (id, item) in seen)
         {
@@ -161,7 +162,7 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
             {
                 row = new WatchState { UserId = user.Id, ServerItemId = id, TitleId = target.TitleId, EpisodeId = target.EpisodeId, SyncedAt = now };
                 data.ApplyTo(row);
-                db.WatchStates.Add(row);
+                fresh.Add(row);
                 added++;
             }
             else if (data.ApplyTo(row) | row.TitleId != target.TitleId | row.EpisodeId != target.EpisodeId)
@@ -191,7 +192,12 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         {
             state.LastDeltaSyncAt = now;
         }
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await BulkInsert.InsertAsync(db, fresh, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         db.ChangeTracker.Clear();
         return new UserCounts(added, updated, removed, skipped);
     }
