@@ -219,7 +219,7 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             }
             progress.Advance(page.Items.Count);
             return Task.FromResult(true);
-        }, ct);
+        }, ct, prefetch: true);
         if (problem is null && items.Count != (total ?? 0))
         {
             problem = $"{total} reported, {items.Count} distinct ids read";
@@ -250,7 +250,7 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             fetched.UnionWith(page.Items.Select(i => i.Id));
             progress.Advance(page.Items.Count);
             return true;
-        }, ct);
+        }, ct, prefetch: true);
     }
 
     private async Task CatchUpAsync(MediaServerClient client, CatalogLevel level, Dictionary<string, Listed> listed,

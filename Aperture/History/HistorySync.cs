@@ -36,6 +36,8 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
 
     private readonly record struct UserCounts(int Added, int Updated, int Removed, int Skipped);
 
+    private sealed record UserPlan(ServerUser User, bool Full, HistorySyncState? State);
+
     public async Task<HistorySyncResult> RunAsync(MediaKind kind, bool forceFull, IJobProgress progress, CancellationToken ct)
     {
         var started = time.GetTimestamp();
@@ -58,22 +60,37 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         int added = 0, updated = 0, removed = 0, skipped = 0, fullUsers = 0;
 
         progress.Stage($"Syncing the {kind.Slug()} watch history of {synced.Active.Count} users", synced.Active.Count);
-        foreach (var user in synced.Active)
+        var plans = synced.Active.Select(user =>
         {
-            ct.ThrowIfCancellationRequested();
             var state = states.GetValueOrDefault(user.Id);
             var full = forceFull || state?.LastFullSyncAt is not { } last || (every > 0 && now - last > TimeSpan.FromDays(every));
-            var c = await SyncUserAsync(client, kind, user, full, state, refs, ct);
-            added += c.Added;
-            updated += c.Updated;
-            removed += c.Removed;
-            skipped += c.Skipped;
-            fullUsers += full ? 1 : 0;
-            Count(progress, "added", c.Added);
-            Count(progress, "updated", c.Updated);
-            Count(progress, "removed", c.Removed);
-            Count(progress, "skipped", c.Skipped);
-            progress.Advance(1, user.Name);
+            return new UserPlan(user, full, state);
+        }).ToList();
+        // The next user's lists are read from the server while this user's rows are written.
+        Task<Dictionary<string, BaseItemDto>>? next = plans.Count > 0 ? ReadListsAsync(client, kind, plans[0], ct) : null;
+        try
+        {
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var seen = await next!;
+                next = i + 1 < plans.Count ? ReadListsAsync(client, kind, plans[i + 1], ct) : null;
+                var c = await ApplyAsync(client, kind, plans[i], seen, refs, ct);
+                added += c.Added;
+                updated += c.Updated;
+                removed += c.Removed;
+                skipped += c.Skipped;
+                fullUsers += plans[i].Full ? 1 : 0;
+                Count(progress, "added", c.Added);
+                Count(progress, "updated", c.Updated);
+                Count(progress, "removed", c.Removed);
+                Count(progress, "skipped", c.Skipped);
+                progress.Advance(1, plans[i].User.Name);
+            }
+        }
+        finally
+        {
+            // Lists read ahead for a user this run will not reach (a failure or cancellation before): of no interest.
+            next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         var result = new HistorySyncResult(kind, forceFull, synced.Active.Count, fullUsers, added, updated, removed, skipped, time.GetElapsedTime(started));
@@ -81,9 +98,10 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         return result;
     }
 
-    private async Task<UserCounts> SyncUserAsync(MediaServerClient client, MediaKind kind, ServerUser user, bool full, HistorySyncState? state,
-        Dictionary<string, CatalogRef> refs, CancellationToken ct)
+    // The server's lists for one user; touches no database, so it can run while another user's rows are written.
+    private async Task<Dictionary<string, BaseItemDto>> ReadListsAsync(MediaServerClient client, MediaKind kind, UserPlan plan, CancellationToken ct)
     {
+        var (user, full, state) = plan;
         var size = options.Value.ListingPageSize;
         var seen = new Dictionary<string, BaseItemDto>(StringComparer.OrdinalIgnoreCase);
         foreach (var q in Queries(kind, full))
@@ -102,9 +120,15 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
                     seen[item.Id] = item;
                 }
                 return Task.FromResult(true);
-            }, ct);
+            }, ct, prefetch: stopAt is null);
         }
+        return seen;
+    }
 
+    private async Task<UserCounts> ApplyAsync(MediaServerClient client, MediaKind kind, UserPlan plan, Dictionary<string, BaseItemDto> seen,
+        Dictionary<string, CatalogRef> refs, CancellationToken ct)
+    {
+        var (user, full, state) = plan;
         var existing = full
             ? await db.WatchStates.Where(w => w.UserId == user.Id && w.Title.Kind == kind).ToDictionaryAsync(w => w.ServerItemId, StringComparer.OrdinalIgnoreCase, ct)
             : await ExistingAsync(user.Id, [.. seen.Keys], ct);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Aperture.MediaServers;
@@ -75,26 +74,6 @@ public sealed partial class MediaServerClient
             ?? throw new MediaServerException(MediaServerErrorKind.BadResponse, "The media server answered /Items with an empty body.");
         // Emby's envelope has no StartIndex: the page starts where it was asked to.
         return new ItemPage(page.Items ?? [], page.TotalRecordCount, startIndex);
-    }
-
-    // Pages through a query: firstPage items first (a delta that usually stops on page one asks for little), then pageSize
-    // at a time, until TotalRecordCount is reached or a page comes back empty.
-    public async IAsyncEnumerable<ItemPage> GetItemPagesAsync(ItemsQuery query, int firstPage, int pageSize, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var start = 0;
-        var limit = firstPage;
-        while (true)
-        {
-            ct.ThrowIfCancellationRequested();
-            var page = await GetItemsAsync(query, start, limit, ct);
-            yield return page;
-            start += page.Items.Count;
-            if (page.Items.Count == 0 || start >= page.TotalRecordCount)
-            {
-                yield break;
-            }
-            limit = pageSize;
-        }
     }
 
     private string ItemsPath(ItemsQuery q, int startIndex, int limit)
