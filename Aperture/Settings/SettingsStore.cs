@@ -35,12 +35,22 @@ public sealed class SettingsStore(AppDbContext db, IDataProtectionProvider prote
 {
     private readonly IDataProtector protector = protection.CreateProtector("Aperture.Settings.v1");
 
-    public async Task<SettingValue> GetAsync(SettingKey key, CancellationToken ct)
+    public async Task<SettingValue> GetAsync(SettingKey key, CancellationToken ct) =>
+        (await GetManyAsync([key], ct))[key];
+
+    // One query for several settings (a page typically needs a group of them).
+    public async Task<IReadOnlyDictionary<SettingKey, SettingValue>> GetManyAsync(IReadOnlyCollection<SettingKey> keys, CancellationToken ct)
     {
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key.Key, ct);
-        if (row is not null)
+        var names = keys.Select(k => k.Key).ToList();
+        var rows = await db.Settings.AsNoTracking().Where(s => names.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        return keys.ToDictionary(key => key, key => Resolve(key, rows.GetValueOrDefault(key.Key)));
+    }
+
+    private SettingValue Resolve(SettingKey key, string? stored)
+    {
+        if (stored is not null)
         {
-            return new SettingValue(key.IsSecret ? Unprotect(key, row.Value) : row.Value, SettingSource.Database);
+            return new SettingValue(key.IsSecret ? Unprotect(key, stored) : stored, SettingSource.Database);
         }
         var env = key.EnvVar is null ? null : configuration[key.EnvVar];
         return string.IsNullOrEmpty(env) ? new SettingValue(null, SettingSource.None) : new SettingValue(env, SettingSource.Environment);
