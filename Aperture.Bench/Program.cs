@@ -1,1 +1,20 @@
-﻿Console.WriteLine("Hello, World!");
+using Aperture.Bench;
+
+// Benchmarks print figures and ratios; they never assert timings. Usage:
+//   dotnet run -c Release --project Aperture.Bench -- <command> [args]
+var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
+{
+    ["embeddings"] = ("fit + embed MovieLens with the local provider; nearest-neighbour sanity", _ => EmbeddingBench.Run()),
+    ["topk"] = ("exact SIMD top-50 vs a sequential read of the same bytes [sizes...]", EmbeddingBench.RunTopK),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.WriteLine("Aperture.Bench <command>");
+    foreach (var (name, (help, _)) in commands)
+    {
+        Console.WriteLine($"  {name,-12} {help}");
+    }
+    return args.Length == 0 ? 0 : 2;
+}
+return command.Run(args[1..]);
