@@ -25,6 +25,10 @@ public static class SettingKeys
     public static readonly SettingKey MediaServerVersion = new("mediaServer.version");
     public static readonly SettingKey MediaServerProduct = new("mediaServer.product");
     public static readonly SettingKey OpenAiApiKey = new("openai.apiKey", "OPENAI_API_KEY", IsSecret: true);
+    public static readonly SettingKey EmbeddingProvider = new("embeddings.provider");
+    public static readonly SettingKey EmbeddingModel = new("embeddings.model", "OPENAI_EMBED_MODEL");
+    public static readonly SettingKey EmbeddingBaseUrl = new("embeddings.baseUrl");
+    public static readonly SettingKey EmbeddingCompatibleApiKey = new("embeddings.compatibleApiKey", IsSecret: true);
     public static readonly SettingKey AppBaseUrl = new("app.baseUrl", "APP_BASE_URL");
 }
 
