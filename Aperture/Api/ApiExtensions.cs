@@ -8,6 +8,7 @@ public static class ApiExtensions
         api.MapAuthApi();
         api.MapSettingsApi();
         api.MapEmbeddingSettingsApi();
+        api.MapSimilarApi();
         return app;
     }
 }

@@ -22,7 +22,7 @@ public sealed record EmbeddingConfigInput(string? Provider, string? Model, strin
 
 public sealed record EmbeddingTestResult(bool Ok, int? Dimensions, double? LatencyMs, string? Error);
 
-public sealed class EmbeddingSettings(SettingsStore store)
+public sealed class EmbeddingSettings(SettingsStore store, IConfiguration configuration)
 {
     public const string DefaultOpenAiModel = "text-embedding-3-small";
     private const string SampleText = "The Matrix (1999). Movie. Genres: Action, Science Fiction. A hacker learns that his world is a simulation.";
@@ -115,7 +115,9 @@ public sealed class EmbeddingSettings(SettingsStore store)
         var key = !string.IsNullOrWhiteSpace(overrides?.ApiKey) ? overrides.ApiKey.Trim() : (await store.GetAsync(keySetting, ct)).Value;
         var model = overrides?.Model ?? (provider == current.Provider ? current.Model : DefaultOpenAiModel);
         var url = provider == EmbeddingProviders.Compatible ? MediaServerSettings.NormalizeUrl(overrides?.BaseUrl ?? current.BaseUrl ?? "") : null;
-        return RemoteEmbeddingProvider.Create(new RemoteEmbeddingOptions(model, key, url is null ? null : new Uri(url), Timeout: TimeSpan.FromSeconds(30)), http);
+        var timeout = TimeSpan.FromSeconds(configuration.GetValue("Embeddings:TimeoutSeconds", 60));
+        var retries = configuration.GetValue("Embeddings:MaxRetries", 3);
+        return RemoteEmbeddingProvider.Create(new RemoteEmbeddingOptions(model, key, url is null ? null : new Uri(url), null, timeout, retries), http);
     }
 
     // "Test": embed one sample and report the size and the time it took.

@@ -54,6 +54,20 @@ public sealed class LocalEmbeddingModel
         return new LocalEmbeddingModel(idf, dimensions, n);
     }
 
+    private sealed record State(int FeatureVersion, int Dimensions, int DocumentCount, Dictionary<string, float> Idf);
+
+    // Stored so that titles added later are embedded with the same model as the rest.
+    public string Serialize() => System.Text.Json.JsonSerializer.Serialize(new State(FeatureVersion, Dimensions, DocumentCount, idf));
+
+    // Null when the stored model was made by other feature code (it must be refitted).
+    public static LocalEmbeddingModel? Deserialize(string json)
+    {
+        var state = System.Text.Json.JsonSerializer.Deserialize<State>(json);
+        return state is null || state.FeatureVersion != FeatureVersion
+            ? null
+            : new LocalEmbeddingModel(new Dictionary<string, float>(state.Idf, StringComparer.Ordinal), state.Dimensions, state.DocumentCount);
+    }
+
     public float[] Embed(TitleDocument document)
     {
         var vector = new float[Dimensions];

@@ -30,6 +30,10 @@ public static class SettingKeys
     public static readonly SettingKey EmbeddingBaseUrl = new("embeddings.baseUrl");
     public static readonly SettingKey EmbeddingCompatibleApiKey = new("embeddings.compatibleApiKey", IsSecret: true);
     public static readonly SettingKey AppBaseUrl = new("app.baseUrl", "APP_BASE_URL");
+
+    // The vector set searches use per kind, and a counter bumped whenever its vectors change.
+    public static SettingKey ActiveEmbeddingModel(Data.MediaKind kind) => new($"embeddings.active.{kind.Slug()}");
+    public static SettingKey EmbeddingGeneration(Data.MediaKind kind) => new($"embeddings.generation.{kind.Slug()}");
 }
 
 // Values saved from the UI win over the environment; a value cleared in the UI is stored as
