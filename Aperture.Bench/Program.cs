@@ -6,6 +6,8 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
 {
     ["embeddings"] = ("fit + embed MovieLens with the local provider; nearest-neighbour sanity", _ => EmbeddingBench.Run()),
     ["topk"] = ("exact SIMD top-50 vs a sequential read of the same bytes [sizes...]", EmbeddingBench.RunTopK),
+    ["embed20k"] = ("local provider: fit + embed 20,000 titles, titles/s and peak memory", _ => VectorBench.RunLocal20k()),
+    ["pgvector"] = ("pgvector HNSW latency and recall@50 vs exact [n] [dims]; needs APERTURE_BENCH_PG", a => VectorBench.RunPgVectorAsync(a).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

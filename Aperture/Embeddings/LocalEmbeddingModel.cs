@@ -18,6 +18,8 @@ public sealed class LocalEmbeddingModel
     private const int ProbesPerFeature = 8;
 
     private readonly Dictionary<string, float> idf;
+    // Each known feature's dimensions and signs, hashed once here rather than for every title.
+    private readonly Dictionary<string, (float Idf, int[] Probes, float[] Signs)> features;
 
     private LocalEmbeddingModel(Dictionary<string, float> idf, int dimensions, int documentCount)
     {
@@ -25,6 +27,14 @@ public sealed class LocalEmbeddingModel
         Dimensions = dimensions;
         DocumentCount = documentCount;
         Version = ComputeVersion();
+        features = new Dictionary<string, (float, int[], float[])>(idf.Count, StringComparer.Ordinal);
+        foreach (var (feature, weight) in idf)
+        {
+            var probes = new int[ProbesPerFeature];
+            var signs = new float[ProbesPerFeature];
+            Project(feature, probes, signs);
+            features[feature] = (weight, probes, signs);
+        }
     }
 
     public int Dimensions { get; }
@@ -71,26 +81,24 @@ public sealed class LocalEmbeddingModel
     public float[] Embed(TitleDocument document)
     {
         var vector = new float[Dimensions];
-        var features = new Dictionary<string, float>(StringComparer.Ordinal);
+        var weights = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var (feature, weight) in TitleFeatures.Extract(document))
         {
-            features[feature] = features.GetValueOrDefault(feature) + weight;
+            weights[feature] = weights.GetValueOrDefault(feature) + weight;
         }
-        Span<int> probes = stackalloc int[ProbesPerFeature];
-        Span<float> signs = stackalloc float[ProbesPerFeature];
-        foreach (var (feature, rawWeight) in features)
+        foreach (var (feature, rawWeight) in weights)
         {
-            if (!idf.TryGetValue(feature, out var inverse))
+            if (!features.TryGetValue(feature, out var known))
             {
                 continue;
             }
+            var (inverse, probes, signs) = known;
             // Sub-linear term frequency: a word repeated in an overview should not dominate.
             var weight = (float)(1.0 + Math.Log(rawWeight)) * inverse;
             if (rawWeight < 1)
             {
                 weight = rawWeight * inverse;
             }
-            Project(feature, probes, signs);
             for (var i = 0; i < ProbesPerFeature; i++)
             {
                 vector[probes[i]] += signs[i] * weight;
@@ -104,7 +112,7 @@ public sealed class LocalEmbeddingModel
         return vector;
     }
 
-    private void Project(string feature, Span<int> probes, Span<float> signs)
+    private void Project(string feature, int[] probes, float[] signs)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(feature));
         for (var i = 0; i < ProbesPerFeature; i++)
