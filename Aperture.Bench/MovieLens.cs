@@ -12,6 +12,8 @@ internal sealed class MovieLens
     public required IReadOnlyList<TitleDocument> Items { get; init; }
     public required Dictionary<int, TitleDocument> ById { get; init; }
     public required IReadOnlyList<MovieLensRating> Ratings { get; init; }
+    // TMDB's vote average (0–10) and vote count: what a media server shows as the community rating.
+    public required Dictionary<int, (double Average, int Votes)> Community { get; init; }
 
     public static string? FindFolder()
     {
@@ -32,8 +34,14 @@ internal sealed class MovieLens
     public static MovieLens Load(string folder)
     {
         var items = new List<TitleDocument>();
+        var community = new Dictionary<int, (double, int)>();
         foreach (var r in Csv.ReadRecords(Path.Combine(folder, "items.csv")))
         {
+            if (double.TryParse(r["vote_average"], CultureInfo.InvariantCulture, out var average)
+                && int.TryParse(r["vote_count"], CultureInfo.InvariantCulture, out var votes))
+            {
+                community[int.Parse(r["movieId"], CultureInfo.InvariantCulture)] = (average, votes);
+            }
             items.Add(new TitleDocument(
                 r["movieId"], MediaKind.Movie, r["title"],
                 int.TryParse(r["year"], CultureInfo.InvariantCulture, out var year) ? year : null,
@@ -58,6 +66,7 @@ internal sealed class MovieLens
             Items = items,
             ById = items.ToDictionary(i => int.Parse(i.Key, CultureInfo.InvariantCulture)),
             Ratings = ratings,
+            Community = community,
         };
     }
 
