@@ -7,6 +7,9 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireJsonOrAntiforgery();
         api.MapAuthApi();
         api.MapSettingsApi();
+        api.MapCatalogApi();
+        api.MapUsersApi();
+        api.MapAdminDatabaseApi();
         return app;
     }
 }
