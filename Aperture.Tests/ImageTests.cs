@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Aperture.Catalog;
-using Aperture.Data;
 using Aperture.Fakes;
 using Aperture.Tests.Infrastructure;
 
@@ -36,19 +34,9 @@ public sealed class ImageTests
         await app.ConnectAsync(server);
         var alice = app.CreateBrowserlessClient();
         await alice.LoginOkAsync("alice", "pw");
-        var ids = await app.WithDbAsync(async db =>
-        {
-            var titles = new[] { alien, bare }.Select(i => new Title
-            {
-                Kind = MediaKind.Movie, ServerItemId = i.Id, LibraryId = i.LibraryId!, Name = i.Name, Year = i.ProductionYear,
-                PrimaryImageTag = i.PrimaryImageTag, BackdropImageTag = i.BackdropImageTag,
-            }).ToList();
-            db.Titles.AddRange(titles);
-            await db.SaveChangesAsync();
-            return titles.Select(t => t.Id).ToList();
-        });
+        var ids = await FakeImport.ImportAsync(app, server);
         server.ClearCalls();
-        return new Setup(server, app, alice, alien, ids[0], ids[1]);
+        return new Setup(server, app, alice, alien, ids[alien.Id], ids[bare.Id]);
     }
 
     private static async Task<byte[]> ServerBytesAsync(FakeMediaServer server, string itemId)
