@@ -51,7 +51,7 @@ public sealed class BrowseTests(BrowserFixture browser)
         await Expect(cards).ToHaveCountAsync(7);
         await Expect(page.Locator(".result-count")).ToContainTextAsync("7 movies");
         await Expect(page.Locator(".poster-card img").First).ToHaveJSPropertyAsync("complete", true);
-        await BrowserFixture.ScreenshotAsync(page, "10-browse-movies");
+        await BrowserFixture.ScreenshotAsync(page, "browse-1-movies");
 
         // htmx swaps the grid in place: a value set on the window survives, and the address follows the filter.
         await page.EvaluateAsync("() => window.__sameDocument = true");
@@ -61,7 +61,7 @@ public sealed class BrowseTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
         await Expect(cards.Locator(".name")).ToHaveTextAsync(["Alien", "The Thing"]);
         await Expect(cards.Filter(new() { HasText = "The Thing" }).Locator(".badge.watched")).ToBeVisibleAsync();
-        await BrowserFixture.ScreenshotAsync(page, "11-browse-horror");
+        await BrowserFixture.ScreenshotAsync(page, "browse-2-horror");
 
         // A refresh keeps the filter.
         await page.ReloadAsync();
@@ -83,14 +83,14 @@ public sealed class BrowseTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "IMDb" })).ToHaveAttributeAsync("href", "https://www.imdb.com/title/tt0078748/");
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Poster of Alien" })).ToHaveJSPropertyAsync("naturalWidth", 1);
         Assert.DoesNotContain(server.ApiKey, await page.ContentAsync(), StringComparison.Ordinal);
-        await BrowserFixture.ScreenshotAsync(page, "12-title-movie");
+        await BrowserFixture.ScreenshotAsync(page, "browse-3-title-movie");
 
         await page.GotoAsync(app.Url + "/browse/series");
         await page.Locator(".poster-card").Filter(new() { HasText = "Dark" }).ClickAsync();
         await Expect(page.Locator(".watch-state")).ToContainTextAsync("1 of 6 episodes");
         await Expect(page.Locator(".season summary")).ToHaveCountAsync(2);
         await Expect(page.Locator(".season").First.Locator("tr.played")).ToHaveCountAsync(1);
-        await BrowserFixture.ScreenshotAsync(page, "13-title-series");
+        await BrowserFixture.ScreenshotAsync(page, "browse-4-title-series");
 
         await using var adminContext = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var admin = await adminContext.NewPageAsync();
@@ -98,7 +98,7 @@ public sealed class BrowseTests(BrowserFixture browser)
         await admin.GotoAsync(app.Url + "/admin");
         await admin.GetByRole(AriaRole.Link, new() { Name = "Database" }).Last.ClickAsync();
         await Expect(admin.Locator("#row-counts tr[data-key=movies] td")).ToHaveTextAsync("7");
-        await BrowserFixture.ScreenshotAsync(admin, "14-admin-database");
+        await BrowserFixture.ScreenshotAsync(admin, "browse-5-admin-database");
     }
 
     [Fact]

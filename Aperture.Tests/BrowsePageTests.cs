@@ -134,7 +134,7 @@ public sealed class BrowsePageTests(CatalogWorld world) : IClassFixture<CatalogW
         var watch = Facts(page.QuerySelector(".watch-state")!);
         Assert.Equal("Yes", watch["Watched"]);
         Assert.Equal("2", watch["Play count"]);
-        Assert.Equal("2024-03-01 20:00", watch["Last played"]);
+        Assert.Equal("2024-03-01 20:00 UTC", watch["Last played"]);
         Assert.Equal("♥ Yes", watch["Favourite"]);
         Assert.Equal("9", watch["Your rating"]);
 
