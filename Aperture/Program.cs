@@ -1,6 +1,7 @@
 using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
+using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Embeddings;
 using Aperture.MediaServers;
@@ -17,11 +18,13 @@ try
     builder.AddAuth();
     builder.AddEmbeddings();
     builder.AddWeb();
+    builder.AddBrowse();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
     app.UseWeb();
     app.MapApi();
+    app.MapImages();
     await app.RunAsync();
     return 0;
 }

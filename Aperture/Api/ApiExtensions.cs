@@ -9,6 +9,9 @@ public static class ApiExtensions
         api.MapSettingsApi();
         api.MapEmbeddingSettingsApi();
         api.MapSimilarApi();
+        api.MapCatalogApi();
+        api.MapUsersApi();
+        api.MapAdminDatabaseApi();
         return app;
     }
 }
