@@ -88,6 +88,14 @@ public sealed class EmbeddingPipelineTests
         var romance = await user.GetFromJsonAsync<List<SimilarTitle>>($"/api/movies/{ids["Notting Hill"]}/similar?k=2");
         Assert.All(romance!, s => Assert.Contains(s.Name, new[] { "Love Actually", "About Time" }));
 
+        // The title page's "More like this" row, as htmx loads it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/browse/movies/{ids["Alien"]}?handler=Similar");
+        request.Headers.Add("HX-Request", "true");
+        var fragment = await (await user.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", fragment, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Aliens", fragment, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/browse/movies/{ids["Prometheus"]}\"", fragment, StringComparison.Ordinal);
+
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync("/api/movies/999999/similar")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/series/{ids["Alien"]}/similar")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await user.GetAsync($"/api/movies/{ids["Alien"]}/similar?k=0")).StatusCode);
