@@ -236,4 +236,31 @@ public sealed class EmbeddingPipelineTests
         }
         Assert.True(found / (queries.Count * 10) >= 0.95, $"recall@10 {found / (queries.Count * 10):F3}");
     }
+
+    [Fact]
+    public async Task Models_over_2000_dimensions_are_indexed_as_halfvec_on_postgresql()
+    {
+        if (!TestDatabase.IsPostgres)
+        {
+            Assert.Skip("pgvector runs only in the PostgreSQL pass of ./test.sh");
+        }
+        var (app, user, server) = await StartAsync();
+        await using var _ = app;
+        await using var __ = server;
+        // text-embedding-3-large's size: HNSW on vector stops at 2,000 dimensions.
+        await using var openai = await FakeOpenAiServer.StartAsync(dimensions: 3072, apiKey: null);
+        var ids = await SeedAsync(app);
+        var admin = app.CreateBrowserlessClient();
+        await admin.LoginOkAsync("Admin", "pw");
+        await admin.PatchAsJsonAsync("/api/settings/embedding-model", new { provider = "compatible", model = "big-model", baseUrl = openai.BaseUrl });
+
+        var result = await RunAsync(app);
+        Assert.Equal(ids.Count, result.Embedded);
+        var definition = await app.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
+            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE tablename = 'title_embeddings' AND indexname LIKE 'ix_emb_movies_%'").SingleAsync());
+        Assert.Contains("halfvec(3072)", definition, StringComparison.Ordinal);
+        Assert.Contains("halfvec_cosine_ops", definition, StringComparison.Ordinal);
+        var similar = await user.GetFromJsonAsync<List<SimilarTitle>>($"/api/movies/{ids["Alien"]}/similar?k=3");
+        Assert.Equal(3, similar!.Count);
+    }
 }
