@@ -2,6 +2,7 @@ using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
 using Aperture.Data;
+using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Aperture.Web;
@@ -14,6 +15,7 @@ try
     builder.AddSettings();
     builder.AddMediaServers();
     builder.AddAuth();
+    builder.AddJobs();
     builder.AddWeb();
 
     var app = builder.Build();

@@ -7,6 +7,7 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireJsonOrAntiforgery();
         api.MapAuthApi();
         api.MapSettingsApi();
+        api.MapJobsApi();
         return app;
     }
 }
