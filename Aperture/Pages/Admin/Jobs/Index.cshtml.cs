@@ -45,8 +45,17 @@ public sealed class IndexModel(JobRegistry registry, JobQueries queries, JobRunS
     public async Task<IActionResult> OnGetCardAsync(string name, CancellationToken ct) =>
         registry.Find(name) is { } job ? Partial("_JobCard", Card(await queries.GetAsync(job, ct))) : NotFound();
 
-    public async Task<IActionResult> OnGetProgressAsync(long runId, CancellationToken ct) =>
-        await queries.RunAsync(runId, false, ct) is { } run ? Partial("_JobProgress", run) : NotFound();
+    public async Task<IActionResult> OnGetProgressAsync(long runId, CancellationToken ct)
+    {
+        if (await queries.RunAsync(runId, false, ct) is not { } run)
+        {
+            return NotFound();
+        }
+        var partial = Partial("_JobProgress", run);
+        // The card's badge follows the run too (Queued → Running → Cancelling…).
+        partial.ViewData["StatusOutOfBand"] = true;
+        return partial;
+    }
 
     public async Task<IActionResult> OnGetHistoryAsync(string name, CancellationToken ct) =>
         registry.Find(name) is { } job ? Partial("_JobHistory", new HistoryModel(job.Name, await queries.HistoryAsync(job, 20, false, ct))) : NotFound();

@@ -42,6 +42,24 @@ public static class JobFormat
         _ => "live",
     };
 
+    // The card's status badge: the live state, else the last run's outcome.
+    public static (string Label, string Class) Badge(JobState state, RunView? last) => state switch
+    {
+        JobState.Running => ("Running", "live"),
+        JobState.Queued => ("Queued", "live"),
+        JobState.Cancelling => ("Cancelling…", "warn"),
+        _ when last is not null => (Outcome(last.Status), StateClass(last.Status)),
+        _ => ("Never run", "idle"),
+    };
+
+    public static JobState State(RunView run) => run switch
+    {
+        { Finished: true } => JobState.Idle,
+        { CancelRequested: true } => JobState.Cancelling,
+        { Status: JobRunStatus.Queued } => JobState.Queued,
+        _ => JobState.Running,
+    };
+
     public static string Counts(IReadOnlyDictionary<string, long> counts) =>
         string.Join(", ", counts.Select(c => $"{c.Value.ToString("N0", CultureInfo.InvariantCulture)} {c.Key}"));
 }
