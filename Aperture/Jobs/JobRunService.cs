@@ -74,7 +74,7 @@ public sealed class JobRunService(
         catch (Exception e)
         {
             logger.LogError(e, "Could not queue {Job}", job.Name);
-            await FinishAsync(db, run.Id, JobRunStatus.Failed, $"Could not queue the job: {e.Message}", CancellationToken.None);
+            await EndAsync(db.JobRuns.Where(r => r.Id == run.Id), JobRunStatus.Failed, $"Could not queue the job: {e.Message}", CancellationToken.None);
             throw;
         }
         logger.LogInformation("{Job} queued as run {RunId} by {User}", job.Name, run.Id, requestedBy);
@@ -194,10 +194,7 @@ public sealed class JobRunService(
             query = query.Where(r => r.InstanceId == instanceId
                 || (r.HeartbeatAt != null ? r.HeartbeatAt < stale : r.QueuedAt < stale));
         }
-        var count = await query.ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, JobRunStatus.Interrupted)
-            .SetProperty(r => r.FinishedAt, now)
-            .SetProperty(r => r.Error, "Interrupted: Aperture stopped (restart or crash) before this run finished."), ct);
+        var count = await EndAsync(query, JobRunStatus.Interrupted, "Interrupted: Aperture stopped (restart or crash) before this run finished.", ct);
         if (count > 0)
         {
             logger.LogWarning("Marked {Count} job runs left unfinished by a previous start as interrupted", count);
@@ -222,10 +219,7 @@ public sealed class JobRunService(
         {
             query = query.Where(r => r.JobName == jobName);
         }
-        var count = await query.ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, JobRunStatus.Interrupted)
-            .SetProperty(r => r.FinishedAt, now)
-            .SetProperty(r => r.Error, "Interrupted: the instance running it stopped sending heartbeats."), ct);
+        var count = await EndAsync(query, JobRunStatus.Interrupted, "Interrupted: the instance running it stopped sending heartbeats.", ct);
         if (count > 0)
         {
             logger.LogWarning("Marked {Count} job runs of stopped instances as interrupted", count);
@@ -244,10 +238,10 @@ public sealed class JobRunService(
                 .SetProperty(r => r.InstanceId, instanceId), ct) == 1;
     }
 
-    private async Task FinishAsync(AppDbContext db, long id, JobRunStatus status, string? error, CancellationToken ct)
+    private Task<int> EndAsync(IQueryable<JobRun> runs, JobRunStatus status, string? error, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await db.JobRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
+        return runs.ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, status)
             .SetProperty(r => r.FinishedAt, now)
             .SetProperty(r => r.Error, error), ct);
