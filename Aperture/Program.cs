@@ -4,6 +4,7 @@ using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Aperture.Web;
@@ -17,6 +18,7 @@ try
     builder.AddMediaServers();
     builder.AddAuth();
     builder.AddEmbeddings();
+    builder.AddJobs();
     builder.AddWeb();
     builder.AddBrowse();
 

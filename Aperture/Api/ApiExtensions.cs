@@ -12,6 +12,7 @@ public static class ApiExtensions
         api.MapCatalogApi();
         api.MapUsersApi();
         api.MapAdminDatabaseApi();
+        api.MapJobsApi();
         return app;
     }
 }

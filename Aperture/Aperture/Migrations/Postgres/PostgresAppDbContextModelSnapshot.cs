@@ -525,6 +525,11 @@ namespace Aperture.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("JobName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_runs_one_active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("JobName", "QueuedAt");

@@ -507,6 +507,11 @@ namespace Aperture.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("JobName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_runs_one_active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("JobName", "QueuedAt");
