@@ -136,6 +136,7 @@ public sealed class JobScheduleService(
             var detail = JobBuilder.Create<JobRunner>()
                 .WithIdentity(JobKey(job.Name))
                 .WithDescription(job.DisplayName)
+                .DisallowConcurrentExecution()
                 .StoreDurably()
                 .Build();
             await scheduler.AddJob(detail, new AddJobOptions { Replace = true }, ct);
