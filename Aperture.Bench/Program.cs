@@ -1,1 +1,23 @@
-﻿Console.WriteLine("Hello, World!");
+using Aperture.Bench;
+
+// Benchmarks print figures and ratios; they never assert timings. Usage:
+//   dotnet run -c Release --project Aperture.Bench -- <command> [args]
+var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
+{
+    ["embeddings"] = ("fit + embed MovieLens with the local provider; nearest-neighbour sanity", _ => EmbeddingBench.Run()),
+    ["topk"] = ("exact SIMD top-50 vs a sequential read of the same bytes [sizes...]", EmbeddingBench.RunTopK),
+    ["quality"] = ("recommendation quality on MovieLens (time split) vs popularity and the original [--grid]", QualityBench.Run),
+    ["embed20k"] = ("local provider: fit + embed 20,000 titles, titles/s and peak memory", _ => VectorBench.RunLocal20k()),
+    ["pgvector"] = ("pgvector HNSW latency and recall@50 vs exact [n] [dims]; needs APERTURE_BENCH_PG", a => VectorBench.RunPgVectorAsync(a).GetAwaiter().GetResult()),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.WriteLine("Aperture.Bench <command>");
+    foreach (var (name, (help, _)) in commands)
+    {
+        Console.WriteLine($"  {name,-12} {help}");
+    }
+    return args.Length == 0 ? 0 : 2;
+}
+return command.Run(args[1..]);

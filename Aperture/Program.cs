@@ -1,7 +1,9 @@
 using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
+using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Embeddings;
 using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
@@ -15,13 +17,16 @@ try
     builder.AddSettings();
     builder.AddMediaServers();
     builder.AddAuth();
+    builder.AddEmbeddings();
     builder.AddJobs();
     builder.AddWeb();
+    builder.AddBrowse();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
     app.UseWeb();
     app.MapApi();
+    app.MapImages();
     await app.RunAsync();
     return 0;
 }

@@ -7,6 +7,11 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireJsonOrAntiforgery();
         api.MapAuthApi();
         api.MapSettingsApi();
+        api.MapEmbeddingSettingsApi();
+        api.MapSimilarApi();
+        api.MapCatalogApi();
+        api.MapUsersApi();
+        api.MapAdminDatabaseApi();
         api.MapJobsApi();
         return app;
     }

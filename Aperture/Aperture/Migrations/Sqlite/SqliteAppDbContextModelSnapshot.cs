@@ -289,6 +289,77 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Embeddings.StoredEmbeddingModel", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelKey");
+
+                    b.ToTable("embedding_models", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "ModelKey");
+
+                    b.HasIndex("ModelKey", "TitleId")
+                        .IsUnique();
+
+                    b.ToTable("title_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
                 {
                     b.Property<string>("UserId")
@@ -566,6 +637,15 @@ namespace Aperture.Migrations.Sqlite
                         });
 
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+                {
+                    b.HasOne("Aperture.Catalog.Title", null)
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
