@@ -78,6 +78,21 @@ public sealed class JobRunTests
     }
 
     [Fact]
+    public async Task Simultaneous_run_now_requests_start_exactly_one_run()
+    {
+        await using var host = await JobTestHost.StartAsync();
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => host.Admin.PostAsJsonAsync($"/api/jobs/{GatedJob.Name}/run", new { })));
+
+        Assert.Single(clicks, r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(5, clicks.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(1, await host.App.WithDbAsync(db => db.JobRuns.CountAsync(r => r.JobName == GatedJob.Name)));
+        var runId = await host.App.WithDbAsync(db => db.JobRuns.Select(r => r.Id).SingleAsync());
+        host.App.Probe().Release(GatedJob.Name, GatedJob.Steps);
+        Assert.Equal(JobRunStatus.Succeeded, (await host.WaitForEndAsync(runId)).Status);
+        Assert.Equal(1, host.App.Probe().Runs);
+    }
+
+    [Fact]
     public async Task A_failing_job_ends_failed_with_the_exception_message_and_no_stack_trace()
     {
         await using var host = await JobTestHost.StartAsync();

@@ -69,4 +69,18 @@ public sealed class UnixCronTests
         Assert.Null(none);
         Assert.Equal(["dayOfWeek", "time"], missing.Keys.Order());
     }
+
+    [Theory]
+    [InlineData(JobNames.SyncMovies, null, "Every day at 03:00")]
+    [InlineData(JobNames.SyncSeriesWatchHistory, "SYNC_CRON", "Every 2 hours")]
+    [InlineData(JobNames.FullSyncWatchHistory, "SYNC_CRON", "Every Sunday at 04:00")]
+    [InlineData(JobNames.GenerateSeriesEmbeddings, "RECS_CRON", "Every day at 03:30")]
+    [InlineData("generate-recommendations", "RECS_CRON", "Every day at 04:00")]
+    [InlineData("sync-strm", "PERMS_CRON", "Every day at 05:00")]
+    [InlineData("test-anything", null, "Manual only")]
+    public void Jobs_without_a_saved_schedule_or_variable_follow_the_documented_defaults(string name, string? setting, string expected)
+    {
+        var job = new JobDefinition(name, name, "", typeof(SlowJob), DefaultCronSetting: setting);
+        Assert.Equal(expected, JobScheduleService.BuiltInDefault(job).Describe());
+    }
 }

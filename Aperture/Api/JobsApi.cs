@@ -115,7 +115,11 @@ public static class JobsApi
                         break;
                     }
                     await Task.Delay(options.Value.StreamPollInterval, ct);
-                    run = await queries.RunAsync(id, false, ct) ?? run;
+                    if (await queries.RunAsync(id, false, ct) is not { } next)
+                    {
+                        break;
+                    }
+                    run = next;
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -33,7 +33,9 @@ public sealed class JobRunner(
             return;
         }
 
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Quartz interrupts the jobs running when shutdown begins; one that fires just after would
+        // otherwise run on while the host waits for it, so stopping the app cancels it too.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         await using var progress = new JobProgressWriter(runId, job, scopes, options.Value, time, cancellation, logger);
         progress.Start();
         logger.LogInformation("{Job} run {RunId} started", job.Name, runId);

@@ -48,12 +48,14 @@ public sealed class JobScheduleService(
     }
 
     // Catalogue sync nightly, watch history often (it is cheap as a delta), full history weekly,
-    // then recommendations and outputs after the nightly sync. Jobs that name no setting are manual.
+    // then embeddings, recommendations and outputs after the nightly sync. Jobs that name no setting are manual.
     public static ScheduleSpec BuiltInDefault(JobDefinition job) => job.Name switch
     {
         JobNames.SyncMovies or JobNames.SyncSeries => new(ScheduleKind.Daily, new TimeOnly(3, 0)),
         JobNames.SyncWatchHistory or JobNames.SyncSeriesWatchHistory => new(ScheduleKind.EveryHours, EveryHours: 2),
         JobNames.FullSyncWatchHistory or JobNames.FullSyncSeriesWatchHistory => new(ScheduleKind.Weekly, new TimeOnly(4, 0), DayOfWeek.Sunday),
+        // Between the nightly sync and the recommendations that read the vectors.
+        JobNames.GenerateEmbeddings or JobNames.GenerateSeriesEmbeddings => new(ScheduleKind.Daily, new TimeOnly(3, 30)),
         _ => job.DefaultCronSetting switch
         {
             "SYNC_CRON" => new(ScheduleKind.Daily, new TimeOnly(3, 0)),
@@ -136,6 +138,7 @@ public sealed class JobScheduleService(
             var detail = JobBuilder.Create<JobRunner>()
                 .WithIdentity(JobKey(job.Name))
                 .WithDescription(job.DisplayName)
+                .DisallowConcurrentExecution()
                 .StoreDurably()
                 .Build();
             await scheduler.AddJob(detail, new AddJobOptions { Replace = true }, ct);
