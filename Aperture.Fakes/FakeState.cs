@@ -187,6 +187,16 @@ public sealed class FakeState
 
     internal FakeToken? FindToken(string token) => tokens.GetValueOrDefault(token);
 
+    // Deleted in the dashboard: gone from /Users, their data with them.
+    public bool RemoveUser(FakeUser user)
+    {
+        lock (Sync)
+        {
+            userData.Remove(user.Id);
+            return users.Remove(user);
+        }
+    }
+
     internal FakeUser AddUser(FakeUser user)
     {
         Write(_ => users.Add(user));

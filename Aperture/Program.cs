@@ -2,8 +2,10 @@ using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
 using Aperture.Browse;
+using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
@@ -19,6 +21,8 @@ try
     builder.AddAuth();
     builder.AddEmbeddings();
     builder.AddJobs();
+    builder.AddCatalog();
+    builder.AddHistory();
     builder.AddWeb();
     builder.AddBrowse();
 

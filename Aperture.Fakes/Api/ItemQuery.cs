@@ -127,9 +127,11 @@ internal sealed class ItemQuery
         {
             return Under(parentId, recursive, out keepOrder).Select(i => new ItemRow(i));
         }
-        if (user is not null && (q.QueryBool("IsPlayed") == true || q.QueryBool("IsFavorite") == true || filters.Contains("IsPlayed", StringComparer.OrdinalIgnoreCase) || filters.Contains("IsFavorite", StringComparer.OrdinalIgnoreCase)))
+        if (user is not null && (q.QueryBool("IsPlayed") == true || q.QueryBool("IsFavorite") == true
+            || filters.Any(f => f.Equals("IsPlayed", StringComparison.OrdinalIgnoreCase) || f.Equals("IsFavorite", StringComparison.OrdinalIgnoreCase)
+                || f.Equals("IsResumable", StringComparison.OrdinalIgnoreCase))))
         {
-            // Watch history and favourites only touch items the user has data for: far fewer than the catalogue.
+            // Watch history, favourites and part-watched items only touch items the user has data for: far fewer than the catalogue.
             return state.UserDataOf(user).Keys.Select(state.ItemOrNull).OfType<FakeItem>().Select(i => new ItemRow(i));
         }
         keepOrder = true;

@@ -13,6 +13,7 @@ public static class ApiExtensions
         api.MapUsersApi();
         api.MapAdminDatabaseApi();
         api.MapJobsApi();
+        api.MapLibrariesApi();
         return app;
     }
 }

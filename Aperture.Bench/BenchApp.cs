@@ -1,0 +1,108 @@
+using Aperture.Auth;
+using Aperture.Catalog;
+using Aperture.Data;
+using Aperture.History;
+using Aperture.Jobs;
+using Aperture.MediaServers;
+using Aperture.Settings;
+using Aperture.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Aperture.Bench;
+
+// The app's own services (as Program.cs composes them, minus the web front) on a fresh database, pointed at a server.
+internal sealed class BenchApp : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly string dataDirectory;
+    private readonly string? postgresAdmin;
+    private readonly string? database;
+
+    private BenchApp(WebApplication app, string dataDirectory, string? postgresAdmin, string? database)
+    {
+        this.app = app;
+        this.dataDirectory = dataDirectory;
+        this.postgresAdmin = postgresAdmin;
+        this.database = database;
+    }
+
+    public IServiceProvider Services => app.Services;
+
+    // postgresAdmin: an Npgsql connection string to a server with pgvector, where a throwaway database is created.
+    public static async Task<BenchApp> StartAsync(Uri server, string apiKey, string? postgresAdmin, IDictionary<string, string?> settings)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("aperture-bench-").FullName;
+        string? databaseUrl = null, database = null;
+        if (postgresAdmin is not null)
+        {
+            database = "aperture_bench_" + Guid.NewGuid().ToString("N")[..12];
+            await using (var connection = new NpgsqlConnection(postgresAdmin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            databaseUrl = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ConnectionString;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+        {
+            ["APERTURE_DATA_DIR"] = dataDirectory,
+            ["DATABASE_URL"] = databaseUrl ?? "",
+            ["MEDIA_SERVER_BASE_URL"] = server.AbsoluteUri.TrimEnd('/'),
+            ["MEDIA_SERVER_API_KEY"] = apiKey,
+        });
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.AddHosting();
+        builder.AddData();
+        builder.AddSettings();
+        builder.AddMediaServers();
+        builder.AddAuth();
+        builder.AddCatalog();
+        builder.AddHistory();
+        var app = builder.Build();
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        return new BenchApp(app, dataDirectory, postgresAdmin, database);
+    }
+
+    public async Task RunJobAsync(string name)
+    {
+        var definition = Services.GetServices<JobDefinition>().Single(d => d.Name == name);
+        await using var scope = Services.CreateAsyncScope();
+        var job = (IJob)scope.ServiceProvider.GetRequiredService(definition.Implementation);
+        await job.RunAsync(new JobContext(0, definition, NullJobProgress.Instance), CancellationToken.None);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> read)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        NpgsqlConnection.ClearAllPools();
+        if (postgresAdmin is not null)
+        {
+            await using var connection = new NpgsqlConnection(postgresAdmin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleaning.
+        }
+    }
+}

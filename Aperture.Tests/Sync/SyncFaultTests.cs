@@ -1,0 +1,238 @@
+using Aperture.Catalog;
+using Aperture.Fakes;
+using Aperture.Jobs;
+using Aperture.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Tests.Sync;
+
+public sealed class SyncFaultTests
+{
+    private static readonly DateTimeOffset Saved = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static bool IsDetailPage(HttpRequest r) =>
+        r.Path.Value!.EndsWith("/Items", StringComparison.Ordinal) && r.Query["Fields"].ToString().Contains("Overview", StringComparison.Ordinal);
+
+    // Ten movies in creation order (so pages are predictable), alice has played the first.
+    private static async Task<(FakeMediaServer Server, List<FakeItem> Movies, FakeUser Alice)> StartAsync(FakeDialect dialect)
+    {
+        var movies = new List<FakeItem>();
+        FakeUser alice = null!;
+        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            alice = b.User("alice", "pw");
+            for (var n = 0; n < 10; n++)
+            {
+                movies.Add(b.Movie($"Movie {n:00}", 1990 + n, overview: "Before.", with: i =>
+                {
+                    i.DateCreated = Saved.AddMinutes(n);
+                    i.DateLastSaved = Saved.AddMinutes(n);
+                }));
+            }
+            b.Played(alice, movies[0], lastPlayed: Saved);
+        });
+        return (server, movies, alice);
+    }
+
+    private static async Task<List<(string Id, string Name, string? Overview)>> TitlesAsync(AppFactory app) =>
+        (await app.WithDbAsync(db => db.Titles.OrderBy(t => t.Name).Select(t => new { t.ServerItemId, t.Name, t.Overview }).ToListAsync()))
+        .Select(t => (t.ServerItemId, t.Name, t.Overview)).ToList();
+
+    private static Task<List<string>> MarksAsync(AppFactory app) =>
+        app.WithDbAsync(db => db.Settings.Where(s => s.Key.StartsWith("catalog.")).OrderBy(s => s.Key).Select(s => s.Key + "=" + s.Value).ToListAsync());
+
+    public static TheoryData<FakeDialect, string, string> Faults => new()
+    {
+        { FakeDialect.Jellyfin, "500", "HTTP 500" },
+        { FakeDialect.Emby, "500", "HTTP 500" },
+        { FakeDialect.Jellyfin, "timeout", "did not answer in time" },
+        { FakeDialect.Emby, "timeout", "did not answer in time" },
+        { FakeDialect.Jellyfin, "bad-json", "malformed JSON" },
+        { FakeDialect.Emby, "bad-json", "malformed JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task A_server_failing_on_page_3_of_5_fails_the_job_clearly_deletes_nothing_and_a_rerun_completes(FakeDialect dialect, string fault, string cause)
+    {
+        var (server, movies, alice) = await StartAsync(dialect);
+        await using var _ = server;
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        await app.RunJobAsync(JobNames.FullSyncWatchHistory);
+        var marks = await MarksAsync(app);
+
+        // The server changes: one movie deleted, every other one edited, one added. The delta has ten to read: five pages.
+        server.State.RemoveItem(movies[0].Id);
+        foreach (var movie in movies.Skip(1))
+        {
+            server.State.Touch(movie, m => m.Overview = "After.");
+        }
+        server.Seed(b => b.Movie("Movie 10", 2024, overview: "After."));
+        server.Faults.Add(FaultRule.Where(IsDetailPage).OnCall(3).Respond(fault switch
+        {
+            "500" => Fault.Status(500),
+            "timeout" => Fault.Timeout,
+            _ => Fault.BadJson,
+        }));
+
+        var error = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.SyncMovies));
+
+        Assert.Contains("fetching the movies of library 'Movies' (page 3 of 5)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(cause, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was deleted", error.Message, StringComparison.Ordinal);
+        // Pages 1 and 2 are in, whole; the deleted movie and its history are still there; the watermark did not move.
+        var titles = await TitlesAsync(app);
+        Assert.Equal(10, titles.Count);
+        Assert.Contains(titles, t => t.Id == movies[0].Id);
+        Assert.Equal(["After.", "After.", "After.", "After.", "Before.", "Before.", "Before.", "Before.", "Before."],
+            titles.Where(t => t.Id != movies[0].Id).Select(t => t.Overview));
+        Assert.True(await app.WithDbAsync(db => db.WatchStates.AnyAsync(w => w.UserId == alice.Id && w.ServerItemId == movies[0].Id)));
+        Assert.Equal(marks, await MarksAsync(app));
+
+        var rerun = await app.RunJobAsync(JobNames.SyncMovies);
+
+        Assert.Equal((1, 1), (rerun.Count("added"), rerun.Count("removed")));
+        titles = await TitlesAsync(app);
+        Assert.Equal(10, titles.Count);
+        Assert.DoesNotContain(titles, t => t.Id == movies[0].Id);
+        Assert.All(titles, t => Assert.Equal("After.", t.Overview));
+        Assert.False(await app.WithDbAsync(db => db.WatchStates.AnyAsync()));
+        Assert.NotEqual(marks, await MarksAsync(app));
+    }
+
+    [Theory]
+    [InlineData(FakeDialect.Jellyfin)]
+    [InlineData(FakeDialect.Emby)]
+    public async Task Items_vanishing_between_pages_never_cost_a_title_that_is_still_on_the_server(FakeDialect dialect)
+    {
+        var (server, movies, _) = await StartAsync(dialect);
+        await using var __ = server;
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+
+        // While the ids are listed (eight a page): the listing no longer adds up, so it is read again.
+        server.Faults.VanishItem(movies[4].Id, beforeCall: 2, pathContains: "/Items");
+        var first = await app.RunJobAsync(JobNames.SyncMovies);
+        Assert.Contains(first.Logs, l => l.Level == JobLogLevel.Warning && l.Text.Contains("changed while being listed", StringComparison.Ordinal));
+        Assert.Equal(9, (await TitlesAsync(app)).Count);
+
+        // While the details are paged: the remaining items shift forward and the page after skips one, which the
+        // listing shows as changed and not yet read, so it is fetched by id.
+        foreach (var movie in movies.Where(m => m != movies[4]))
+        {
+            server.State.Touch(movie, m => m.Overview = "After.");
+        }
+        server.Faults.Clear();
+        server.Faults.Add(FaultRule.Where(IsDetailPage).OnCall(2).Respond(Fault.VanishItem(movies[0].Id)));
+        var delta = await app.RunJobAsync(JobNames.SyncMovies);
+
+        Assert.Contains(delta.Stages, s => s.StartsWith("Fetching 1 movies the listing showed", StringComparison.Ordinal));
+        var titles = await TitlesAsync(app);
+        Assert.Equal(9, titles.Count);
+        Assert.All(titles.Where(t => t.Id != movies[0].Id), t => Assert.Equal("After.", t.Overview));
+
+        // The vanished one was listed before it went: the next run removes it.
+        server.Faults.Clear();
+        Assert.Equal(1, (await app.RunJobAsync(JobNames.SyncMovies)).Count("removed"));
+        Assert.Equal(8, (await TitlesAsync(app)).Count);
+    }
+
+    [Fact]
+    public async Task A_listing_that_keeps_changing_fails_the_job_without_deleting_anything()
+    {
+        var (server, movies, _) = await StartAsync(FakeDialect.Jellyfin);
+        await using var __ = server;
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        server.State.RemoveItem(movies[9].Id);
+        var arrivals = 0;
+        // Before every listing page but the first, another movie appears: the totals never agree.
+        server.Faults.Add(FaultRule.Where(r =>
+        {
+            if (r.Query["Fields"] == "DateLastSaved" && r.Query["StartIndex"] != "0")
+            {
+                server.Seed(b => b.Movie($"Arrival {arrivals++}", 2016));
+            }
+            return false;
+        }));
+
+        var error = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.SyncMovies));
+
+        Assert.Contains("kept changing while they were listed", error.Message, StringComparison.Ordinal);
+        Assert.Contains(await TitlesAsync(app), t => t.Id == movies[9].Id);
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_sync_stops_between_pages_leaves_whole_rows_and_a_rerun_completes()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            for (var n = 0; n < 3; n++)
+            {
+                b.Series($"Show {n}", 2010 + n, seasons: 2, episodesPerSeason: 3);
+            }
+        });
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        using var cts = new CancellationTokenSource();
+        var progress = new RecordingProgress
+        {
+            OnAdvance = (stage, advanced) =>
+            {
+                if (stage.StartsWith("Fetching all episodes", StringComparison.Ordinal) && advanced >= 4)
+                {
+                    cts.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.RunJobAsync(JobNames.SyncSeries, progress: progress, ct: cts.Token));
+
+        Assert.Equal(3, await app.WithDbAsync(db => db.Titles.CountAsync()));
+        var episodes = await app.WithDbAsync(db => db.Episodes.AsNoTracking().ToListAsync());
+        Assert.Equal(4, episodes.Count);
+        Assert.All(episodes, e => Assert.True(e.SeasonNumber is not null && e.EpisodeNumber is not null && e.ServerSavedAt is not null && e.Name.Length > 0));
+        Assert.Empty(await MarksAsync(app));
+
+        var rerun = await app.RunJobAsync(JobNames.SyncSeries);
+
+        Assert.Equal(14, rerun.Count("episodes added"));
+        Assert.Equal([6, 6, 6], await app.WithDbAsync(db => db.Titles.OrderBy(t => t.Name).Select(t => t.EpisodeCount ?? 0).ToListAsync()));
+        Assert.NotEmpty(await MarksAsync(app));
+    }
+
+    [Fact]
+    public async Task A_history_sync_failing_for_one_user_keeps_the_users_before_whole_and_a_rerun_completes()
+    {
+        FakeUser alice = null!, bob = null!;
+        FakeItem alien = null!;
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Emby, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            alice = b.User("alice", "pw");
+            bob = b.User("bob", "pw");
+            alien = b.Movie("Alien", 1979);
+            var heat = b.Movie("Heat", 1995);
+            b.Played(alice, alien, playCount: 2);
+            b.Played(bob, heat);
+        });
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        server.Faults.Add(FaultRule.Where(r => r.Path.Value!.Contains(bob.Id, StringComparison.Ordinal)).Respond(Fault.Status(500)).Forever());
+
+        var error = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.SyncWatchHistory));
+
+        Assert.Contains("user 'bob'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", error.Message, StringComparison.Ordinal);
+        var rows = await app.WithDbAsync(db => db.WatchStates.AsNoTracking().ToListAsync());
+        Assert.Equal([(alice.Id, alien.Id, 2)], rows.Select(r => (r.UserId, r.ServerItemId, r.PlayCount)));
+        Assert.False(await app.WithDbAsync(db => db.HistorySyncStates.AnyAsync(s => s.UserId == bob.Id)));
+
+        server.Faults.Clear();
+        await app.RunJobAsync(JobNames.SyncWatchHistory);
+
+        Assert.Equal(2, await app.WithDbAsync(db => db.WatchStates.CountAsync()));
+    }
+}

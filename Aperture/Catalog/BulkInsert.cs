@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using Aperture.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Aperture.Catalog;
+
+// New rows (titles, episodes, watch states) for the sync's bulk writes: tracking and saving a couple of hundred thousand
+// entities one by one costs the sync most of its time. Column names, value converters and parameter types all come
+// from the EF model, so SQLite and PostgreSQL get what EF would send. The database assigns the ids; they are not read
+// back. Runs in the context's current transaction.
+internal static class BulkInsert
+{
+    // Far below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+    private const int MaxParameters = 8_000;
+
+    public static async Task<int> InsertAsync<T>(AppDbContext db, IReadOnlyCollection<T> rows, CancellationToken ct) where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T)} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var strings = db.GetService<IRelationalTypeMappingSource>();
+        var columns = entity.GetProperties()
+            .Where(p => p.ValueGenerated != ValueGenerated.OnAdd && p.GetColumnName(table) is not null)
+            .Select(p => new Column(p.GetColumnName(table)!, (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable, p.GetGetter().GetClrValueUsingContainingEntity))
+            .ToList();
+        // An owned collection mapped to a JSON column (a title's people) is written as the JSON EF itself writes.
+        foreach (var navigation in entity.GetNavigations().Where(n => n.TargetEntityType.IsOwned()))
+        {
+            var owned = navigation.TargetEntityType;
+            if (!owned.IsMappedToJson() || owned.GetNavigations().Any())
+            {
+                throw new InvalidOperationException($"{typeof(T)}.{navigation.Name} is owned but not a flat JSON column.");
+            }
+            var name = owned.GetContainerColumnName()!;
+            // The column's store type (jsonb on PostgreSQL), so the parameter is sent as that and not as text.
+            var storeType = db.Model.GetRelationalModel().FindTable(table.Name, table.Schema)?.FindColumn(name)?.StoreType;
+            var mapping = strings.FindMapping(typeof(string), storeType)
+                ?? throw new InvalidOperationException($"No string mapping for {storeType}.");
+            var getter = navigation.GetGetter();
+            var properties = owned.GetProperties().Where(p => p.GetJsonPropertyName() is not null).ToList();
+            columns.Add(new Column(name, mapping, true, row => Json(getter.GetClrValueUsingContainingEntity(row), properties)));
+        }
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var inserted = 0;
+            // SQLite runs in-process: one prepared single-row statement, re-run per row, is its fastest path (its driver
+            // binds parameters by name, so a statement with thousands of them costs quadratic time). PostgreSQL is a round
+            // trip away: many rows per statement.
+            var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            foreach (var chunk in rows.Chunk(perStatement))
+            {
+                if (chunk.Length != perStatement || command.Parameters.Count == 0)
+                {
+                    command.Parameters.Clear();
+                    command.CommandText = Statement(head, columns.Count, chunk.Length, sql);
+                    for (var r = 0; r < chunk.Length; r++)
+                    {
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            var column = columns[c];
+                            command.Parameters.Add(column.Mapping.CreateParameter(command, "p" + (r * columns.Count + c), column.Read(chunk[r]), column.Nullable));
+                        }
+                    }
+                }
+                else
+                {
+                    // The same statement again: only the values change, converted as the model converts them.
+                    for (var r = 0; r < chunk.Length; r++)
+                    {
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            var column = columns[c];
+                            var value = column.Read(chunk[r]);
+                            command.Parameters[r * columns.Count + c].Value =
+                                (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                        }
+                    }
+                }
+                inserted += await command.ExecuteNonQueryAsync(ct);
+            }
+            return inserted;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed record Column(string Name, RelationalTypeMapping Mapping, bool Nullable, Func<object, object?> Read);
+
+    private static string? Json(object? value, IReadOnlyList<IProperty> properties)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            if (value is System.Collections.IEnumerable items)
+            {
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteObject(writer, item, properties);
+                }
+                writer.WriteEndArray();
+            }
+            else
+            {
+                WriteObject(writer, value, properties);
+            }
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, object item, IReadOnlyList<IProperty> properties)
+    {
+        writer.WriteStartObject();
+        foreach (var property in properties)
+        {
+            writer.WritePropertyName(property.GetJsonPropertyName()!);
+            JsonSerializer.Serialize(writer, property.GetGetter().GetClrValue(item), property.ClrType);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static string Statement(string head, int columns, int rows, ISqlGenerationHelper sql)
+    {
+        var text = new StringBuilder(head, head.Length + rows * columns * 8);
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns; c++)
+            {
+                text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder("p" + (r * columns + c)));
+            }
+            text.Append(')');
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,103 @@
+using Aperture.Data;
+using Aperture.MediaServers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Catalog;
+
+public sealed record LibraryView(
+    string Id,
+    string? Guid,
+    string Name,
+    MediaKind Kind,
+    IReadOnlyList<string> Locations,
+    bool Enabled,
+    bool PresentOnServer,
+    DateTimeOffset LastSeenAt,
+    int TitleCount);
+
+public sealed record LibraryRefreshResult(int Added, int Updated, int Gone);
+
+// The server's movie and TV libraries and the admin's choice of which ones Aperture syncs.
+//
+// A library seen for the first time is enabled when Aperture knew no library before (a fresh install syncs everything
+// out of the box, as a self-hoster expects) and disabled when it appears later: a library added afterwards (the kids'
+// one, someone's private one) waits for the admin to switch it on. Libraries gone from the server, or no longer movies
+// or TV, are kept with their switch and marked gone; the next catalogue sync removes their titles.
+public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time)
+{
+    public async Task<IReadOnlyList<LibraryView>> ListAsync(CancellationToken ct)
+    {
+        var counts = await db.Titles.GroupBy(t => t.LibraryId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var libraries = await db.Libraries.AsNoTracking().ToListAsync(ct);
+        return [.. libraries
+            .OrderByDescending(l => l.PresentOnServer).ThenBy(l => l.Kind).ThenBy(l => l.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(l => new LibraryView(l.Id, l.Guid, l.Name, l.Kind, l.Locations, l.Enabled, l.PresentOnServer, l.LastSeenAt, counts.GetValueOrDefault(l.Id)))];
+    }
+
+    public async Task<LibraryRefreshResult> RefreshAsync(CancellationToken ct) =>
+        await RefreshAsync(await settings.GetClientAsync(ct), ct);
+
+    public async Task<LibraryRefreshResult> RefreshAsync(MediaServerClient client, CancellationToken ct)
+    {
+        var folders = await client.GetVirtualFoldersAsync(ct);
+        var now = time.GetUtcNow();
+        var known = await db.Libraries.ToDictionaryAsync(l => l.Id, ct);
+        var firstSync = known.Count == 0;
+        var seen = new HashSet<string>();
+        int added = 0, updated = 0, gone = 0;
+
+        foreach (var folder in folders)
+        {
+            if (MediaKindExtensions.FromCollectionType(folder.CollectionType) is not { } kind || string.IsNullOrEmpty(folder.LibraryId)
+                || !seen.Add(folder.LibraryId))
+            {
+                continue;
+            }
+            var name = string.IsNullOrWhiteSpace(folder.Name) ? folder.LibraryId : folder.Name.Trim();
+            var locations = folder.Locations?.ToList() ?? [];
+            // Jellyfin's policies take the ItemId; Emby's take the separate Guid.
+            var guid = folder.Guid ?? (client.Connection.Type == MediaServerType.Jellyfin ? folder.LibraryId : null);
+            if (!known.TryGetValue(folder.LibraryId, out var library))
+            {
+                library = new Library { Id = folder.LibraryId, Name = name, Kind = kind, Enabled = firstSync };
+                db.Libraries.Add(library);
+                added++;
+            }
+            else if (library.Name != name || library.Kind != kind || !library.PresentOnServer || !library.Locations.SequenceEqual(locations))
+            {
+                updated++;
+            }
+            library.Name = name.Length > 256 ? name[..256] : name;
+            library.Guid = guid;
+            library.Kind = kind;
+            library.Locations = locations;
+            library.PresentOnServer = true;
+            library.LastSeenAt = now;
+        }
+        foreach (var library in known.Values.Where(l => l.PresentOnServer && !seen.Contains(l.Id)))
+        {
+            library.PresentOnServer = false;
+            gone++;
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return new LibraryRefreshResult(added, updated, gone);
+    }
+
+    // Null when there is no such library. Titles of a disabled library leave at the next catalogue sync.
+    public async Task<LibraryView?> SetEnabledAsync(string id, bool enabled, CancellationToken ct)
+    {
+        var library = await db.Libraries.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (library is null)
+        {
+            return null;
+        }
+        library.Enabled = enabled;
+        await db.SaveChangesAsync(ct);
+        return (await ListAsync(ct)).First(l => l.Id == id);
+    }
+
+    // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
+    public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct) =>
+        await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).OrderBy(l => l.Name).ToListAsync(ct);
+}

@@ -1,0 +1,62 @@
+using Aperture.Auth;
+using Aperture.Data;
+using Aperture.MediaServers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Catalog;
+
+public sealed record ServerUser(string Id, string Name);
+
+public sealed record UserSyncResult(int Added, int Updated, int Gone, IReadOnlyList<ServerUser> Active);
+
+// The server's users as Aperture knows them, before anyone logs in: name, admin flag, disabled, still on the server.
+// Every sync job starts with this, so history is only read for users the server still has and allows.
+public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
+{
+    public async Task<UserSyncResult> SyncAsync(MediaServerClient client, CancellationToken ct)
+    {
+        var remote = await client.GetUsersAsync(ct);
+        if (remote.Count == 0)
+        {
+            // A server always has an administrator: an empty list is a broken answer, not "everyone left".
+            throw new MediaServerException(MediaServerErrorKind.BadResponse, "The media server listed no users at all.");
+        }
+        var byId = remote.Where(u => !string.IsNullOrWhiteSpace(u.Id))
+            .GroupBy(u => LoginService.NormalizeId(u.Id))
+            .ToDictionary(g => g.Key, g => g.First());
+        var now = time.GetUtcNow();
+        var known = await db.Users.ToDictionaryAsync(u => u.Id, ct);
+        int added = 0, updated = 0, gone = 0;
+
+        foreach (var (id, dto) in byId)
+        {
+            if (!known.TryGetValue(id, out var user))
+            {
+                user = new AppUser { Id = id, Name = dto.Name, CreatedAt = now };
+                db.Users.Add(user);
+                added++;
+            }
+            else if (user.Name != dto.Name || user.IsAdmin != dto.IsAdministrator || user.IsDisabled != dto.IsDisabled || !user.PresentOnServer)
+            {
+                updated++;
+            }
+            user.Name = dto.Name.Length > 256 ? dto.Name[..256] : dto.Name;
+            user.IsAdmin = dto.IsAdministrator;
+            user.IsDisabled = dto.IsDisabled;
+            user.PresentOnServer = true;
+            user.ServerSyncedAt = now;
+        }
+        foreach (var user in known.Values.Where(u => u.PresentOnServer && !byId.ContainsKey(u.Id)))
+        {
+            // Kept with their history until an admin purges them.
+            user.PresentOnServer = false;
+            user.ServerSyncedAt = now;
+            gone++;
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        return new UserSyncResult(added, updated, gone, active);
+    }
+}
