@@ -374,6 +374,38 @@ public sealed class CatalogSyncTests
         Assert.Equal(4, await app.WithDbAsync(db => db.Users.CountAsync()));
     }
 
+    [Theory]
+    [InlineData(FakeDialect.Jellyfin)]
+    [InlineData(FakeDialect.Emby)]
+    public async Task Sync_jobs_started_together_on_a_fresh_install_all_complete(FakeDialect dialect)
+    {
+        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            var users = Enumerable.Range(0, 5).Select(n => b.User($"user{n}", "pw")).ToList();
+            for (var n = 0; n < 12; n++)
+            {
+                var movie = b.Movie($"Movie {n}", 2000 + n);
+                b.Played(users[n % 5], movie);
+            }
+            b.Series("Show", 2010, seasons: 2, episodesPerSeason: 4);
+        });
+        await using var app = await ConnectedAppAsync(server, pageSize: 3);
+
+        // Each starts with the users and libraries, all of them new: whoever loses the race reads again.
+        await Task.WhenAll(
+            app.RunJobAsync(JobNames.SyncMovies),
+            app.RunJobAsync(JobNames.SyncSeries),
+            app.RunJobAsync(JobNames.SyncSeriesWatchHistory));
+        await app.RunJobAsync(JobNames.SyncWatchHistory);
+
+        Assert.Equal(6, await app.WithDbAsync(db => db.Users.CountAsync()));
+        Assert.Equal(2, await app.WithDbAsync(db => db.Libraries.CountAsync()));
+        Assert.Equal(13, await app.WithDbAsync(db => db.Titles.CountAsync()));
+        Assert.Equal(8, await app.WithDbAsync(db => db.Episodes.CountAsync()));
+        Assert.Equal(12, await app.WithDbAsync(db => db.WatchStates.CountAsync()));
+    }
+
     internal static async Task RunAllAsync(AppFactory app)
     {
         await app.RunJobAsync(JobNames.SyncMovies);

@@ -40,6 +40,20 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
     public async Task<LibraryRefreshResult> RefreshAsync(MediaServerClient client, CancellationToken ct)
     {
         var folders = await client.GetVirtualFoldersAsync(ct);
+        try
+        {
+            return await ApplyAsync(client, folders, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another sync job recorded the same new library a moment ago: read again and apply once more.
+            db.ChangeTracker.Clear();
+            return await ApplyAsync(client, folders, ct);
+        }
+    }
+
+    private async Task<LibraryRefreshResult> ApplyAsync(MediaServerClient client, IReadOnlyList<VirtualFolderDto> folders, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var known = await db.Libraries.ToDictionaryAsync(l => l.Id, ct);
         var firstSync = known.Count == 0;

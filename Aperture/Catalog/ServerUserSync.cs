@@ -24,6 +24,20 @@ public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
         var byId = remote.Where(u => !string.IsNullOrWhiteSpace(u.Id))
             .GroupBy(u => LoginService.NormalizeId(u.Id))
             .ToDictionary(g => g.Key, g => g.First());
+        try
+        {
+            return await ApplyAsync(byId, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another sync job (or a login) recorded the same new user a moment ago: read again and apply once more.
+            db.ChangeTracker.Clear();
+            return await ApplyAsync(byId, ct);
+        }
+    }
+
+    private async Task<UserSyncResult> ApplyAsync(Dictionary<string, UserDto> byId, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var known = await db.Users.ToDictionaryAsync(u => u.Id, ct);
         int added = 0, updated = 0, gone = 0;
