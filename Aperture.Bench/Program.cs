@@ -1,19 +1,24 @@
 using Aperture.Bench;
 
-// dotnet run -c Release --project Aperture.Bench -- <benchmark> [options]
-// Each benchmark prints its figures; none of them is a pass/fail test.
-var benchmarks = new Dictionary<string, (string About, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
+// Benchmarks print figures and ratios; they never assert timings. Usage:
+//   dotnet run -c Release --project Aperture.Bench -- <command> [args]
+var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
 {
-    ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too when APERTURE_BENCH_PG is set)", SyncBenchmark.RunAsync),
+    ["embeddings"] = ("fit + embed MovieLens with the local provider; nearest-neighbour sanity", _ => EmbeddingBench.Run()),
+    ["topk"] = ("exact SIMD top-50 vs a sequential read of the same bytes [sizes...]", EmbeddingBench.RunTopK),
+    ["quality"] = ("recommendation quality on MovieLens (time split) vs popularity and the original [--grid]", QualityBench.Run),
+    ["embed20k"] = ("local provider: fit + embed 20,000 titles, titles/s and peak memory", _ => VectorBench.RunLocal20k()),
+    ["pgvector"] = ("pgvector HNSW latency and recall@50 vs exact [n] [dims]; needs APERTURE_BENCH_PG", a => VectorBench.RunPgVectorAsync(a).GetAwaiter().GetResult()),
+    ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too with APERTURE_BENCH_PG)", a => SyncBenchmark.RunAsync(a).GetAwaiter().GetResult()),
 };
 
-if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project Aperture.Bench -- <benchmark> [options]");
-    foreach (var (name, (about, _)) in benchmarks)
+    Console.WriteLine("Aperture.Bench <command>");
+    foreach (var (name, (help, _)) in commands)
     {
-        await Console.Error.WriteLineAsync($"  {name,-10} {about}");
+        Console.WriteLine($"  {name,-12} {help}");
     }
-    return 2;
+    return args.Length == 0 ? 0 : 2;
 }
-return await benchmark.Run(args[1..]);
+return command.Run(args[1..]);

@@ -37,6 +37,9 @@ public sealed class FakeLibrary
     // What items point at with ParentId and what refresh/options take: Jellyfin a 32-hex GUID, Emby a numeric string.
     public required string ItemId { get; init; }
 
+    // Emby's name for ItemId in /Library/VirtualFolders/Query.
+    public string Id => ItemId;
+
     // Jellyfin: the same as ItemId. Emby: a separate 32-hex GUID, the only form its policy EnabledFolders accepts.
     public required string Guid { get; init; }
     public required string Name { get; set; }

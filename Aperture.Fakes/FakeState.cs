@@ -3,7 +3,8 @@ using Aperture.Fakes.Wire;
 namespace Aperture.Fakes;
 
 // The server's whole world. Every request runs under Sync, so tests may mutate through these methods (or inside Write)
-// while requests are in flight; objects handed out are live, so change them inside Write, or call Touch after.
+// while requests are in flight. Objects handed out are live: change them inside Write (or call Touch after), which also
+// tells the paging cache that results may have moved.
 public sealed class FakeState
 {
     private readonly List<FakeUser> users = [];
@@ -14,7 +15,9 @@ public sealed class FakeState
     private readonly Dictionary<string, FakeToken> tokens = new(StringComparer.Ordinal);
     private readonly List<FakeSession> sessions = [];
     private readonly List<FakePlayCommand> playCommands = [];
+    private readonly Dictionary<string, (long Version, ItemRow[] Rows)> results = new(StringComparer.Ordinal);
     private FakeItem[]? inDefaultOrder;
+    private long version;
 
     internal FakeState(Dialect dialect, TimeProvider time)
     {
@@ -47,12 +50,15 @@ public sealed class FakeState
         lock (Sync)
         {
             change(this);
-            inDefaultOrder = null;
+            Changed();
         }
     }
 
-    public FakeUser? FindUser(string idOrName) => Read(_ =>
-        users.Find(u => u.Id == Ids.Normalize(idOrName)) ?? users.Find(u => string.Equals(u.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+    public FakeUser? FindUser(string idOrName)
+    {
+        var id = Ids.Normalize(idOrName);
+        return Read(_ => users.Find(u => u.Id == id) ?? users.Find(u => string.Equals(u.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+    }
 
     public FakeUser User(string idOrName) => FindUser(idOrName) ?? throw new KeyNotFoundException($"No fake user '{idOrName}'");
 
@@ -64,9 +70,13 @@ public sealed class FakeState
         ?? Read(_ => items.Values.FirstOrDefault(i => string.Equals(i.Name, idOrName, StringComparison.OrdinalIgnoreCase)))
         ?? throw new KeyNotFoundException($"No fake item '{idOrName}'");
 
-    public FakeLibrary? FindLibrary(string idOrName) => Read(_ =>
-        libraries.Find(l => l.ItemId == Ids.Normalize(idOrName) || l.Guid == Ids.Normalize(idOrName))
-        ?? libraries.Find(l => string.Equals(l.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+    // By ItemId (Emby: its numeric Id), Guid or name.
+    public FakeLibrary? FindLibrary(string idOrName)
+    {
+        var id = Ids.Normalize(idOrName);
+        return Read(_ => libraries.Find(l => l.ItemId == id || l.Guid == id)
+            ?? libraries.Find(l => string.Equals(l.Name, idOrName, StringComparison.OrdinalIgnoreCase)));
+    }
 
     public IReadOnlyList<FakeItem> ChildrenOf(string parentId) => Read(_ => children.GetValueOrDefault(parentId)?.ToArray() ?? []);
 
@@ -90,6 +100,7 @@ public sealed class FakeState
                 perUser[item.Id] = data = new FakeUserData();
             }
             change(data);
+            version++;
             return data;
         }
     }
@@ -119,7 +130,7 @@ public sealed class FakeState
             {
                 siblings.Remove(item);
             }
-            inDefaultOrder = null;
+            Changed();
             return true;
         }
     }
@@ -152,6 +163,26 @@ public sealed class FakeState
         {
             return tokens.Remove(token);
         }
+    }
+
+    // Anything that may change what a query returns; handlers of non-GET routes call it after they run.
+    internal void Changed()
+    {
+        version++;
+        inDefaultOrder = null;
+    }
+
+    // Paging re-runs one query with a moving StartIndex: its sorted rows are kept until the state changes.
+    internal ItemRow[]? CachedResult(string key) =>
+        results.TryGetValue(key, out var hit) && hit.Version == version ? hit.Rows : null;
+
+    internal void CacheResult(string key, ItemRow[] rows)
+    {
+        if (results.Count >= 64)
+        {
+            results.Clear();
+        }
+        results[key] = (version, rows);
     }
 
     internal FakeToken? FindToken(string token) => tokens.GetValueOrDefault(token);
@@ -204,7 +235,7 @@ public sealed class FakeState
                 }
                 list.Add(item);
             }
-            inDefaultOrder = null;
+            Changed();
             return item;
         }
     }

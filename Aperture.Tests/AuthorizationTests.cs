@@ -98,7 +98,10 @@ public sealed partial class AuthorizationTests
         foreach (var route in adminRoutes.Where(r => r.Method == "GET"))
         {
             var response = await admin.GetAsync(route.Path);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {route.Path} gave {response.StatusCode} to an admin");
+            // A made-up id in the path names nothing: "not found" is the right answer to an admin.
+            var ok = response.StatusCode == HttpStatusCode.OK
+                || (route.Template.Contains('{', StringComparison.Ordinal) && response.StatusCode == HttpStatusCode.NotFound);
+            Assert.True(ok, $"GET {route.Path} gave {response.StatusCode} to an admin");
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class StartupTests
         : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(target.ConnectionString).Options);
 
     // The real executable, as `dotnet run` starts it, to see exactly what an admin sees.
-    private static async Task<(int ExitCode, string StdErr, string StdOut)> RunAppProcessAsync(Dictionary<string, string> env)
+    internal static async Task<(int ExitCode, string StdErr, string StdOut)> RunAppProcessAsync(Dictionary<string, string> env)
     {
         var dll = typeof(Program).Assembly.Location;
         var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;

@@ -1,9 +1,12 @@
 using Aperture;
 using Aperture.Api;
 using Aperture.Auth;
+using Aperture.Browse;
 using Aperture.Catalog;
 using Aperture.Data;
+using Aperture.Embeddings;
 using Aperture.History;
+using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Aperture.Web;
@@ -16,14 +19,18 @@ try
     builder.AddSettings();
     builder.AddMediaServers();
     builder.AddAuth();
+    builder.AddEmbeddings();
+    builder.AddJobs();
     builder.AddCatalog();
     builder.AddHistory();
     builder.AddWeb();
+    builder.AddBrowse();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
     app.UseWeb();
     app.MapApi();
+    app.MapImages();
     await app.RunAsync();
     return 0;
 }

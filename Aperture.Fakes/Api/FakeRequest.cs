@@ -112,7 +112,12 @@ internal sealed record Reply(int Status, byte[] Body, string? ContentType)
         {
             context.Response.ContentType = ContentType;
         }
-        if (Body.Length > 0 && !HttpMethods.IsHead(context.Request.Method))
+        if (Body.Length == 0)
+        {
+            return;
+        }
+        context.Response.ContentLength = Body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
         {
             await context.Response.Body.WriteAsync(Body, context.RequestAborted);
         }
@@ -139,6 +144,10 @@ internal sealed class RouteTable(WebApplication app, FakeMediaServer server)
             lock (server.State.Sync)
             {
                 reply = Authorize(request, access) ?? handler(request);
+                if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+                {
+                    server.State.Changed();
+                }
             }
             await reply.WriteAsync(context);
         });

@@ -61,14 +61,29 @@ internal sealed class ItemQuery
             // Not recursive and no parent: the user's root folder, whose children are the libraries.
             return query.Views();
         }
-        var rows = source ?? query.Source(parentId, out keepOrder);
-        var visible = request.State.Visibility(user);
-        var matched = rows.Where(r => visible(r.Item) && query.Keep(r.Item)).ToArray();
-        IEnumerable<ItemRow> sorted = sortBy.Length > 0 ? query.Sort(matched, sortBy) : keepOrder ? matched : matched.OrderBy(r => r.Item, DefaultOrder.Instance);
-        // Skip/Take straight on the ordered sequence lets LINQ sort only as far as the page reaches.
-        var page = sorted.Skip(Math.Max(0, request.QueryInt("StartIndex") ?? 0)).Take(request.QueryInt("Limit") ?? int.MaxValue).ToList();
-        return query.Respond(page, matched.Length);
+        var start = Math.Max(0, request.QueryInt("StartIndex") ?? 0);
+        var cacheKey = sortBy.Contains("Random", StringComparer.OrdinalIgnoreCase) ? null : CacheKey(request, user);
+        var ordered = start > 0 && cacheKey is not null ? request.State.CachedResult(cacheKey) : null;
+        if (ordered is null)
+        {
+            var rows = source ?? query.Source(parentId, out keepOrder);
+            ordered = query.Ordered(rows, sortBy, keepOrder);
+            if (cacheKey is not null)
+            {
+                request.State.CacheResult(cacheKey, ordered);
+            }
+        }
+        var page = ordered.Skip(start).Take(request.QueryInt("Limit") ?? int.MaxValue).ToList();
+        return query.Respond(page, ordered.Length);
     }
+
+    // The same query with another StartIndex or Limit is the next page of the same result.
+    private static string CacheKey(FakeRequest request, FakeUser? user) =>
+        string.Join('&', request.Http.Request.Query
+            .Where(p => !p.Key.Equals("StartIndex", StringComparison.OrdinalIgnoreCase) && !p.Key.Equals("Limit", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(p => $"{p.Key.ToLowerInvariant()}={p.Value}")
+            .Prepend($"{request.Http.Request.Path.Value?.ToLowerInvariant()}|{user?.Id}"));
 
     public static ItemView View(FakeRequest request, FakeUser? user, bool allFields = false) => new(
         new FieldSet(request.Dialect, request.QueryList("Fields"), allFields),
@@ -90,6 +105,13 @@ internal sealed class ItemQuery
         var views = typed ? [] : state.LibrariesList.Where(l => allowed?.Contains(l.ItemId) != false).ToList();
         var writer = new ItemWriter(state);
         return Reply.Json(w => Dtos.Page(w, q.Dialect, views, views.Count, 0, writer.WriteView));
+    }
+
+    private ItemRow[] Ordered(IEnumerable<ItemRow> rows, string[] sortBy, bool keepOrder)
+    {
+        var visible = state.Visibility(user);
+        var matched = rows.Where(r => visible(r.Item) && Keep(r.Item)).ToArray();
+        return sortBy.Length > 0 ? [.. Sort(matched, sortBy)] : keepOrder ? matched : [.. matched.OrderBy(r => r.Item, DefaultOrder.Instance)];
     }
 
     private IEnumerable<ItemRow> Source(string? parentId, out bool keepOrder)

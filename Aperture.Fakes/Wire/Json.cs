@@ -11,7 +11,10 @@ internal static class Ids
     public static string NewGuid() => System.Guid.NewGuid().ToString("N");
 
     // Both servers take any GUID form on input and answer with 32 hex; numeric Emby ids pass through.
-    public static string Normalize(string id) => System.Guid.TryParse(id, out var g) ? g.ToString("N") : id.Trim();
+    public static string Normalize(string id) =>
+        IsHex32(id) ? id : System.Guid.TryParse(id, out var g) ? g.ToString("N") : id.Trim();
+
+    private static bool IsHex32(string id) => id.Length == 32 && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }
 
 internal static class Json

@@ -18,6 +18,9 @@ public class AppFactory : WebApplicationFactory<Program>
         ["MediaServer:Retries"] = "0",
     };
 
+    private readonly List<Action<IServiceCollection>> services = [];
+    private bool ownsStorage = true;
+
     public AppFactory()
     {
         DataDirectory = Directory.CreateTempSubdirectory("aperture-test-").FullName;
@@ -26,8 +29,35 @@ public class AppFactory : WebApplicationFactory<Program>
         settings["DATABASE_URL"] = DatabaseUrl ?? "";
     }
 
+    // The next start of the same install: same data folder and database, same settings and services.
+    // Dispose this one first, as a restart would; the new one owns (and finally deletes) the storage.
+    public AppFactory Restarted()
+    {
+        var next = new AppFactory(DataDirectory, DatabaseUrl);
+        foreach (var (key, value) in settings)
+        {
+            next.settings[key] = value;
+        }
+        next.services.AddRange(services);
+        ownsStorage = false;
+        return next;
+    }
+
+    private AppFactory(string dataDirectory, string? databaseUrl)
+    {
+        DataDirectory = dataDirectory;
+        DatabaseUrl = databaseUrl;
+    }
+
     public string DataDirectory { get; }
     public string? DatabaseUrl { get; }
+
+    // Extra services for this host (test-only jobs), added after the app's own.
+    public AppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        services.Add(configure);
+        return this;
+    }
 
     // Set before the first request/Services call, like environment variables before a start.
     public AppFactory With(string key, string? value)
@@ -43,6 +73,7 @@ public class AppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(s => services.ForEach(configure => configure(s)));
     }
 
     public HttpClient CreateBrowserlessClient() => CreateClient(new WebApplicationFactoryClientOptions
@@ -74,6 +105,11 @@ public class AppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!ownsStorage)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
         await TestDatabase.DropAsync(DatabaseUrl);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -7,6 +7,12 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireJsonOrAntiforgery();
         api.MapAuthApi();
         api.MapSettingsApi();
+        api.MapEmbeddingSettingsApi();
+        api.MapSimilarApi();
+        api.MapCatalogApi();
+        api.MapUsersApi();
+        api.MapAdminDatabaseApi();
+        api.MapJobsApi();
         api.MapLibrariesApi();
         return app;
     }

@@ -1,8 +1,10 @@
 using Aperture.Catalog;
+using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Aperture.Data;
@@ -22,6 +24,8 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<JobRunLog> JobRunLogs => Set<JobRunLog>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
+    public DbSet<TitleEmbedding> TitleEmbeddings => Set<TitleEmbedding>();
+    public DbSet<StoredEmbeddingModel> EmbeddingModels => Set<StoredEmbeddingModel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -36,6 +40,16 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // Vectors as little-endian float32 blobs, read straight into the in-process index.
+        modelBuilder.Entity<TitleEmbedding>().Property(e => e.Vector).HasConversion(
+            v => VectorBytes.ToBytes(v),
+            b => VectorBytes.FromBytes(b),
+            new ValueComparer<float[]>((a, b) => VectorBytes.Same(a, b), v => VectorBytes.Hash(v), v => VectorBytes.Copy(v)));
+    }
 }
 
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
@@ -44,5 +58,10 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     {
         modelBuilder.HasPostgresExtension("vector");
         base.OnModelCreating(modelBuilder);
+        // pgvector without a fixed size (models differ); HNSW indexes are per model, on a cast to its size.
+        modelBuilder.Entity<TitleEmbedding>().Property(e => e.Vector).HasColumnType("vector").HasConversion(
+            v => new Pgvector.Vector(v),
+            v => v.ToArray(),
+            new ValueComparer<float[]>((a, b) => VectorBytes.Same(a, b), v => VectorBytes.Hash(v), v => VectorBytes.Copy(v)));
     }
 }

@@ -11,6 +11,10 @@ public static class JobNames
     public const string FullSyncWatchHistory = "full-sync-watch-history";
     public const string SyncSeriesWatchHistory = "sync-series-watch-history";
     public const string FullSyncSeriesWatchHistory = "full-sync-series-watch-history";
+    public const string GenerateEmbeddings = "generate-embeddings";
+    public const string GenerateSeriesEmbeddings = "generate-series-embeddings";
+
+    public static string Embeddings(MediaKind kind) => kind == MediaKind.Movie ? GenerateEmbeddings : GenerateSeriesEmbeddings;
 
     public static string SyncCatalog(MediaKind kind) => kind == MediaKind.Movie ? SyncMovies : SyncSeries;
 
@@ -24,7 +28,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true)];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind)];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series

@@ -59,6 +59,8 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.HasKey(r => r.Id);
         builder.HasIndex(r => new { r.JobName, r.QueuedAt });
         builder.HasIndex(r => r.Status);
+        // At most one queued or running run per job: "run now" twice cannot both get through.
+        builder.HasIndex(r => r.JobName).IsUnique().HasFilter("\"Status\" IN ('Queued', 'Running')").HasDatabaseName("ux_job_runs_one_active");
         builder.Property(r => r.JobName).HasMaxLength(100);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Trigger).HasMaxLength(20);

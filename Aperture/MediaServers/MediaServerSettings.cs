@@ -26,22 +26,27 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
 {
     public static readonly string[] Types = ["auto", "jellyfin", "emby"];
 
+    private static readonly SettingKey[] Keys =
+    [
+        SettingKeys.MediaServerType, SettingKeys.MediaServerBaseUrl, SettingKeys.MediaServerApiKey, SettingKeys.MediaServerProduct,
+        SettingKeys.MediaServerName, SettingKeys.MediaServerId, SettingKeys.MediaServerVersion,
+    ];
+
     public async Task<MediaServerConfig> GetAsync(CancellationToken ct)
     {
-        var type = await store.GetAsync(SettingKeys.MediaServerType, ct);
-        var url = await store.GetAsync(SettingKeys.MediaServerBaseUrl, ct);
-        var key = await store.GetAsync(SettingKeys.MediaServerApiKey, ct);
-        var product = (await store.GetAsync(SettingKeys.MediaServerProduct, ct)).Value;
+        var values = await store.GetManyAsync(Keys, ct);
+        var url = values[SettingKeys.MediaServerBaseUrl];
+        var key = values[SettingKeys.MediaServerApiKey];
         ServerFacts? detected = null;
-        if (product is not null && Enum.TryParse<MediaServerType>(product, ignoreCase: true, out var detectedType))
+        if (Enum.TryParse<MediaServerType>(values[SettingKeys.MediaServerProduct].Value, ignoreCase: true, out var detectedType))
         {
             detected = new ServerFacts(detectedType,
-                (await store.GetAsync(SettingKeys.MediaServerName, ct)).Value ?? "",
-                (await store.GetAsync(SettingKeys.MediaServerId, ct)).Value ?? "",
-                (await store.GetAsync(SettingKeys.MediaServerVersion, ct)).Value ?? "",
+                values[SettingKeys.MediaServerName].Value ?? "",
+                values[SettingKeys.MediaServerId].Value ?? "",
+                values[SettingKeys.MediaServerVersion].Value ?? "",
                 detectedType == MediaServerType.Jellyfin ? "Jellyfin Server" : "Emby Server");
         }
-        var typeValue = type.Value?.ToLowerInvariant() is { } t && Types.Contains(t) ? t : "auto";
+        var typeValue = values[SettingKeys.MediaServerType].Value?.ToLowerInvariant() is { } t && Types.Contains(t) ? t : "auto";
         return new MediaServerConfig(typeValue, url.Value?.TrimEnd('/'), url.Source, key.HasValue, key.Source, detected);
     }
 

@@ -25,7 +25,15 @@ public static class SettingKeys
     public static readonly SettingKey MediaServerVersion = new("mediaServer.version");
     public static readonly SettingKey MediaServerProduct = new("mediaServer.product");
     public static readonly SettingKey OpenAiApiKey = new("openai.apiKey", "OPENAI_API_KEY", IsSecret: true);
+    public static readonly SettingKey EmbeddingProvider = new("embeddings.provider");
+    public static readonly SettingKey EmbeddingModel = new("embeddings.model", "OPENAI_EMBED_MODEL");
+    public static readonly SettingKey EmbeddingBaseUrl = new("embeddings.baseUrl");
+    public static readonly SettingKey EmbeddingCompatibleApiKey = new("embeddings.compatibleApiKey", IsSecret: true);
     public static readonly SettingKey AppBaseUrl = new("app.baseUrl", "APP_BASE_URL");
+
+    // The vector set searches use per kind, and a counter bumped whenever its vectors change.
+    public static SettingKey ActiveEmbeddingModel(Data.MediaKind kind) => new($"embeddings.active.{kind.Slug()}");
+    public static SettingKey EmbeddingGeneration(Data.MediaKind kind) => new($"embeddings.generation.{kind.Slug()}");
 }
 
 // Values saved from the UI win over the environment; a value cleared in the UI is stored as
@@ -35,12 +43,22 @@ public sealed class SettingsStore(AppDbContext db, IDataProtectionProvider prote
 {
     private readonly IDataProtector protector = protection.CreateProtector("Aperture.Settings.v1");
 
-    public async Task<SettingValue> GetAsync(SettingKey key, CancellationToken ct)
+    public async Task<SettingValue> GetAsync(SettingKey key, CancellationToken ct) =>
+        (await GetManyAsync([key], ct))[key];
+
+    // One query for several settings (a page typically needs a group of them).
+    public async Task<IReadOnlyDictionary<SettingKey, SettingValue>> GetManyAsync(IReadOnlyCollection<SettingKey> keys, CancellationToken ct)
     {
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key.Key, ct);
-        if (row is not null)
+        var names = keys.Select(k => k.Key).ToList();
+        var rows = await db.Settings.AsNoTracking().Where(s => names.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        return keys.ToDictionary(key => key, key => Resolve(key, rows.GetValueOrDefault(key.Key)));
+    }
+
+    private SettingValue Resolve(SettingKey key, string? stored)
+    {
+        if (stored is not null)
         {
-            return new SettingValue(key.IsSecret ? Unprotect(key, row.Value) : row.Value, SettingSource.Database);
+            return new SettingValue(key.IsSecret ? Unprotect(key, stored) : stored, SettingSource.Database);
         }
         var env = key.EnvVar is null ? null : configuration[key.EnvVar];
         return string.IsNullOrEmpty(env) ? new SettingValue(null, SettingSource.None) : new SettingValue(env, SettingSource.Environment);

@@ -4,17 +4,21 @@ using System.Collections.Generic;
 using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Pgvector;
 
 #nullable disable
 
 namespace Aperture.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    partial class PostgresAppDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261124143508_Embeddings")]
+    partial class Embeddings
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -300,6 +304,79 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Embeddings.StoredEmbeddingModel", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("ModelKey");
+
+                    b.ToTable("embedding_models", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Vector>("Vector")
+                        .IsRequired()
+                        .HasColumnType("vector");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "ModelKey");
+
+                    b.HasIndex("ModelKey", "TitleId")
+                        .IsUnique();
+
+                    b.ToTable("title_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
                 {
                     b.Property<string>("UserId")
@@ -580,6 +657,15 @@ namespace Aperture.Migrations.Postgres
                         });
 
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+                {
+                    b.HasOne("Aperture.Catalog.Title", null)
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.History.HistorySyncState", b =>

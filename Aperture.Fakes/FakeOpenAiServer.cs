@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Numerics.Tensors;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aperture.Fakes;
+
+public enum OpenAiFaultKind { Status, Timeout, BadJson, WrongDimensions }
+
+public sealed record OpenAiFault(OpenAiFaultKind Kind, int Status = 500, int? RetryAfterSeconds = null)
+{
+    public static OpenAiFault Http(int status, int? retryAfterSeconds = null) => new(OpenAiFaultKind.Status, status, retryAfterSeconds);
+    public static readonly OpenAiFault Timeout = new(OpenAiFaultKind.Timeout);
+    public static readonly OpenAiFault BadJson = new(OpenAiFaultKind.BadJson);
+    public static readonly OpenAiFault WrongDimensions = new(OpenAiFaultKind.WrongDimensions);
+}
+
+public sealed record OpenAiCall(string Model, int Inputs, string? EncodingFormat, string? Authorization, int Status);
+
+// OpenAI's POST /v1/embeddings (also what Ollama, LM Studio, LocalAI and vLLM serve) on 127.0.0.1.
+// Vectors are hashed bags of words: texts sharing words are near, and the same text is always the same vector.
+public sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<OpenAiFault> faults = new();
+    private readonly ConcurrentQueue<OpenAiCall> calls = new();
+
+    private FakeOpenAiServer(WebApplication app, string? apiKey, int dimensions)
+    {
+        this.app = app;
+        ApiKey = apiKey;
+        Dimensions = dimensions;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+    public string? ApiKey { get; }
+    public int Dimensions { get; set; }
+    public IReadOnlyList<OpenAiCall> Calls => calls.ToList();
+
+    // Each request takes the next fault, if any.
+    public void Enqueue(params OpenAiFault[] next)
+    {
+        foreach (var fault in next)
+        {
+            faults.Enqueue(fault);
+        }
+    }
+
+    public static async Task<FakeOpenAiServer> StartAsync(int dimensions = 64, string? apiKey = "sk-fake-0123456789")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeOpenAiServer(app, apiKey, dimensions);
+        app.MapPost("/v1/embeddings", server.EmbeddingsAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        return server;
+    }
+
+    private async Task EmbeddingsAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+            return;
+        }
+        var model = body?["model"]?.GetValue<string>() ?? "";
+        var encoding = body?["encoding_format"]?.GetValue<string>();
+        var inputs = body?["input"] switch
+        {
+            JsonArray array => array.Select(n => n!.GetValue<string>()).ToList(),
+            JsonValue value => [value.GetValue<string>()],
+            _ => [],
+        };
+        faults.TryDequeue(out var fault);
+        var status = fault?.Kind == OpenAiFaultKind.Status ? fault.Status : 200;
+        if (ApiKey is not null && authorization != "Bearer " + ApiKey)
+        {
+            status = 401;
+        }
+        calls.Enqueue(new OpenAiCall(model, inputs.Count, encoding, authorization, status));
+
+        if (status == 401)
+        {
+            await ErrorAsync(context, 401, "invalid_request_error", "Incorrect API key provided.");
+            return;
+        }
+        if (fault?.Kind == OpenAiFaultKind.Timeout)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (status != 200)
+        {
+            if (fault!.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await ErrorAsync(context, status, status == 429 ? "rate_limit_exceeded" : "server_error", $"Fake failure {status}.");
+            return;
+        }
+        if (inputs.Count == 0 || inputs.Any(string.IsNullOrEmpty))
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "'input' must be a non-empty string or array of non-empty strings.");
+            return;
+        }
+
+        var dims = fault?.Kind == OpenAiFaultKind.WrongDimensions ? Dimensions + 1 : Dimensions;
+        var data = new JsonArray();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var vector = Embed(inputs[i], dims);
+            JsonNode embedding = encoding == "base64"
+                ? JsonValue.Create(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())))
+                : new JsonArray(vector.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = embedding });
+        }
+        var tokens = inputs.Sum(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        var response = new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = model,
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+        };
+        var text = response.ToJsonString();
+        if (fault?.Kind == OpenAiFaultKind.BadJson)
+        {
+            text = text[..(text.Length / 2)];
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    public static float[] Embed(string text, int dims)
+    {
+        var vector = new float[dims];
+        foreach (var word in text.ToLowerInvariant().Split([' ', '.', ',', ':', ';', '(', ')', '!', '?'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(word));
+            vector[BitConverter.ToUInt32(hash, 0) % (uint)dims] += (hash[4] & 1) == 0 ? 1f : -1f;
+        }
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
+        return vector;
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new { error = new { message, type, param = (string?)null, code = (string?)null } });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // A request held open by a Timeout fault must not hold up the test's clean-up.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await app.StopAsync(stop.Token);
+        await app.DisposeAsync();
+    }
+}

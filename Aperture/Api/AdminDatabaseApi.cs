@@ -1,0 +1,46 @@
+using Aperture.Auth;
+using Aperture.Data;
+
+namespace Aperture.Api;
+
+// GET /api/admin/purge/stats; POST /api/admin/purge/{movies|series} with {"confirm":"purge movies"}.
+public static class AdminDatabaseApi
+{
+    public sealed record PurgeRequest(string? Confirm);
+
+    public sealed record StatsResponse(string Provider, long? SizeBytes, IReadOnlyDictionary<string, long> Counts);
+
+    public sealed record PurgeResponse(string Kind, PurgeCounts Deleted);
+
+    public static void MapAdminDatabaseApi(this RouteGroupBuilder api)
+    {
+        var purge = api.MapGroup("/admin/purge").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+
+        purge.MapGet("/stats", async (DatabaseMaintenance maintenance, CancellationToken ct) =>
+        {
+            var stats = await maintenance.StatsAsync(ct);
+            return Results.Ok(new StatsResponse(stats.Provider, stats.SizeBytes, stats.Counts.ToDictionary(c => c.Key, c => c.Rows)));
+        });
+
+        foreach (var kind in Enum.GetValues<MediaKind>())
+        {
+            purge.MapPost("/" + kind.Slug(), async (HttpRequest request, DatabaseMaintenance maintenance, CancellationToken ct) =>
+            {
+                var (body, error) = await ApiJson.ReadAsync<PurgeRequest>(request, ct);
+                if (error is not null)
+                {
+                    return error;
+                }
+                var outcome = await maintenance.PurgeAsync(kind, body!.Confirm, ct);
+                return outcome.Status switch
+                {
+                    PurgeStatus.WrongConfirmation => ApiJson.Invalid("confirm",
+                        $"To purge all {kind.Slug()} data, send \"confirm\": \"{DatabaseMaintenance.Confirmation(kind)}\"."),
+                    PurgeStatus.JobRunning => Results.Problem(statusCode: StatusCodes.Status409Conflict,
+                        title: $"The job {outcome.RunningJob} is queued or running; purge once it has finished."),
+                    _ => Results.Ok(new PurgeResponse(kind.Slug(), outcome.Deleted!)),
+                };
+            });
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Aperture.Auth;
+using Aperture.History;
+using Aperture.Web;
+
+namespace Aperture.Api;
+
+// A user reads their own routes; an admin reads anyone's and the list of users.
+public static class UsersApi
+{
+    public const int DefaultHistoryPageSize = 50;
+
+    public static void MapUsersApi(this RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users");
+
+        users.MapGet("", async (UserActivity activity, CancellationToken ct) => Results.Ok(await activity.UsersAsync(ct)))
+            .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+
+        users.MapGet("/{id}", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
+            Denied(http, id) ?? (await activity.UserAsync(id, ct) is { } user ? Results.Ok(user) : UnknownUser(id)));
+
+        users.MapGet("/{id}/watch-history", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
+        {
+            if (Denied(http, id) is { } denied)
+            {
+                return denied;
+            }
+            var errors = new Dictionary<string, string>();
+            var paging = Paging.Parse(http.Request.Query, DefaultHistoryPageSize, errors);
+            if (errors.Count > 0)
+            {
+                return ApiJson.Invalid(errors);
+            }
+            return await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging, ct));
+        });
+
+        users.MapGet("/{id}/stats", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
+            Denied(http, id) ?? (await activity.StatsAsync(id, ct) is { } stats ? Results.Ok(stats) : UnknownUser(id)));
+    }
+
+    // Checked before the lookup, so a normal user cannot learn which ids exist.
+    private static IResult? Denied(HttpContext http, string id) => http.User.MayAccessUser(id)
+        ? null
+        : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may only read your own user data.");
+
+    private static IResult UnknownUser(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no user with id {id}.");
+}

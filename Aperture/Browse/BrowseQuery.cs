@@ -1,0 +1,86 @@
+using Aperture.Web;
+
+namespace Aperture.Browse;
+
+public enum BrowseSort { Name, Year, Rating, Added }
+
+// What a Browse page or GET /api/{movies|series} asks for. One record for both kinds and both surfaces.
+public sealed record BrowseQuery
+{
+    public const int DefaultPageSize = 48;
+
+    public static readonly IReadOnlyList<string> Sorts = ["name", "year", "rating", "added"];
+    public static readonly IReadOnlyList<string> Orders = ["asc", "desc"];
+    public static readonly IReadOnlyList<string> WatchedValues = ["true", "false"];
+
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = DefaultPageSize;
+    public string? Genre { get; init; }
+    public int? YearFrom { get; init; }
+    public int? YearTo { get; init; }
+    public string? Search { get; init; }
+
+    // Null: everything; true: what the current user has played (a series: any of its episodes); false: the rest.
+    public bool? Watched { get; init; }
+    public BrowseSort Sort { get; init; } = BrowseSort.Name;
+
+    // Null: the sort's natural direction (names A→Z; years, ratings and dates newest/highest first).
+    public bool? Descending { get; init; }
+
+    public bool IsDescending => Descending ?? Sort != BrowseSort.Name;
+
+    public bool HasFilters => Genre is not null || YearFrom is not null || YearTo is not null || Search is not null || Watched is not null;
+
+    public static (BrowseQuery Query, Dictionary<string, string> Errors) Parse(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string>();
+        var paging = Paging.Parse(query, DefaultPageSize, errors);
+        var yearFrom = QueryValues.Int(query, "yearFrom", 1, 9999, "a year such as 1999", errors);
+        var yearTo = QueryValues.Int(query, "yearTo", 1, 9999, "a year such as 2024", errors);
+        if (yearFrom > yearTo)
+        {
+            errors["yearTo"] = $"yearTo ({yearTo}) must not be before yearFrom ({yearFrom}).";
+            yearTo = null;
+        }
+        var order = QueryValues.Choice(query, "order", Orders, errors);
+        var result = new BrowseQuery
+        {
+            Page = paging.Page,
+            PageSize = paging.PageSize,
+            Genre = QueryValues.Text(query, "genre", errors),
+            YearFrom = yearFrom,
+            YearTo = yearTo,
+            Search = QueryValues.Text(query, "q", errors),
+            Watched = QueryValues.Choice(query, "watched", WatchedValues, errors) is { } w ? w == "true" : null,
+            Sort = QueryValues.Choice(query, "sort", Sorts, errors) is { } s ? Enum.Parse<BrowseSort>(s, ignoreCase: true) : BrowseSort.Name,
+            Descending = order is null ? null : order == "desc",
+        };
+        return (result, errors);
+    }
+
+    // The canonical query string (defaults left out), so the address bar shows only what was chosen.
+    public string ToQueryString(int? page = null)
+    {
+        var values = new List<KeyValuePair<string, string?>>();
+        void Add(string key, object? value)
+        {
+            if (value is not null)
+            {
+                values.Add(new(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        Add("q", Search);
+        Add("genre", Genre);
+        Add("yearFrom", YearFrom);
+        Add("yearTo", YearTo);
+        Add("watched", Watched is { } w ? (w ? "true" : "false") : null);
+        Add("sort", Sort == BrowseSort.Name ? null : Sort.ToString().ToLowerInvariant());
+        Add("order", Descending is { } d ? (d ? "desc" : "asc") : null);
+        Add("pageSize", PageSize == DefaultPageSize ? null : PageSize);
+        var p = page ?? Page;
+        Add("page", p == 1 ? null : p);
+        return QueryString.Create(values).Value ?? "";
+    }
+
+    public string Url(string path, int? page = null) => path + ToQueryString(page);
+}

@@ -1,0 +1,51 @@
+using Aperture.Browse;
+using Aperture.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Aperture.Pages.Admin;
+
+// Admin › Database: what is stored, how big it is, and purging one kind's synced data.
+public sealed class DatabaseModel(DatabaseMaintenance maintenance) : PageModel
+{
+    public DatabaseStats Stats { get; private set; } = null!;
+    public MediaKind? Purged { get; private set; }
+
+    // The kind whose form failed, with why; the other form is left alone.
+    public MediaKind? FailedKind { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(string? purged, CancellationToken ct)
+    {
+        Purged = BrowseKinds.FromSlug(purged);
+        Stats = await maintenance.StatsAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostPurgeAsync(string? kind, string? confirm, CancellationToken ct)
+    {
+        if (BrowseKinds.FromSlug(kind) is not { } parsed)
+        {
+            return BadRequest();
+        }
+        var outcome = await maintenance.PurgeAsync(parsed, confirm, ct);
+        if (outcome.Status == PurgeStatus.Done)
+        {
+            return Redirect($"/admin/database?purged={parsed.Slug()}");
+        }
+        FailedKind = parsed;
+        (Response.StatusCode, Error) = outcome.Status == PurgeStatus.JobRunning
+            ? (StatusCodes.Status409Conflict, $"Not purged: the job {outcome.RunningJob} is queued or running. Try again once it has finished.")
+            : (StatusCodes.Status400BadRequest, $"Not purged: type \"{DatabaseMaintenance.Confirmation(parsed)}\" exactly to confirm.");
+        Stats = await maintenance.StatsAsync(ct);
+        return Page();
+    }
+
+    public static string Size(long? bytes) => bytes switch
+    {
+        null => "unknown",
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        < 1024L * 1024 * 1024 => $"{bytes / 1024.0 / 1024:0.#} MB",
+        _ => $"{bytes / 1024.0 / 1024 / 1024:0.##} GB",
+    };
+}
