@@ -14,8 +14,9 @@ namespace Aperture.Catalog;
 // back. Runs in the context's current transaction.
 internal static class BulkInsert
 {
-    // Far below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+    // Far below PostgreSQL's 65,535 parameters per statement.
     private const int MaxParameters = 8_000;
+    private const int SqliteRowsPerStatement = 2_000;
 
     public static async Task<int> InsertAsync<T>(AppDbContext db, IReadOnlyCollection<T> rows, CancellationToken ct) where T : class
     {
@@ -48,47 +49,42 @@ internal static class BulkInsert
             columns.Add(new Column(name, mapping, true, row => Json(getter.GetClrValueUsingContainingEntity(row), properties)));
         }
         var sql = db.GetService<ISqlGenerationHelper>();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
+        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))})";
 
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var inserted = 0;
-            // SQLite runs in-process: one prepared single-row statement, re-run per row, is its fastest path (its driver
-            // binds parameters by name, so a statement with thousands of them costs quadratic time). PostgreSQL is a round
-            // trip away: many rows per statement.
-            var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            foreach (var chunk in rows.Chunk(perStatement))
+            var inserted = 0;
+            if (db.Database.IsSqlite())
             {
-                if (chunk.Length != perStatement || command.Parameters.Count == 0)
+                // SQLite reads a whole chunk from one JSON parameter (json_each): its driver binds parameters by name, so
+                // statements with thousands of parameters cost quadratic time, and one statement per row costs a call each.
+                command.CommandText = $"{head} SELECT {string.Join(", ", columns.Select((_, i) => $"json_extract(value, '$[{i}]')"))} FROM json_each(@rows)";
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@rows";
+                command.Parameters.Add(parameter);
+                foreach (var chunk in rows.Chunk(SqliteRowsPerStatement))
                 {
-                    command.Parameters.Clear();
-                    command.CommandText = Statement(head, columns.Count, chunk.Length, sql);
-                    for (var r = 0; r < chunk.Length; r++)
-                    {
-                        for (var c = 0; c < columns.Count; c++)
-                        {
-                            var column = columns[c];
-                            command.Parameters.Add(column.Mapping.CreateParameter(command, "p" + (r * columns.Count + c), column.Read(chunk[r]), column.Nullable));
-                        }
-                    }
+                    parameter.Value = JsonRows(chunk, columns);
+                    inserted += await command.ExecuteNonQueryAsync(ct);
                 }
-                else
+                return inserted;
+            }
+            // PostgreSQL is a round trip away: many rows per statement, each value a parameter typed as EF types it.
+            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Count)))
+            {
+                command.Parameters.Clear();
+                command.CommandText = head + " VALUES " + Placeholders(columns.Count, chunk.Length, sql);
+                for (var r = 0; r < chunk.Length; r++)
                 {
-                    // The same statement again: only the values change, converted as the model converts them.
-                    for (var r = 0; r < chunk.Length; r++)
+                    for (var c = 0; c < columns.Count; c++)
                     {
-                        for (var c = 0; c < columns.Count; c++)
-                        {
-                            var column = columns[c];
-                            var value = column.Read(chunk[r]);
-                            command.Parameters[r * columns.Count + c].Value =
-                                (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
-                        }
+                        var column = columns[c];
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, "p" + (r * columns.Count + c), column.Read(chunk[r]), column.Nullable));
                     }
                 }
                 inserted += await command.ExecuteNonQueryAsync(ct);
@@ -140,9 +136,59 @@ internal static class BulkInsert
         writer.WriteEndObject();
     }
 
-    private static string Statement(string head, int columns, int rows, ISqlGenerationHelper sql)
+    // Each row an array of its columns' values as the model converts them for SQLite (dates as the integers EF stores).
+    private static string JsonRows<T>(T[] rows, List<Column> columns) where T : class
     {
-        var text = new StringBuilder(head, head.Length + rows * columns * 8);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                writer.WriteStartArray();
+                foreach (var column in columns)
+                {
+                    var value = column.Read(row);
+                    WriteValue(writer, value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteNumberValue(flag ? 1 : 0);
+                break;
+            case int or long or short or byte:
+                writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case double or float:
+                writer.WriteNumberValue(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case DateOnly day:
+                // As Microsoft.Data.Sqlite stores a DateOnly.
+                writer.WriteStringValue(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            default:
+                throw new NotSupportedException($"Bulk insert into SQLite has no JSON form for {value.GetType()}.");
+        }
+    }
+
+    private static string Placeholders(int columns, int rows, ISqlGenerationHelper sql)
+    {
+        var text = new StringBuilder(rows * columns * 8);
         for (var r = 0; r < rows; r++)
         {
             text.Append(r == 0 ? "(" : ", (");
