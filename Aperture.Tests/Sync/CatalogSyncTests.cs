@@ -13,7 +13,9 @@ public sealed class CatalogSyncTests
 {
     internal static async Task<AppFactory> ConnectedAppAsync(FakeMediaServer server, int pageSize = 2)
     {
-        var app = new AppFactory().With("Sync:PageSize", pageSize.ToString(CultureInfo.InvariantCulture));
+        var app = new AppFactory()
+            .With("Sync:PageSize", pageSize.ToString(CultureInfo.InvariantCulture))
+            .With("Sync:ListingPageSize", (pageSize * 4).ToString(CultureInfo.InvariantCulture));
         await app.ConnectAsync(server);
         return app;
     }
