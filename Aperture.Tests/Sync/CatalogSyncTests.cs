@@ -216,6 +216,26 @@ public sealed class CatalogSyncTests
     }
 
     [Fact]
+    public async Task An_emby_without_the_paged_library_route_is_read_through_the_plain_one()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Emby, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            b.Movie("Alien", 1979, library: b.MovieLibrary("Films"));
+        });
+        // Emby before 4.8 has no /Library/VirtualFolders/Query.
+        server.Faults.Add(FaultRule.OnPath("/Library/VirtualFolders/Query").Respond(Fault.Status(404, "")).Forever());
+        await using var app = await ConnectedAppAsync(server);
+
+        await app.RunJobAsync(JobNames.SyncMovies);
+
+        var library = await app.WithDbAsync(db => db.Libraries.AsNoTracking().SingleAsync());
+        Assert.Equal((server.State.FindLibrary("Films")!.ItemId, server.State.FindLibrary("Films")!.Guid), (library.Id, library.Guid));
+        Assert.Equal(["Alien"], await app.WithDbAsync(db => db.Titles.Select(t => t.Name).ToListAsync()));
+        Assert.Contains(server.Calls, c => c.Path == "/emby/Library/VirtualFolders" && c.Status == 200);
+    }
+
+    [Fact]
     public async Task Two_films_with_the_same_name_and_year_are_two_titles()
     {
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
