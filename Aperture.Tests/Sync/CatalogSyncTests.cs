@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Fakes;
@@ -404,6 +405,34 @@ public sealed class CatalogSyncTests
         Assert.Equal(13, await app.WithDbAsync(db => db.Titles.CountAsync()));
         Assert.Equal(8, await app.WithDbAsync(db => db.Episodes.CountAsync()));
         Assert.Equal(12, await app.WithDbAsync(db => db.WatchStates.CountAsync()));
+    }
+
+    [Fact]
+    public async Task After_a_purge_the_next_sync_reads_the_whole_kind_again()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            for (var n = 0; n < 5; n++)
+            {
+                b.Movie($"Movie {n}", 2000 + n, with: i => i.DateLastSaved = DateTimeOffset.UtcNow.AddDays(-3));
+            }
+        });
+        await using var app = await ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        // The watermarks sit where the purge looks for them.
+        Assert.Equal(2, await app.WithDbAsync(db => db.Settings.CountAsync(s => s.Key.StartsWith("sync.movies."))));
+        var admin = app.CreateBrowserlessClient();
+        await admin.LoginOkAsync("Admin", "pw");
+
+        var purge = await admin.PostAsJsonAsync("/api/admin/purge/movies", new { confirm = "purge movies" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, purge.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Settings.AnyAsync(s => s.Key.StartsWith("sync.movies."))));
+
+        var run = await app.RunJobAsync(JobNames.SyncMovies);
+
+        Assert.Equal(5, run.Count("added"));
+        Assert.Contains(run.Stages, s => s.StartsWith("Fetching all movies", StringComparison.Ordinal));
     }
 
     internal static async Task RunAllAsync(AppFactory app)

@@ -41,7 +41,7 @@ public sealed class SyncFaultTests
         .Select(t => (t.ServerItemId, t.Name, t.Overview)).ToList();
 
     private static Task<List<string>> MarksAsync(AppFactory app) =>
-        app.WithDbAsync(db => db.Settings.Where(s => s.Key.StartsWith("catalog.")).OrderBy(s => s.Key).Select(s => s.Key + "=" + s.Value).ToListAsync());
+        app.WithDbAsync(db => db.Settings.Where(s => s.Key.StartsWith("sync.")).OrderBy(s => s.Key).Select(s => s.Key + "=" + s.Value).ToListAsync());
 
     public static TheoryData<FakeDialect, string, string> Faults => new()
     {

@@ -10,12 +10,9 @@ internal readonly record struct StoredItem(string LibraryId, DateTimeOffset? Sav
 internal readonly record struct UpsertCounts(int Added, int Updated, int Skipped);
 
 // One level of the catalogue as the sync walks it: the titles of a kind (movies or series), then, for series, their
-// episodes. The sync itself is the same for every level; only the rows differ.
-internal abstract class CatalogLevel(AppDbContext db)
+// episodes. The sync is the same for every level; only the rows differ.
+internal abstract class CatalogLevel
 {
-    protected const int DeleteChunk = 500;
-
-    protected AppDbContext Db => db;
     public abstract string ItemType { get; }
     public abstract string Noun { get; }
 
@@ -24,148 +21,147 @@ internal abstract class CatalogLevel(AppDbContext db)
 
     public abstract Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct);
 
-    // One page, one transaction; the existing rows of the page are loaded in one query.
     public abstract Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct);
 
     public abstract Task<int> DeleteAsync(IReadOnlyCollection<string> serverItemIds, CancellationToken ct);
-
-    // The page's new rows in bulk and its changed rows through EF, in one transaction.
-    protected async Task SaveAsync<T>(List<T> fresh, CancellationToken ct) where T : class
-    {
-        await using (var tx = await Db.Database.BeginTransactionAsync(ct))
-        {
-            await BulkInsert.InsertAsync(Db, fresh, ct);
-            await Db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        Db.ChangeTracker.Clear();
-    }
-
-    protected static IEnumerable<List<string>> Chunks(IReadOnlyCollection<string> ids) => ids.Chunk(DeleteChunk).Select(c => c.ToList());
 }
 
-internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel(db)
+// The rows of a level, keyed by the server's item id (a column named ServerItemId).
+internal abstract class CatalogLevel<TRow>(AppDbContext db) : CatalogLevel where TRow : class
 {
-    public override string ItemType => kind.ServerItemType();
-    public override string Noun => kind.Slug();
-    public override string CountPrefix => "";
+    private const int DeleteChunk = 500;
 
-    public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
-        await Db.Titles.AsNoTracking().Where(t => t.Kind == kind)
-            .Select(t => new { t.ServerItemId, t.LibraryId, t.ServerSavedAt })
-            .ToDictionaryAsync(t => t.ServerItemId, t => new StoredItem(t.LibraryId, t.ServerSavedAt), StringComparer.OrdinalIgnoreCase, ct);
+    protected AppDbContext Db => db;
 
+    protected abstract IQueryable<TRow> Rows { get; }
+
+    protected abstract string ServerItemId(TRow row);
+
+    // Loads what Accepts and Apply need, once per page.
+    protected virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    // False for an item this level cannot store (counted as skipped).
+    protected virtual bool Accepts(BaseItemDto item) => true;
+
+    protected abstract TRow Create(BaseItemDto item, string libraryId, DateTimeOffset now);
+
+    // Whether anything changed.
+    protected abstract bool Apply(TRow row, BaseItemDto item, string libraryId);
+
+    protected abstract void MarkSynced(TRow row, DateTimeOffset now);
+
+    // One page, one transaction: the page's existing rows are loaded in one query, new rows go in bulk, changed rows
+    // through EF.
     public override async Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct)
     {
+        await PrepareAsync(ct);
         var ids = items.Select(i => i.Id).ToList();
-        var existing = await Db.Titles.Where(t => t.Kind == kind && ids.Contains(t.ServerItemId))
-            .ToDictionaryAsync(t => t.ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
-        var fresh = new List<Title>();
+        var existing = await Rows.Where(r => ids.Contains(EF.Property<string>(r, nameof(Title.ServerItemId))))
+            .ToDictionaryAsync(ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
+        var fresh = new List<TRow>();
         int added = 0, updated = 0, skipped = 0;
         foreach (var item in items)
         {
-            if (!string.Equals(item.Type, ItemType, StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(item.Id))
+            if (!string.Equals(item.Type, ItemType, StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(item.Id) || !Accepts(item))
             {
                 skipped++;
                 continue;
             }
-            if (existing.TryGetValue(item.Id, out var title))
+            if (existing.TryGetValue(item.Id, out var row))
             {
-                if (CatalogMapping.Apply(title, item, libraryId))
+                if (Apply(row, item, libraryId))
                 {
-                    title.SyncedAt = now;
+                    MarkSynced(row, now);
                     updated++;
                 }
                 continue;
             }
-            title = new Title { Kind = kind, ServerItemId = item.Id, LibraryId = libraryId, Name = "", SyncedAt = now };
-            CatalogMapping.Apply(title, item, libraryId);
-            existing[item.Id] = title;
-            fresh.Add(title);
+            row = Create(item, libraryId, now);
+            Apply(row, item, libraryId);
+            existing[item.Id] = row;
+            fresh.Add(row);
             added++;
         }
-        await SaveAsync(fresh, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await BulkInsert.InsertAsync(db, fresh, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
         return new UpsertCounts(added, updated, skipped);
     }
 
     public override async Task<int> DeleteAsync(IReadOnlyCollection<string> serverItemIds, CancellationToken ct)
     {
         var removed = 0;
-        foreach (var chunk in Chunks(serverItemIds))
+        foreach (var chunk in serverItemIds.Chunk(DeleteChunk).Select(c => c.ToList()))
         {
-            // Episodes and watch states go with their title (ON DELETE CASCADE).
-            removed += await Db.Titles.Where(t => t.Kind == kind && chunk.Contains(t.ServerItemId)).ExecuteDeleteAsync(ct);
+            // What hangs off a row (a title's episodes, watch states) goes with it: ON DELETE CASCADE.
+            removed += await Rows.Where(r => chunk.Contains(EF.Property<string>(r, nameof(Title.ServerItemId)))).ExecuteDeleteAsync(ct);
         }
         return removed;
     }
+}
+
+internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel<Title>(db)
+{
+    public override string ItemType => kind.ServerItemType();
+    public override string Noun => kind.Slug();
+    public override string CountPrefix => "";
+    protected override IQueryable<Title> Rows => Db.Titles.Where(t => t.Kind == kind);
+
+    public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
+        await Rows.AsNoTracking()
+            .Select(t => new { t.ServerItemId, t.LibraryId, t.ServerSavedAt })
+            .ToDictionaryAsync(t => t.ServerItemId, t => new StoredItem(t.LibraryId, t.ServerSavedAt), StringComparer.OrdinalIgnoreCase, ct);
 
     public async Task<int> DeleteOutsideAsync(IReadOnlyCollection<string> activeLibraryIds, CancellationToken ct) =>
-        await Db.Titles.Where(t => t.Kind == kind && !activeLibraryIds.Contains(t.LibraryId)).ExecuteDeleteAsync(ct);
+        await Rows.Where(t => !activeLibraryIds.Contains(t.LibraryId)).ExecuteDeleteAsync(ct);
 
     // Counted from the synced episodes, so the number agrees with what Aperture holds.
     public async Task UpdateEpisodeCountsAsync(CancellationToken ct) =>
-        await Db.Titles.Where(t => t.Kind == kind).ExecuteUpdateAsync(s => s.SetProperty(t => t.EpisodeCount, t => t.Episodes.Count()), ct);
+        await Rows.ExecuteUpdateAsync(s => s.SetProperty(t => t.EpisodeCount, t => t.Episodes.Count()), ct);
+
+    protected override string ServerItemId(Title row) => row.ServerItemId;
+
+    protected override Title Create(BaseItemDto item, string libraryId, DateTimeOffset now) =>
+        new() { Kind = kind, ServerItemId = item.Id, LibraryId = libraryId, Name = "", SyncedAt = now };
+
+    protected override bool Apply(Title row, BaseItemDto item, string libraryId) => CatalogMapping.Apply(row, item, libraryId);
+
+    protected override void MarkSynced(Title row, DateTimeOffset now) => row.SyncedAt = now;
 }
 
-internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel(db)
+internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel<Episode>(db)
 {
     private Dictionary<string, long>? seriesIds;
 
     public override string ItemType => "Episode";
     public override string Noun => "episodes";
     public override string CountPrefix => "episodes ";
+    protected override IQueryable<Episode> Rows => Db.Episodes;
 
     public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
-        await Db.Episodes.AsNoTracking()
+        await Rows.AsNoTracking()
             .Select(e => new { e.ServerItemId, e.Series.LibraryId, e.ServerSavedAt })
             .ToDictionaryAsync(e => e.ServerItemId, e => new StoredItem(e.LibraryId, e.ServerSavedAt), StringComparer.OrdinalIgnoreCase, ct);
 
-    public override async Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct)
-    {
-        // The series were synced just before: their ids are loaded once, not per episode.
+    // The series were synced just before: their ids are loaded once, not per episode.
+    protected override async Task PrepareAsync(CancellationToken ct) =>
         seriesIds ??= await Db.Titles.AsNoTracking().Where(t => t.Kind == MediaKind.Series)
             .Select(t => new { t.ServerItemId, t.Id })
             .ToDictionaryAsync(t => t.ServerItemId, t => t.Id, StringComparer.OrdinalIgnoreCase, ct);
-        var ids = items.Select(i => i.Id).ToList();
-        var existing = await Db.Episodes.Where(e => ids.Contains(e.ServerItemId))
-            .ToDictionaryAsync(e => e.ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
-        var fresh = new List<Episode>();
-        int added = 0, updated = 0, skipped = 0;
-        foreach (var item in items)
-        {
-            // An episode whose series is not synced (added after the series were listed) waits for the next run.
-            if (!string.Equals(item.Type, ItemType, StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(item.Id)
-                || item.SeriesId is null || !seriesIds.TryGetValue(item.SeriesId, out var seriesId))
-            {
-                skipped++;
-                continue;
-            }
-            if (existing.TryGetValue(item.Id, out var episode))
-            {
-                if (CatalogMapping.Apply(episode, item, seriesId))
-                {
-                    episode.SyncedAt = now;
-                    updated++;
-                }
-                continue;
-            }
-            episode = new Episode { ServerItemId = item.Id, Name = "", SyncedAt = now };
-            CatalogMapping.Apply(episode, item, seriesId);
-            existing[item.Id] = episode;
-            fresh.Add(episode);
-            added++;
-        }
-        await SaveAsync(fresh, ct);
-        return new UpsertCounts(added, updated, skipped);
-    }
 
-    public override async Task<int> DeleteAsync(IReadOnlyCollection<string> serverItemIds, CancellationToken ct)
-    {
-        var removed = 0;
-        foreach (var chunk in Chunks(serverItemIds))
-        {
-            removed += await Db.Episodes.Where(e => chunk.Contains(e.ServerItemId)).ExecuteDeleteAsync(ct);
-        }
-        return removed;
-    }
+    // An episode whose series is not synced (added after the series were listed) waits for the next run.
+    protected override bool Accepts(BaseItemDto item) => item.SeriesId is { } id && seriesIds!.ContainsKey(id);
+
+    protected override string ServerItemId(Episode row) => row.ServerItemId;
+
+    protected override Episode Create(BaseItemDto item, string libraryId, DateTimeOffset now) =>
+        new() { ServerItemId = item.Id, Name = "", SyncedAt = now };
+
+    protected override bool Apply(Episode row, BaseItemDto item, string libraryId) => CatalogMapping.Apply(row, item, seriesIds![item.SeriesId!]);
+
+    protected override void MarkSynced(Episode row, DateTimeOffset now) => row.SyncedAt = now;
 }
