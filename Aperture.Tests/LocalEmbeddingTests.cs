@@ -65,10 +65,10 @@ public sealed class LocalEmbeddingTests
     public void Composed_text_names_every_field_an_api_model_should_see()
     {
         var doc = new TitleDocument("9", MediaKind.Series, "The Expanse", 2015, ["Sci-Fi & Fantasy", "Drama"], ["space"], ["Mark Fergus"],
-            ["Steven Strait", "Dominique Tipper"], ["Amazon"], "TV-14", "Humanity has colonized the solar system.", ["The solar system is at war."], "Ended");
+            ["Steven Strait", "Dominique Tipper"], ["Amazon"], "TV-14", "Humanity has colonized the solar system.", ["The solar system is at war."], "Ended", 62);
         Assert.Equal(
             "The Expanse (2015). TV series. Genres: Sci-Fi & Fantasy, Drama. Humanity has colonized the solar system. Tagline: The solar system is at war. " +
-            "Keywords: space. Created by: Mark Fergus. Starring: Steven Strait, Dominique Tipper. Network: Amazon. Rated TV-14. Status: Ended.",
+            "Keywords: space. Created by: Mark Fergus. Starring: Steven Strait, Dominique Tipper. Network: Amazon. Rated TV-14. Status: Ended. 62 episodes.",
             doc.ComposeText());
     }
 }

@@ -73,6 +73,20 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
 
     private async Task<AppUser> RecordAsync(UserDto remote, CancellationToken ct)
     {
+        try
+        {
+            return await UpsertAsync(remote, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The user sync (or a second login) inserted this user a moment ago: update that row instead.
+            db.ChangeTracker.Clear();
+            return await UpsertAsync(remote, ct);
+        }
+    }
+
+    private async Task<AppUser> UpsertAsync(UserDto remote, CancellationToken ct)
+    {
         var id = NormalizeId(remote.Id);
         var now = time.GetUtcNow();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
@@ -84,6 +98,7 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
         user.Name = remote.Name;
         user.IsAdmin = remote.IsAdministrator;
         user.IsDisabled = false;
+        user.PresentOnServer = true;
         user.FirstLoginAt ??= now;
         user.LastLoginAt = now;
         await db.SaveChangesAsync(ct);

@@ -19,7 +19,8 @@ public sealed record TitleDocument(
     string? OfficialRating,
     string? Overview,
     IReadOnlyList<string> Taglines,
-    string? Status = null)
+    string? Status = null,
+    int? EpisodeCount = null)
 {
     public static TitleDocument From(Title t) => new(
         t.Id.ToString(CultureInfo.InvariantCulture),
@@ -34,7 +35,8 @@ public sealed record TitleDocument(
         t.OfficialRating,
         t.Overview,
         t.Taglines,
-        t.Status);
+        t.Status,
+        t.Kind == MediaKind.Series ? t.EpisodeCount : null);
 
     // The text an embedding API (OpenAI or compatible) receives. Changing it changes the version,
     // which re-embeds everything.
@@ -67,6 +69,10 @@ public sealed record TitleDocument(
         if (Kind == MediaKind.Series && !string.IsNullOrWhiteSpace(Status))
         {
             text.Append(" Status: ").Append(Status).Append('.');
+        }
+        if (Kind == MediaKind.Series && EpisodeCount is > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {EpisodeCount} episodes.");
         }
         return text.ToString();
     }
