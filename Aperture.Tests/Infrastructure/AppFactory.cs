@@ -16,6 +16,9 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         ["MediaServer:TimeoutSeconds"] = "2",
         ["MediaServer:Retries"] = "0",
+        // No job fires on its own inside a test host (a test crossing 16:00 would see a history sync);
+        // Built_in_default_schedules_apply_without_the_manual_setting checks the real defaults.
+        ["Jobs:DefaultSchedules"] = "manual",
     };
 
     private readonly List<Action<IServiceCollection>> services = [];

@@ -125,6 +125,29 @@ public sealed class JobScheduleTests
     }
 
     [Fact]
+    public async Task Built_in_default_schedules_apply_without_the_manual_setting()
+    {
+        await using var host = await JobTestHost.StartAsync(app => app.With("Jobs:DefaultSchedules", null));
+
+        var sync = await host.GetJsonAsync($"/api/jobs/{JobNames.SyncMovies}/config");
+        Assert.Equal(("daily", "default"), (sync.GetProperty("kind").GetString(), sync.GetProperty("source").GetString()));
+        Assert.Equal("0 0 3 * * ?", sync.GetProperty("quartzCron").GetString());
+        Assert.Equal(1, await QuartzTriggerCountAsync(host, JobNames.SyncMovies));
+        var history = await host.GetJsonAsync($"/api/jobs/{JobNames.SyncWatchHistory}/config");
+        Assert.Equal("everyHours", history.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Test_hosts_and_manual_installs_start_with_no_job_scheduled()
+    {
+        await using var host = await JobTestHost.StartAsync();
+
+        var sync = await host.GetJsonAsync($"/api/jobs/{JobNames.SyncMovies}/config");
+        Assert.Equal("manual", sync.GetProperty("kind").GetString());
+        Assert.Equal(0, await QuartzTriggerCountAsync(host, JobNames.SyncMovies));
+    }
+
+    [Fact]
     public async Task A_bad_cron_in_the_environment_stops_startup_with_one_line_naming_the_variable()
     {
         var (exitCode, stderr, _) = await StartupTests.RunAppProcessAsync(new() { ["RECS_CRON"] = "at noon" });

@@ -44,7 +44,10 @@ public sealed class JobScheduleService(
         {
             return (new ScheduleSpec(ScheduleKind.Cron, Cron: cron.Trim()), ScheduleSource.Environment);
         }
-        return (BuiltInDefault(job), ScheduleSource.Default);
+        // Jobs:DefaultSchedules=manual leaves every job without a saved schedule or variable manual
+        // (an install that only runs jobs by hand, and the test hosts, which must not sync at 16:00).
+        var manualOnly = string.Equals(configuration["Jobs:DefaultSchedules"], "manual", StringComparison.OrdinalIgnoreCase);
+        return (manualOnly ? ScheduleSpec.Manual : BuiltInDefault(job), ScheduleSource.Default);
     }
 
     // Catalogue sync nightly, watch history often (it is cheap as a delta), full history weekly,
