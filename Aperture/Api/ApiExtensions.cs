@@ -14,6 +14,7 @@ public static class ApiExtensions
         api.MapAdminDatabaseApi();
         api.MapJobsApi();
         api.MapLibrariesApi();
+        api.MapRecommendationsApi();
         return app;
     }
 }

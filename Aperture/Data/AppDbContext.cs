@@ -2,6 +2,7 @@ using Aperture.Catalog;
 using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
+using Aperture.Recommendations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -26,6 +27,9 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
     public DbSet<TitleEmbedding> TitleEmbeddings => Set<TitleEmbedding>();
     public DbSet<StoredEmbeddingModel> EmbeddingModels => Set<StoredEmbeddingModel>();
+    public DbSet<RecommendationRun> RecommendationRuns => Set<RecommendationRun>();
+    public DbSet<Pick> Picks => Set<Pick>();
+    public DbSet<TasteProfileRecord> TasteProfiles => Set<TasteProfileRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -13,6 +13,9 @@ public sealed class AppUser
     // False once the user sync no longer finds the user on the server (their data is kept until purged).
     public bool PresentOnServer { get; set; } = true;
     public DateTimeOffset? ServerSyncedAt { get; set; }
+    // Admin › Users: whether Aperture makes movie / series picks for this user (opt-in, as in the original).
+    public bool MoviePicksEnabled { get; set; }
+    public bool SeriesPicksEnabled { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FirstLoginAt { get; set; }
     public DateTimeOffset? LastLoginAt { get; set; }
@@ -28,4 +31,9 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
         builder.Property(u => u.Name).HasMaxLength(256);
         builder.HasIndex(u => u.Name);
     }
+}
+
+public static class AppUserPicks
+{
+    public static bool PicksEnabled(this AppUser user, MediaKind kind) => kind == MediaKind.Movie ? user.MoviePicksEnabled : user.SeriesPicksEnabled;
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.History;
 
 public sealed record UserSummary(string Id, string Name, bool IsAdmin, bool IsDisabled, bool PresentOnServer,
-    DateTimeOffset? FirstLoginAt, DateTimeOffset? LastLoginAt);
+    DateTimeOffset? FirstLoginAt, DateTimeOffset? LastLoginAt, bool MoviePicksEnabled, bool SeriesPicksEnabled);
 
 // One movie or episode the user played (or started).
 public sealed record HistoryEntry(
@@ -116,5 +116,5 @@ public sealed class UserActivity(AppDbContext db)
     }
 
     private static IQueryable<UserSummary> Summaries(IQueryable<AppUser> users) =>
-        users.Select(u => new UserSummary(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer, u.FirstLoginAt, u.LastLoginAt));
+        users.Select(u => new UserSummary(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer, u.FirstLoginAt, u.LastLoginAt, u.MoviePicksEnabled, u.SeriesPicksEnabled));
 }

@@ -13,6 +13,11 @@ public static class JobNames
     public const string FullSyncSeriesWatchHistory = "full-sync-series-watch-history";
     public const string GenerateEmbeddings = "generate-embeddings";
     public const string GenerateSeriesEmbeddings = "generate-series-embeddings";
+    public const string GenerateRecommendations = "generate-recommendations";
+    public const string GenerateSeriesRecommendations = "generate-series-recommendations";
+    public const string RebuildRecommendations = "rebuild-recommendations";
+
+    public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 
     public static string Embeddings(MediaKind kind) => kind == MediaKind.Movie ? GenerateEmbeddings : GenerateSeriesEmbeddings;
 
@@ -28,7 +33,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind)];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series

@@ -74,4 +74,21 @@ public sealed class ItemCooccurrence
         }
         return scores;
     }
+
+    // How strongly two titles are watched together (0 when not among each other's neighbours).
+    public float SimilarityOf(long watched, long other)
+    {
+        if (!neighbours.TryGetValue(watched, out var row))
+        {
+            return 0;
+        }
+        foreach (var (item, similarity) in row)
+        {
+            if (item == other)
+            {
+                return similarity;
+            }
+        }
+        return 0;
+    }
 }

@@ -262,12 +262,18 @@ namespace Aperture.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastLoginAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("MoviePicksEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("PresentOnServer")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("SeriesPicksEnabled")
                         .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("ServerSyncedAt")
@@ -599,6 +605,156 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("job_schedules", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Collaborative")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExplanationSource")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MatchPercent")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("MatchedGenres")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<double>("Novelty")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Popularity")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Rating")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Similarity")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("Variety")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("UserId", "Kind", "Rank");
+
+                    b.ToTable("picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CandidateCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("PickCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("UsedCollaborative")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("WatchedCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Kind", "StartedAt");
+
+                    b.ToTable("recommendation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Synopsis")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SynopsisSource")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("taste_profiles", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -708,6 +864,73 @@ namespace Aperture.Migrations.Postgres
                     b.HasOne("Aperture.Jobs.JobRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+                {
+                    b.HasOne("Aperture.Recommendations.RecommendationRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Catalog.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Aperture.Recommendations.PickEvidence", "Evidence", b1 =>
+                        {
+                            b1.Property<long>("PickId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<int>("Reason");
+
+                            b1.Property<double>("Similarity");
+
+                            b1.Property<long>("TitleId");
+
+                            b1.Property<int?>("Year");
+
+                            b1.HasKey("PickId", "__synthesizedOrdinal");
+
+                            b1.ToTable("picks");
+
+                            b1
+                                .ToJson("Evidence")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PickId");
+                        });
+
+                    b.Navigation("Evidence");
+
+                    b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

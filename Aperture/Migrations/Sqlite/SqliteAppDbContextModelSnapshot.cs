@@ -250,12 +250,18 @@ namespace Aperture.Migrations.Sqlite
                     b.Property<long?>("LastLoginAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MoviePicksEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PresentOnServer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SeriesPicksEnabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ServerSyncedAt")
@@ -579,6 +585,152 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("job_schedules", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Collaborative")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExplanationSource")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MatchPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("MatchedGenres")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Novelty")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Popularity")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Rating")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Similarity")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Variety")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("UserId", "Kind", "Rank");
+
+                    b.ToTable("picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CandidateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PickCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("UsedCollaborative")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WatchedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Kind", "StartedAt");
+
+                    b.ToTable("recommendation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Synopsis")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SynopsisSource")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("taste_profiles", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -686,6 +838,73 @@ namespace Aperture.Migrations.Sqlite
                     b.HasOne("Aperture.Jobs.JobRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+                {
+                    b.HasOne("Aperture.Recommendations.RecommendationRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Catalog.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Aperture.Recommendations.PickEvidence", "Evidence", b1 =>
+                        {
+                            b1.Property<long>("PickId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<int>("Reason");
+
+                            b1.Property<double>("Similarity");
+
+                            b1.Property<long>("TitleId");
+
+                            b1.Property<int?>("Year");
+
+                            b1.HasKey("PickId", "__synthesizedOrdinal");
+
+                            b1.ToTable("picks");
+
+                            b1
+                                .ToJson("Evidence")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PickId");
+                        });
+
+                    b.Navigation("Evidence");
+
+                    b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,93 @@
+using Aperture.Browse;
+using Aperture.Data;
+using Aperture.MediaServers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Recommendations;
+
+public sealed record PickSummary(long TitleId, string Kind, int Rank, string Name, int? Year, int MatchPercent, IReadOnlyList<string> Genres,
+    IReadOnlyList<string> MatchedGenres, string? PosterUrl, string? Explanation);
+
+public sealed record PickList(string UserId, string UserName, string Kind, bool Enabled, DateTimeOffset? GeneratedAt, long? RunId, IReadOnlyList<PickSummary> Picks);
+
+// The four bars on a pick page, each 0–100.
+public sealed record PickInsightBars(int TasteMatch, int Discovery, int Quality, int Variety, int Popularity, int PeopleLikeYou);
+
+public sealed record EvidenceView(long TitleId, string Name, int? Year, string Reason, double Similarity, string? PosterUrl);
+
+public sealed record PickInsights(
+    string UserId, string Kind, long TitleId, string Name, int? Year, string? Overview, int Rank, int MatchPercent, double Score,
+    PickInsightBars Insights, IReadOnlyList<string> Genres, IReadOnlyList<string> MatchedGenres, IReadOnlyList<EvidenceView> Evidence,
+    string? Explanation, string? ExplanationSource, string? PosterUrl, string? BackdropUrl, ServerLink? OpenInServer, string ServerItemId,
+    long RunId, DateTimeOffset? GeneratedAt);
+
+public sealed record RunView(long Id, string Kind, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int WatchedCount,
+    int CandidateCount, int PickCount, bool UsedCollaborative, string? ModelKey, long? JobRunId, string? Error, bool Current);
+
+public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
+{
+    public async Task<PickList?> ListAsync(string userId, MediaKind kind, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.Name, u.MoviePicksEnabled, u.SeriesPicksEnabled }).FirstOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var rows = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind).OrderBy(p => p.Rank)
+            .Select(p => new { p.TitleId, p.Rank, p.Title.Name, p.Title.Year, p.MatchPercent, p.Title.Genres, p.MatchedGenres, p.Title.PrimaryImageTag, p.Explanation, p.RunId })
+            .ToListAsync(ct);
+        var runId = rows.Count == 0 ? (long?)null : rows[0].RunId;
+        var generated = runId is null ? null
+            : await db.RecommendationRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.FinishedAt).FirstOrDefaultAsync(ct);
+        var enabled = kind == MediaKind.Movie ? user.MoviePicksEnabled : user.SeriesPicksEnabled;
+        return new PickList(user.Id, user.Name, kind.Slug(), enabled, generated, runId,
+            [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, r.MatchedGenres,
+                BrowseKinds.ImageUrl(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);
+    }
+
+    public async Task<PickInsights?> InsightsAsync(string userId, MediaKind kind, long titleId, CancellationToken ct)
+    {
+        var pick = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind && p.TitleId == titleId)
+            .Include(p => p.Title).FirstOrDefaultAsync(ct);
+        if (pick is null)
+        {
+            return null;
+        }
+        var generated = await db.RecommendationRuns.AsNoTracking().Where(r => r.Id == pick.RunId).Select(r => r.FinishedAt).FirstOrDefaultAsync(ct);
+        var evidenceIds = pick.Evidence.Select(e => e.TitleId).ToList();
+        var posters = await db.Titles.AsNoTracking().Where(t => evidenceIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.PrimaryImageTag }).ToDictionaryAsync(t => t.Id, t => t.PrimaryImageTag, ct);
+        var config = await servers.GetAsync(ct);
+        var t = pick.Title;
+        return new PickInsights(userId, kind.Slug(), t.Id, t.Name, t.Year, t.Overview, pick.Rank, pick.MatchPercent, Math.Round(pick.Score, 4),
+            new PickInsightBars(Percent(pick.Similarity), Percent(pick.Novelty), Percent(pick.Rating), Percent(pick.Variety),
+                Percent(pick.Popularity), Percent(pick.Collaborative)),
+            t.Genres, pick.MatchedGenres,
+            [.. pick.Evidence.Where(e => posters.ContainsKey(e.TitleId)).Select(e => new EvidenceView(e.TitleId, e.Name, e.Year, ReasonText(e.Reason), e.Similarity,
+                BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, posters[e.TitleId])))],
+            pick.Explanation, pick.ExplanationSource,
+            BrowseKinds.ImageUrl(t.Id, ServerImageType.Primary, t.PrimaryImageTag),
+            BrowseKinds.ImageUrl(t.Id, ServerImageType.Backdrop, t.BackdropImageTag),
+            MediaServerLinks.ForItem(config.Detected, config.BaseUrl, t.ServerItemId), t.ServerItemId, pick.RunId, generated);
+    }
+
+    public async Task<IReadOnlyList<RunView>> RunsAsync(string userId, int take, CancellationToken ct)
+    {
+        var current = await db.Picks.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.RunId).Distinct().ToListAsync(ct);
+        var runs = await db.RecommendationRuns.AsNoTracking().Where(r => r.UserId == userId)
+            .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Take(take).ToListAsync(ct);
+        return [.. runs.Select(r => new RunView(r.Id, r.Kind.Slug(), r.Status.ToString().ToLowerInvariant(), r.StartedAt, r.FinishedAt, r.WatchedCount,
+            r.CandidateCount, r.PickCount, r.UsedCollaborative, r.ModelKey, r.JobRunId, r.Error, current.Contains(r.Id)))];
+    }
+
+    public static string ReasonText(EvidenceKind reason) => reason switch
+    {
+        EvidenceKind.Favorite => "favourite",
+        EvidenceKind.HighlyRated => "highly rated",
+        EvidenceKind.Rewatched => "watched more than once",
+        _ => "watched",
+    };
+
+    private static int Percent(double value) => (int)Math.Round(100 * Math.Clamp(value, 0, 1));
+}

@@ -1,0 +1,156 @@
+using Aperture.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Recommendations;
+
+// What a run reads, each in one query: every user's history of a kind, the catalogue with its priors,
+// and vectors by id.
+public static class RecommendationInputs
+{
+    // Per user: the titles they watched (or started, favourited or rated) as taste signals, and the titles
+    // never to recommend them: those plus other copies of them (same TMDB or IMDb id).
+    public static async Task<Dictionary<string, UserHistory>> HistoriesAsync(AppDbContext db, MediaKind kind, CancellationToken ct)
+    {
+        var rows = await db.WatchStates.AsNoTracking()
+            .Where(w => w.Title.Kind == kind)
+            .Where(w => w.Played || w.PlayCount > 0 || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null)
+            .Select(w => new { w.UserId, w.TitleId, IsEpisode = w.EpisodeId != null, w.Played, w.PlayCount, w.LastPlayedAt, w.IsFavorite, w.Rating, w.PlayedPercentage })
+            .ToListAsync(ct);
+        var episodeCounts = kind == MediaKind.Series
+            ? await db.Episodes.AsNoTracking().GroupBy(e => e.SeriesId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct)
+            : [];
+        var copies = await CopiesAsync(db, kind, rows.Select(r => r.TitleId).ToHashSet(), ct);
+
+        var result = new Dictionary<string, UserHistory>(StringComparer.OrdinalIgnoreCase);
+        foreach (var user in rows.GroupBy(r => r.UserId, StringComparer.OrdinalIgnoreCase))
+        {
+            var signals = new List<WatchSignal>();
+            foreach (var title in user.GroupBy(r => r.TitleId))
+            {
+                var own = title.FirstOrDefault(r => !r.IsEpisode);
+                var episodes = title.Where(r => r.IsEpisode).ToList();
+                double completion;
+                int plays;
+                DateTimeOffset? last;
+                if (kind == MediaKind.Series)
+                {
+                    // A series counts by the share of its episodes watched (a started episode counts by its progress).
+                    var total = Math.Max(1, episodeCounts.GetValueOrDefault(title.Key, episodes.Count));
+                    var watched = episodes.Sum(e => e.Played ? 1 : (e.PlayedPercentage ?? 0) / 100);
+                    completion = own?.Played == true && episodes.Count == 0 ? 1 : Math.Min(1, watched / total);
+                    plays = Math.Max(own?.PlayCount ?? 0, episodes.Count == 0 ? 0 : episodes.Max(e => e.PlayCount));
+                    last = episodes.Select(e => e.LastPlayedAt).Append(own?.LastPlayedAt).Max();
+                }
+                else
+                {
+                    completion = own!.Played ? 1 : (own.PlayedPercentage ?? 0) / 100;
+                    plays = own.PlayCount;
+                    last = own.LastPlayedAt;
+                }
+                // A favourite or a rating without a play is still a statement of taste.
+                if (completion <= 0 && own?.IsFavorite != true && own?.Rating is null)
+                {
+                    continue;
+                }
+                signals.Add(new WatchSignal(title.Key, last, plays, own?.IsFavorite == true, own?.Rating, completion <= 0 ? 0.5 : completion));
+            }
+            var excluded = user.Select(r => r.TitleId).ToHashSet();
+            foreach (var id in excluded.ToList())
+            {
+                if (copies.TryGetValue(id, out var others))
+                {
+                    excluded.UnionWith(others);
+                }
+            }
+            result[user.Key] = new UserHistory(user.Key, signals, excluded);
+        }
+        return result;
+    }
+
+    // Other titles with the same provider id as a watched one (a 4K and an HD copy are one film).
+    private static async Task<Dictionary<long, List<long>>> CopiesAsync(AppDbContext db, MediaKind kind, HashSet<long> watched, CancellationToken ct)
+    {
+        var ids = await db.Titles.AsNoTracking().Where(t => t.Kind == kind && (t.TmdbId != null || t.ImdbId != null))
+            .Select(t => new { t.Id, t.TmdbId, t.ImdbId }).ToListAsync(ct);
+        var byTmdb = ids.Where(t => t.TmdbId != null).ToLookup(t => t.TmdbId!);
+        var byImdb = ids.Where(t => t.ImdbId != null).ToLookup(t => t.ImdbId!, StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<long, List<long>>();
+        foreach (var t in ids.Where(t => watched.Contains(t.Id)))
+        {
+            var others = (t.TmdbId is null ? [] : byTmdb[t.TmdbId]).Concat(t.ImdbId is null ? [] : byImdb[t.ImdbId])
+                .Select(o => o.Id).Where(o => o != t.Id).Distinct().ToList();
+            if (others.Count > 0)
+            {
+                result[t.Id] = others;
+            }
+        }
+        return result;
+    }
+
+    // Every title of the kind; candidates are those in enabled libraries. Popularity is on this server:
+    // how many users watched it (log-scaled to 0..1). With fewer users than the co-watch threshold it is
+    // noise ("one other person watched it") and stays 0, so taste decides.
+    public static async Task<Dictionary<long, CatalogTitle>> CatalogueAsync(AppDbContext db, MediaKind kind,
+        IReadOnlyDictionary<string, UserHistory> histories, int minUsers, CancellationToken ct)
+    {
+        var enabled = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
+        var rows = await db.Titles.AsNoTracking().Where(t => t.Kind == kind)
+            .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId }).ToListAsync(ct);
+        var viewers = new Dictionary<long, int>();
+        foreach (var h in histories.Values.Where(_ => histories.Count >= minUsers))
+        {
+            foreach (var s in h.Signals)
+            {
+                viewers[s.TitleId] = viewers.GetValueOrDefault(s.TitleId) + 1;
+            }
+        }
+        var maxLog = Math.Log(1 + Math.Max(1, viewers.Count == 0 ? 1 : viewers.Values.Max()));
+        return rows.ToDictionary(t => t.Id, t => new CatalogTitle(t.Id, t.Name, t.Year, t.Genres,
+            CandidateScorer.RatingPrior(t.CommunityRating), Math.Log(1 + viewers.GetValueOrDefault(t.Id)) / maxLog, enabled.Contains(t.LibraryId)));
+    }
+
+    public static ItemCooccurrence? Cooccurrence(IReadOnlyDictionary<string, UserHistory> histories, KindRecommendationSettings settings)
+    {
+        if (!settings.UseCollaborative)
+        {
+            return null;
+        }
+        var positive = histories.Values.Where(h => h.Signals.Count >= 2)
+            .ToDictionary(h => h.UserId, h => (IReadOnlyCollection<long>)h.Signals.Where(s => s.Rating is not { } r || r > (settings.DislikeAtOrBelow ?? -1))
+                .Select(s => s.TitleId).ToList());
+        return positive.Count < settings.MinCollaborativeUsers ? null : ItemCooccurrence.Build(positive);
+    }
+
+    // A deterministic spread over the catalogue (every n-th id), so the match % is stable between runs.
+    public static List<long> CalibrationIds(IEnumerable<long> candidates, int size)
+    {
+        var all = candidates.Order().ToList();
+        if (all.Count <= size)
+        {
+            return all;
+        }
+        var step = all.Count / (double)size;
+        return Enumerable.Range(0, size).Select(i => all[(int)(i * step)]).ToList();
+    }
+
+    public static async Task<Dictionary<long, float[]>> VectorsAsync(AppDbContext db, MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<long, float[]>();
+        foreach (var chunk in ids.Distinct().Chunk(2000))
+        {
+            var list = chunk.ToList();
+            foreach (var row in await db.TitleEmbeddings.AsNoTracking().Where(e => e.Kind == kind && e.ModelKey == modelKey && list.Contains(e.TitleId))
+                .Select(e => new { e.TitleId, e.Vector }).ToListAsync(ct))
+            {
+                result[row.TitleId] = row.Vector;
+            }
+        }
+        return result;
+    }
+
+    public static EvidenceKind Reason(WatchSignal s) =>
+        s.Favorite ? EvidenceKind.Favorite
+        : s.Rating >= 8 ? EvidenceKind.HighlyRated
+        : s.PlayCount > 1 ? EvidenceKind.Rewatched
+        : EvidenceKind.Watched;
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using Aperture.Api;
+using Aperture.Data;
+using Aperture.Jobs;
+using Aperture.Settings;
+using Aperture.VectorSearch;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Recommendations;
+
+public sealed record RecommendationRunResult(int Users, int WithPicks, int Picks, int Cleared, bool UsedCollaborative);
+
+public sealed class RecommendationsUnavailableException(string message) : Exception(message);
+
+// generate-recommendations / generate-series-recommendations: every enabled user's picks in one pass.
+// Reads the synced history (never the media server), one query per table, then scores in memory; each
+// user's new picks replace the old ones in one transaction, so a run that stops halfway leaves every
+// user with a complete list (new or previous), never a mix.
+public sealed class RecommendationService(
+    AppDbContext db,
+    IVectorIndex index,
+    SettingsStore store,
+    RecommendationSettings recommendationSettings,
+    TimeProvider time,
+    ILogger<RecommendationService> logger)
+{
+    private const int CalibrationSampleSize = 2000;
+
+    public async Task<RecommendationRunResult> GenerateAsync(MediaKind kind, IJobProgress progress, long? jobRunId, CancellationToken ct,
+        IReadOnlyCollection<string>? onlyUsers = null)
+    {
+        var modelKey = (await store.GetAsync(SettingKeys.ActiveEmbeddingModel(kind), ct)).Value
+            ?? throw new RecommendationsUnavailableException(
+                $"There are no {kind.Slug()} vectors yet: run {JobNames.Embeddings(kind)} (after {JobNames.SyncCatalog(kind)}) first.");
+        var settings = await recommendationSettings.GetAsync(kind, ct);
+        var now = time.GetUtcNow();
+
+        progress.Stage("Reading the catalogue and watch history");
+        var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
+            .Where(u => kind == MediaKind.Movie ? u.MoviePicksEnabled : u.SeriesPicksEnabled)
+            .OrderBy(u => u.Name).ThenBy(u => u.Id)
+            .Select(u => new { u.Id, u.Name }).ToListAsync(ct);
+        if (onlyUsers is not null)
+        {
+            users = users.Where(u => onlyUsers.Contains(u.Id, StringComparer.OrdinalIgnoreCase)).ToList();
+        }
+        var cleared = onlyUsers is null ? await ClearNotEnabledAsync(kind, users.Select(u => u.Id).ToList(), ct) : 0;
+        var histories = await RecommendationInputs.HistoriesAsync(db, kind, ct);
+        var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, histories, settings.MinCollaborativeUsers, ct);
+        if (users.Count == 0)
+        {
+            progress.Log($"No user has {kind.Slug()} picks enabled (Admin › Users).");
+            return new RecommendationRunResult(0, 0, 0, cleared, false);
+        }
+
+        var cooccurrence = RecommendationInputs.Cooccurrence(histories, settings);
+        if (settings.UseCollaborative && cooccurrence is null)
+        {
+            progress.Log($"Co-watch and popularity signals off: fewer than {settings.MinCollaborativeUsers} users with {kind.Slug()} history.");
+        }
+
+        // Vectors: every watched title's (for tastes and evidence) and a fixed catalogue sample (for the match %).
+        var watchedIds = histories.Values.SelectMany(h => h.Signals).Select(s => s.TitleId).ToHashSet();
+        var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
+        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, watchedIds.Concat(sampleIds), ct);
+        var calibration = sampleIds.Select(id => vectors.GetValueOrDefault(id)).OfType<float[]>().ToList();
+        var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), cooccurrence, calibration, settings, now);
+
+        var enabledLibraries = await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer)
+            .Select(l => l.Id).ToListAsync(ct);
+        var libraries = enabledLibraries.ToHashSet();
+        var empty = new UserHistory("", [], new HashSet<long>());
+        var inputs = users.Select(u => histories.GetValueOrDefault(u.Id) ?? empty with { UserId = u.Id }).ToList();
+        var tastes = inputs.Select(h => UserRecommender.Taste(h, context)).ToList();
+
+        progress.Stage("Finding candidates near each user's taste", users.Count);
+        var poolSize = UserRecommender.PoolSize(settings);
+        var withTaste = Enumerable.Range(0, inputs.Count).Where(i => tastes[i] is not null).ToList();
+        var nearest = new IReadOnlyList<VectorHit>[inputs.Count];
+        foreach (var batch in withTaste.Chunk(64))
+        {
+            var hits = await index.NearestBatchAsync(kind, batch.Select(i => tastes[i]!).ToList(), poolSize,
+                batch.Select(i => new VectorFilter(inputs[i].Excluded, libraries)).ToList(), ct);
+            for (var b = 0; b < batch.Length; b++)
+            {
+                nearest[batch[b]] = hits[b];
+            }
+        }
+        // Each user's pool, then the vectors of every pooled title in one pass (scoring, diversity, evidence).
+        var collaborative = inputs.Select(h => UserRecommender.Collaborative(h, context)).ToList();
+        var pools = inputs.Select((h, i) => UserRecommender.Pool(h, nearest[i]?.Select(x => x.Id) ?? [], collaborative[i], context)).ToList();
+        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey,
+            pools.SelectMany(p => p).Where(id => !vectors.ContainsKey(id)).Distinct(), ct))
+        {
+            vectors[id] = vector;
+        }
+
+        var settingsJson = JsonSerializer.Serialize(settings, ApiJson.Options);
+        int withPicks = 0, total = 0;
+        progress.Stage("Scoring and saving picks", users.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var user = inputs[i];
+            var started = time.GetUtcNow();
+            var result = UserRecommender.Recommend(user, tastes[i], pools[i], collaborative[i], context);
+            var run = new RecommendationRun
+            {
+                UserId = user.UserId,
+                Kind = kind,
+                JobRunId = jobRunId,
+                Status = RecommendationRunStatus.Succeeded,
+                StartedAt = started,
+                FinishedAt = time.GetUtcNow(),
+                WatchedCount = user.Signals.Count,
+                CandidateCount = result.Candidates,
+                PickCount = result.Picks.Count,
+                UsedCollaborative = cooccurrence is not null,
+                ModelKey = modelKey,
+                Settings = settingsJson,
+            };
+            await ReplaceAsync(run, result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList(), ct);
+            withPicks += result.Picks.Count > 0 ? 1 : 0;
+            total += result.Picks.Count;
+            progress.Count("picks", result.Picks.Count);
+            progress.Advance(1, users[i].Name);
+        }
+        logger.LogInformation("{Kind} picks: {Picks} for {Users} users (co-watch {Collaborative})", kind.Slug(), total, users.Count, cooccurrence is not null);
+        return new RecommendationRunResult(users.Count, withPicks, total, cleared, cooccurrence is not null);
+    }
+
+    // The user's new list and run in one transaction; the previous picks go in the same one.
+    private async Task ReplaceAsync(RecommendationRun run, List<Pick> picks, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.RecommendationRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+            foreach (var p in picks)
+            {
+                p.RunId = run.Id;
+            }
+            db.Picks.AddRange(picks);
+            await db.SaveChangesAsync(ct);
+            await db.Picks.Where(p => p.UserId == run.UserId && p.Kind == run.Kind && p.RunId != run.Id).ExecuteDeleteAsync(ct);
+            // Cancellation must not land between the commit and the caller's bookkeeping.
+            await transaction.CommitAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+        });
+    }
+
+    // Users switched off (or gone from the server) lose their picks at the next run.
+    private async Task<int> ClearNotEnabledAsync(MediaKind kind, List<string> enabled, CancellationToken ct) =>
+        await db.Picks.Where(p => p.Kind == kind && !enabled.Contains(p.UserId)).ExecuteDeleteAsync(ct);
+
+    private static Pick ToEntity(PickDraft p, string userId, MediaKind kind, Dictionary<long, CatalogTitle> catalogue) => new()
+    {
+        UserId = userId,
+        Kind = kind,
+        TitleId = p.TitleId,
+        Rank = p.Rank,
+        Score = p.Score,
+        Similarity = p.Similarity,
+        Novelty = p.Novelty,
+        Rating = p.Rating,
+        Popularity = p.Popularity,
+        Collaborative = p.Collaborative,
+        Variety = p.Variety,
+        MatchPercent = p.MatchPercent,
+        MatchedGenres = [.. p.MatchedGenres],
+        Evidence = p.Evidence.Select(e => new PickEvidence
+        {
+            TitleId = e.TitleId,
+            Name = catalogue.TryGetValue(e.TitleId, out var t) ? t.Name : "",
+            Year = catalogue.TryGetValue(e.TitleId, out var y) ? y.Year : null,
+            Reason = RecommendationInputs.Reason(e.Signal),
+            Similarity = Math.Round(e.Similarity, 4),
+        }).ToList(),
+    };
+}

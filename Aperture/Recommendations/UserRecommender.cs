@@ -1,0 +1,196 @@
+using System.Numerics.Tensors;
+
+namespace Aperture.Recommendations;
+
+// A catalogue title as the recommender sees it.
+public sealed record CatalogTitle(long Id, string Name, int? Year, IReadOnlyList<string> Genres, double RatingPrior, double Popularity, bool Candidate);
+
+// One user's watched titles with their taste weights (negative for dislikes).
+public sealed record UserHistory(string UserId, IReadOnlyList<WatchSignal> Signals, IReadOnlySet<long> Excluded);
+
+public sealed record PickDraft(
+    long TitleId, int Rank, double Score, double Similarity, double Novelty, double Rating, double Popularity, double Collaborative,
+    double Variety, int MatchPercent, IReadOnlyList<string> MatchedGenres, IReadOnlyList<EvidenceDraft> Evidence);
+
+public sealed record EvidenceDraft(long TitleId, WatchSignal Signal, double Similarity);
+
+public sealed record UserPicks(IReadOnlyList<PickDraft> Picks, int Candidates, IReadOnlyDictionary<string, double> GenreShare);
+
+// Everything that is the same for every user of one run: titles, vectors, the co-watch model and a
+// fixed sample of the catalogue against which similarity becomes a percentile (the match %).
+public sealed class RecommendationContext(
+    IReadOnlyDictionary<long, CatalogTitle> titles,
+    Func<long, float[]?> vectorOf,
+    ItemCooccurrence? cooccurrence,
+    IReadOnlyList<float[]> calibration,
+    KindRecommendationSettings settings,
+    DateTimeOffset now)
+{
+    public IReadOnlyDictionary<long, CatalogTitle> Titles { get; } = titles;
+    public ItemCooccurrence? Cooccurrence { get; } = cooccurrence;
+    public KindRecommendationSettings Settings { get; } = settings;
+    public DateTimeOffset Now { get; } = now;
+
+    public float[]? VectorOf(long id) => vectorOf(id);
+
+    // The share of the catalogue sample this close to the taste or less: 0.9 = closer than 90 % of titles
+    // (the match %); and the median cosine, the "unrelated" level the similarity signal starts from.
+    public static (Func<float, double> Percentile, float Median) Calibrate(float[]? taste, IReadOnlyList<float[]> sample)
+    {
+        if (taste is null || sample.Count == 0)
+        {
+            return (_ => 0.5, 0);
+        }
+        var sims = sample.Select(v => TensorPrimitives.Dot(taste, v)).ToArray();
+        Array.Sort(sims);
+        return (s =>
+        {
+            var i = Array.BinarySearch(sims, s);
+            var below = i >= 0 ? i + 1 : ~i;
+            return below / (double)sims.Length;
+        }, sims[sims.Length / 2]);
+    }
+
+    public IReadOnlyList<float[]> CalibrationSample { get; } = calibration;
+
+    // Candidate titles best first by the priors alone (popular here, well rated), computed once per run.
+    public IReadOnlyList<long> ByPriors => byPriors ??= Titles.Values.Where(t => t.Candidate)
+        .OrderByDescending(t => t.Popularity + t.RatingPrior).ThenBy(t => t.Id).Select(t => t.Id).ToList();
+
+    private List<long>? byPriors;
+}
+
+// One user's picks from their history and the candidates the index found near their taste.
+public static class UserRecommender
+{
+    public static float[]? Taste(UserHistory user, RecommendationContext context) =>
+        TasteProfile.Build(user.Signals, context.VectorOf, context.Settings.Taste, context.Now);
+
+    public static Dictionary<string, double> GenreShare(UserHistory user, RecommendationContext context)
+    {
+        var counts = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var total = 0.0;
+        foreach (var s in user.Signals)
+        {
+            var w = TasteProfile.Weight(s, context.Settings.Taste, context.Now);
+            if (w <= 0 || !context.Titles.TryGetValue(s.TitleId, out var t))
+            {
+                continue;
+            }
+            total += w;
+            foreach (var g in t.Genres)
+            {
+                counts[g] = counts.GetValueOrDefault(g) + w;
+            }
+        }
+        return total <= 0 ? counts : counts.ToDictionary(kv => kv.Key, kv => kv.Value / total, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public static Dictionary<long, float> Collaborative(UserHistory user, RecommendationContext context) =>
+        context.Cooccurrence is null
+            ? []
+            : context.Cooccurrence.Score(Positive(user, context).Select(x => (x.Signal.TitleId, x.Weight)));
+
+    // The pool: near the taste (from the vector index, already without watched titles and their copies),
+    // plus what people with similar histories watched, plus the best-loved titles on this server (priors
+    // carry real weight: see README's quality benchmark).
+    public static HashSet<long> Pool(UserHistory user, IEnumerable<long> nearest, IReadOnlyDictionary<long, float> collaborative, RecommendationContext context)
+    {
+        var poolSize = PoolSize(context.Settings);
+        var pool = new HashSet<long>(nearest);
+        pool.UnionWith(collaborative.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).Where(IsCandidate).Take(poolSize));
+        pool.UnionWith(context.ByPriors.Where(IsCandidate).Take(poolSize / 2));
+        pool.RemoveWhere(id => !IsCandidate(id));
+        return pool;
+
+        bool IsCandidate(long id) => !user.Excluded.Contains(id) && context.Titles.TryGetValue(id, out var t) && t.Candidate;
+    }
+
+    public static int PoolSize(KindRecommendationSettings settings) => Math.Max(200, settings.PicksPerUser * 4);
+
+    private static List<(WatchSignal Signal, double Weight)> Positive(UserHistory user, RecommendationContext context) => user.Signals
+        .Select(s => (Signal: s, Weight: TasteProfile.Weight(s, context.Settings.Taste, context.Now)))
+        .Where(x => x.Weight > 0)
+        .ToList();
+
+    public static UserPicks Recommend(UserHistory user, float[]? taste, IReadOnlySet<long> pool, IReadOnlyDictionary<long, float> collaborative,
+        RecommendationContext context)
+    {
+        var settings = context.Settings;
+        var weights = settings.Weights;
+        var share = GenreShare(user, context);
+        var positive = Positive(user, context);
+        var (percentile, median) = RecommendationContext.Calibrate(taste, context.CalibrationSample);
+        // Similarity as a signal: from the catalogue's median (0, unrelated) to the closest candidate (1).
+        // A percentile alone squeezes the whole top of a large catalogue into 0.95–1 and lets small
+        // priors outvote a clear match; the scale keeps how much closer a title really is.
+        var cosines = pool.ToDictionary(id => id, id => taste is not null && context.VectorOf(id) is { } v ? TensorPrimitives.Dot(taste, v) : float.NaN);
+        var top = cosines.Values.Where(c => !float.IsNaN(c)).DefaultIfEmpty(median).Max();
+        var spread = Math.Max(1e-6, top - median);
+        var collabMax = pool.Count == 0 ? 0 : pool.Max(id => collaborative.GetValueOrDefault(id));
+        var ranked = new List<RankedCandidate>(pool.Count);
+        var signals = new Dictionary<long, (CandidateSignals Signals, int Match)>(pool.Count);
+        foreach (var id in pool.Order())
+        {
+            var title = context.Titles[id];
+            var vector = context.VectorOf(id);
+            var cosine = cosines[id];
+            var similarity = float.IsNaN(cosine) ? 0.5 : Math.Clamp((cosine - median) / spread, 0, 1);
+            var match = float.IsNaN(cosine) ? 50 : (int)Math.Round(100 * percentile(cosine));
+            var s = new CandidateSignals(id, similarity, CandidateScorer.Novelty(title.Genres.ToList(), share), title.RatingPrior, title.Popularity,
+                collabMax > 0 ? collaborative.GetValueOrDefault(id) / collabMax : 0);
+            signals[id] = (s, match);
+            ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, weights), vector, title.Genres.ToList()));
+        }
+        var chosen = Reranker.Diversify(ranked, settings.PicksPerUser, weights.Diversity);
+
+        var picks = new List<PickDraft>(chosen.Count);
+        var liked = share.Where(kv => kv.Value >= 0.15).Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var rank = 0; rank < chosen.Count; rank++)
+        {
+            var c = chosen[rank];
+            var (s, match) = signals[c.TitleId];
+            var variety = 1.0;
+            if (c.Vector is not null)
+            {
+                for (var above = 0; above < rank; above++)
+                {
+                    if (chosen[above].Vector is { } v)
+                    {
+                        variety = Math.Min(variety, 1 - Math.Max(0, TensorPrimitives.Dot(c.Vector, v)));
+                    }
+                }
+            }
+            var genres = context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList();
+            picks.Add(new PickDraft(c.TitleId, rank + 1, c.Score, s.Similarity, s.Novelty, s.Rating, s.Popularity, s.Collaborative,
+                variety, match, genres, Evidence(c, positive, context)));
+        }
+        return new UserPicks(picks, pool.Count, share);
+    }
+
+    // The watched titles that pulled this pick in: nearest to it in vector space, weighted by how much
+    // they count in the taste, plus those people watched together with it.
+    private static List<EvidenceDraft> Evidence(RankedCandidate pick, List<(WatchSignal Signal, double Weight)> positive, RecommendationContext context)
+    {
+        if (positive.Count == 0)
+        {
+            return [];
+        }
+        var maxWeight = positive.Max(p => p.Weight);
+        var scored = new List<(EvidenceDraft Evidence, double Pull)>(positive.Count);
+        foreach (var (signal, weight) in positive)
+        {
+            var similarity = pick.Vector is not null && context.VectorOf(signal.TitleId) is { } v ? TensorPrimitives.Dot(pick.Vector, v) : 0f;
+            var cowatch = context.Cooccurrence?.SimilarityOf(signal.TitleId, pick.TitleId) ?? 0;
+            var pull = (Math.Max(0, similarity) + cowatch) * (0.5 + 0.5 * weight / maxWeight);
+            if (pull > 0)
+            {
+                scored.Add((new EvidenceDraft(signal.TitleId, signal, Math.Max(similarity, cowatch)), pull));
+            }
+        }
+        // The 3–5 that matter: always the strongest three, then others only if they pull nearly as hard.
+        var ordered = scored.OrderByDescending(x => x.Pull).ThenBy(x => x.Evidence.TitleId).ToList();
+        var top = ordered.Count == 0 ? 0 : ordered[0].Pull;
+        return ordered.Where((x, i) => i < 3 || (i < 5 && x.Pull >= 0.6 * top)).Select(x => x.Evidence).ToList();
+    }
+}
