@@ -8,6 +8,7 @@ using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
+using Aperture.Outputs;
 using Aperture.Settings;
 using Aperture.Web;
 
@@ -25,6 +26,7 @@ try
     builder.AddHistory();
     builder.AddWeb();
     builder.AddBrowse();
+    builder.AddServerLibraries();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
