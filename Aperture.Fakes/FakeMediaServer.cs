@@ -29,6 +29,7 @@ public sealed class FakeMediaServer : IAsyncDisposable
         Version = State.Dialect.DefaultVersion;
         ServerName = dialect == FakeDialect.Jellyfin ? "Fake Jellyfin" : "Fake Emby";
         ApiKey = State.AddApiKey().Token;
+        RequireExistingPaths = dialect == FakeDialect.Emby;
     }
 
     public FakeDialect Dialect { get; }
@@ -43,7 +44,9 @@ public sealed class FakeMediaServer : IAsyncDisposable
     // Jellyfin 12.0: only "Authorization: MediaBrowser ..." and ?ApiKey= still count; X-Emby-*, api_key and the Emby scheme do not.
     public bool LegacyAuthDisabled { get; set; }
 
-    // Jellyfin answers 400 to a library path missing on its disk; off by default because test paths rarely exist.
+    // Both servers refuse a library path missing on their disk (400). On by default for Emby, whose callers must create the
+    // folder before the library anyway (it guesses the collection type otherwise); off by default for Jellyfin because
+    // test paths rarely exist.
     public bool RequireExistingPaths { get; set; }
 
     // The benchmark can switch recording off to keep memory flat.

@@ -288,6 +288,13 @@ public sealed class FakeState
         };
     }
 
+    // What the server itself would show the user, by its own rules (policy as stored, the dialect's id kind).
+    public IReadOnlyList<FakeLibrary> LibrariesVisibleTo(FakeUser user) => Read(_ =>
+    {
+        var allowed = AllowedLibraries(user);
+        return (IReadOnlyList<FakeLibrary>)[.. libraries.Where(l => allowed.Contains(l.ItemId))];
+    });
+
     internal HashSet<string> AllowedLibraries(FakeUser user)
     {
         var blocked = user.BlockedMediaFolders.Select(Ids.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);

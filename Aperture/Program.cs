@@ -8,6 +8,7 @@ using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
+using Aperture.Outputs;
 using Aperture.Recommendations;
 using Aperture.Settings;
 using Aperture.Web;
@@ -27,6 +28,7 @@ try
     builder.AddRecommendations();
     builder.AddWeb();
     builder.AddBrowse();
+    builder.AddServerLibraries();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);

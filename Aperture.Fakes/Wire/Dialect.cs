@@ -190,7 +190,8 @@ internal sealed class JellyfinDialect : Dialect
         ["SyncPlayAccess"] = "CreateAndJoinGroups",
     };
 
-    // UserPolicy marks both provider ids [Required]: model validation answers 400 before the controller runs.
+    // UserPolicy marks both provider ids [Required]: model validation answers 400 before the controller runs. Its folder
+    // lists are Guid[]: anything else fails to bind, also a 400.
     public override string? RejectPolicy(JsonObject policy)
     {
         foreach (var required in (string[])["AuthenticationProviderId", "PasswordResetProviderId"])
@@ -198,6 +199,13 @@ internal sealed class JellyfinDialect : Dialect
             if (string.IsNullOrEmpty(Json.Prop(policy, required)?.ToString()))
             {
                 return $"The {required} field is required.";
+            }
+        }
+        foreach (var list in (string[])["EnabledFolders", "BlockedMediaFolders"])
+        {
+            if (Json.Prop(policy, list) is JsonArray ids && ids.FirstOrDefault(id => !System.Guid.TryParse(id?.ToString(), out _)) is { } bad)
+            {
+                return $"The JSON value could not be converted to System.Guid. Path: $.{list} ('{bad}').";
             }
         }
         return null;

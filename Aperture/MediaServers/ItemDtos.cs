@@ -12,7 +12,10 @@ public sealed record VirtualFolderDto(
     [property: JsonConverter(typeof(FlexibleStringConverter))] string? Id,
     string? Guid)
 {
-    // What /Items?ParentId= takes on both servers.
+    // The whole options object as the server sent it: updates replace it, so they start from this.
+    public System.Text.Json.Nodes.JsonObject? LibraryOptions { get; init; }
+
+    // What /Items?ParentId=, /Items/{id}/Refresh and LibraryOptions take on both servers.
     public string? LibraryId => string.IsNullOrEmpty(ItemId) ? Id : ItemId;
 }
 

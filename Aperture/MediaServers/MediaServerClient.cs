@@ -35,15 +35,17 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         return result;
     }
 
-    public async Task<IReadOnlyList<UserDto>> GetUsersAsync(CancellationToken ct)
+    public Task<IReadOnlyList<UserDto>> GetUsersAsync(CancellationToken ct) => ListUsersAsync<UserDto>(ct);
+
+    private async Task<IReadOnlyList<T>> ListUsersAsync<T>(CancellationToken ct)
     {
         if (connection.Type == MediaServerType.Emby)
         {
             // Emby 4.7.5+ pages users under /Users/Query.
-            var users = new List<UserDto>();
+            var users = new List<T>();
             while (true)
             {
-                var page = await SendAsync<QueryResultDto<UserDto>>(HttpMethod.Get, $"Users/Query?StartIndex={users.Count}&Limit=200", null, connection.ApiKey, null, ct);
+                var page = await SendAsync<QueryResultDto<T>>(HttpMethod.Get, $"Users/Query?StartIndex={users.Count}&Limit=200", null, connection.ApiKey, null, ct);
                 var items = page?.Items ?? [];
                 users.AddRange(items);
                 if (items.Count == 0 || users.Count >= (page?.TotalRecordCount ?? 0))
@@ -52,7 +54,7 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
                 }
             }
         }
-        return await SendAsync<List<UserDto>>(HttpMethod.Get, "Users", null, connection.ApiKey, null, ct) ?? [];
+        return await SendAsync<List<T>>(HttpMethod.Get, "Users", null, connection.ApiKey, null, ct) ?? [];
     }
 
     internal static ServerFacts ToFacts(MediaServerType type, PublicSystemInfoDto info) => new(
