@@ -34,7 +34,8 @@ public sealed class RecommendationContext(
     public float[]? VectorOf(long id) => vectorOf(id);
 
     // The share of the catalogue sample this close to the taste or less: 0.9 = closer than 90 % of titles
-    // (the match %); and the median cosine, the "unrelated" level the similarity signal starts from.
+    // (the match %); and the "unrelated" level the similarity signal starts from: the 10th percentile, not
+    // the median, because in a small library half the titles may be the user's favourite kind.
     public static (Func<float, double> Percentile, float Median) Calibrate(float[]? taste, IReadOnlyList<float[]> sample)
     {
         if (taste is null || sample.Count == 0)
@@ -48,7 +49,7 @@ public sealed class RecommendationContext(
             var i = Array.BinarySearch(sims, s);
             var below = i >= 0 ? i + 1 : ~i;
             return below / (double)sims.Length;
-        }, sims[sims.Length / 2]);
+        }, sims[sims.Length / 10]);
     }
 
     public IReadOnlyList<float[]> CalibrationSample { get; } = calibration;
@@ -120,13 +121,13 @@ public static class UserRecommender
         var weights = settings.Weights;
         var share = GenreShare(user, context);
         var positive = Positive(user, context);
-        var (percentile, median) = RecommendationContext.Calibrate(taste, context.CalibrationSample);
-        // Similarity as a signal: from the catalogue's median (0, unrelated) to the closest candidate (1).
+        var (percentile, unrelated) = RecommendationContext.Calibrate(taste, context.CalibrationSample);
+        // Similarity as a signal: from the catalogue's unrelated level (0) to the closest candidate (1).
         // A percentile alone squeezes the whole top of a large catalogue into 0.95–1 and lets small
         // priors outvote a clear match; the scale keeps how much closer a title really is.
         var cosines = pool.ToDictionary(id => id, id => taste is not null && context.VectorOf(id) is { } v ? TensorPrimitives.Dot(taste, v) : float.NaN);
-        var top = cosines.Values.Where(c => !float.IsNaN(c)).DefaultIfEmpty(median).Max();
-        var spread = Math.Max(1e-6, top - median);
+        var top = cosines.Values.Where(c => !float.IsNaN(c)).DefaultIfEmpty(unrelated).Max();
+        var spread = Math.Max(1e-6, top - unrelated);
         var collabMax = pool.Count == 0 ? 0 : pool.Max(id => collaborative.GetValueOrDefault(id));
         var ranked = new List<RankedCandidate>(pool.Count);
         var signals = new Dictionary<long, (CandidateSignals Signals, int Match)>(pool.Count);
@@ -135,7 +136,7 @@ public static class UserRecommender
             var title = context.Titles[id];
             var vector = context.VectorOf(id);
             var cosine = cosines[id];
-            var similarity = float.IsNaN(cosine) ? 0.5 : Math.Clamp((cosine - median) / spread, 0, 1);
+            var similarity = float.IsNaN(cosine) ? 0.5 : Math.Clamp((cosine - unrelated) / spread, 0, 1);
             var match = float.IsNaN(cosine) ? 50 : (int)Math.Round(100 * percentile(cosine));
             var s = new CandidateSignals(id, similarity, CandidateScorer.Novelty(title.Genres.ToList(), share), title.RatingPrior, title.Popularity,
                 collabMax > 0 ? collaborative.GetValueOrDefault(id) / collabMax : 0);
