@@ -8,6 +8,7 @@ using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
+using Aperture.Outputs;
 using Aperture.Settings;
 using Aperture.Web;
 
@@ -23,6 +24,7 @@ try
     builder.AddJobs();
     builder.AddCatalog();
     builder.AddHistory();
+    builder.AddOutputs();
     builder.AddWeb();
     builder.AddBrowse();
 

@@ -2,6 +2,8 @@ using System.Text;
 using System.Xml.Linq;
 using Aperture.Data;
 using Aperture.Outputs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -521,5 +523,17 @@ public sealed class LibraryWriterTests : IDisposable
         Assert.Equal("http://emby:8096/emby/Videos/123/stream?static=true&MediaSourceId=123&api_key=abc",
             StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Emby, "http://emby:8096/", "abc").StreamUrl("123"));
         Assert.Throws<ArgumentException>(() => StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Emby, "http://emby:8096/", null));
+    }
+
+    [Fact]
+    public async Task AddOutputs_registers_the_writer_with_options_from_the_environment_names()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MEDIA_SERVER_STRM_ROOT"] = Root, ["AI_LIBRARY_PATH_PREFIX"] = "/srv" });
+        builder.AddOutputs();
+        await using var app = builder.Build();
+        var writer = app.Services.GetRequiredService<LibraryWriter>();
+        var result = await writer.WriteAsync(_library, [], OutputMode.Symlink, null, default);
+        Assert.Equal("/srv/AI Picks - alice/movies", result.ServerPath);
     }
 }
