@@ -26,6 +26,7 @@ try
     builder.AddCatalog();
     builder.AddHistory();
     builder.AddRecommendations();
+    builder.AddOutputs();
     builder.AddWeb();
     builder.AddBrowse();
     builder.AddServerLibraries();

@@ -1,0 +1,54 @@
+using Aperture.Data;
+
+namespace Aperture.Outputs;
+
+public enum OutputMode { Symlink, Strm }
+
+// One picked title. ServerPath is the title's media file (movie) or folder (series) as the media server sees it;
+// Episodes are only needed for STRM series.
+public sealed record OutputEntry(
+    int Rank,
+    MediaKind Kind,
+    string ServerItemId,
+    string Title,
+    int? Year,
+    string? Overview,
+    string? ImdbId,
+    string? TmdbId,
+    string? TvdbId,
+    string? ServerPath,
+    IReadOnlyList<EpisodeEntry> Episodes,
+    string? Why);
+
+public sealed record EpisodeEntry(string ServerItemId, int? Season, int? Episode, string Name);
+
+// A library folder under the output root, '/'-separated, each part already a SafeName
+// (e.g. "AI Picks - alice/movies"). One media-server library points at one such folder.
+public sealed record OutputLibrary(string FolderName)
+{
+    // The per-user layout: {AI_LIBRARY_NAME_PREFIX}{user}/{movies|series}.
+    public static OutputLibrary ForUser(string namePrefix, string userName, MediaKind kind) =>
+        new($"{SafeName.Clean(namePrefix + userName)}/{kind.Slug()}");
+
+    public IReadOnlyList<string> Segments => FolderName.Split('/');
+}
+
+public sealed record SkippedEntry(int Rank, string ServerItemId, string Title, string Reason);
+
+// Changed is false when the new content equalled what was already there (nothing was swapped, so the
+// media server sees no modification).
+public sealed record OutputWriteResult(
+    int ItemCount,
+    int FilesWritten,
+    IReadOnlyList<SkippedEntry> Skipped,
+    string LocalPath,
+    string ServerPath,
+    bool Changed);
+
+// Thrown when a path would leave the output root or pass through a symbolic link inside it.
+public sealed class OutputPathException : Exception
+{
+    public OutputPathException() { }
+    public OutputPathException(string message) : base(message) { }
+    public OutputPathException(string message, Exception inner) : base(message, inner) { }
+}
