@@ -36,13 +36,13 @@ public static class LocalNarrativeWriter
                 sentences.Add(variant == 0 || matched.Count == 0
                     ? $"You {EvidenceClause(evidence, pick.Kind)}; {title} " + (matched.Count > 0
                         ? $"shares {pronoun} {Genres(matched)}."
-                        : $"is {Closeness(pick.Similarity)} to {(evidence.Count == 1 ? "it" : "them")} in tone and subject.")
+                        : $"is {Closeness(pick.Similarity)} {(evidence.Count == 1 ? "it" : "them")} in tone and subject.")
                     : $"Because you {EvidenceClause(evidence, pick.Kind)}: {title} is {WithArticle(Genres(matched))} {noun} in the same vein.");
                 break;
             case Angle.CloseMatch:
                 sentences.Add(matched.Count > 0
-                    ? $"{title} is {Closeness(pick.Similarity)} to what you usually watch: {Genres(matched)}, the {(matched.Count == 1 ? "genre" : "genres")} you keep coming back to."
-                    : $"{title} is {Closeness(pick.Similarity)} to what you usually watch.");
+                    ? $"{title} is {Closeness(pick.Similarity)} what you usually watch: {Genres(matched)}, the {(matched.Count == 1 ? "genre" : "genres")} you keep coming back to."
+                    : $"{title} is {Closeness(pick.Similarity)} what you usually watch.");
                 break;
             case Angle.Discovery:
                 var opening = variant == 0 ? "Something different" : "A step off your usual path";
@@ -74,8 +74,8 @@ public static class LocalNarrativeWriter
         {
             var first = evidence[0];
             sentences.Add(matched.Count > 0
-                ? $"It shares {Genres(matched)} with {first.Title}, which you {ReasonPhrase(first.Reason, pick.Kind, [first.Title])}."
-                : $"It is {Closeness(pick.Similarity)} to {first.Title}, which you {ReasonPhrase(first.Reason, pick.Kind, [first.Title])}.");
+                ? $"It shares {Genres(matched)} with {first.Title}, which you {ReasonAbout(first.Reason, pick.Kind)}."
+                : $"It is {Closeness(pick.Similarity)} {first.Title}, which you {ReasonAbout(first.Reason, pick.Kind)}.");
         }
         if (angle != Angle.Acclaimed && pick.Rating >= Strong)
         {
@@ -133,13 +133,22 @@ public static class LocalNarrativeWriter
 
     private static string Thread(List<EvidenceTitle> evidence, MediaKind kind) => evidence.Count == 0
         ? ""
-        : $", though it keeps a thread to {evidence[0].Title}, which you {ReasonPhrase(evidence[0].Reason, kind, [evidence[0].Title])}";
+        : $", though it keeps a thread to {evidence[0].Title}, which you {ReasonAbout(evidence[0].Reason, kind)}";
+
+    // The same, after "which you": the title is already named.
+    private static string ReasonAbout(EvidenceReason reason, MediaKind kind) => reason switch
+    {
+        EvidenceReason.Favorite => "marked as a favourite",
+        EvidenceReason.HighlyRated => "rated highly",
+        EvidenceReason.Rewatched => kind == MediaKind.Series ? "keep going back to" : "watched more than once",
+        _ => "watched",
+    };
 
     private static string Closeness(double similarity) => similarity switch
     {
-        >= 0.8 => "very close",
-        >= 0.55 => "close",
-        _ => "related",
+        >= 0.8 => "very close to",
+        >= 0.5 => "close to",
+        _ => "not far from",
     };
 
     private static string CommunityScore(PickStory pick, string before, string after) =>
