@@ -47,15 +47,17 @@ public sealed class TextGenerationSettings(SettingsStore store, IOptions<Narrati
             SettingKeys.TextGenerationCompatibleApiKey, SettingKeys.OpenAiApiKey, SettingKeys.TextGenerationLlmPicksPerUser], ct);
         var provider = v[SettingKeys.TextGenerationProvider].Value is { } p && TextGenerationProviders.All.Contains(p) ? p : TextGenerationProviders.None;
         var key = provider == TextGenerationProviders.Compatible ? v[SettingKeys.TextGenerationCompatibleApiKey] : v[SettingKeys.OpenAiApiKey];
+        // A cleared value is stored as empty.
+        var savedModel = v[SettingKeys.TextGenerationModel] is { HasValue: true } m ? m.Value : null;
         var model = provider switch
         {
             TextGenerationProviders.None => null,
-            TextGenerationProviders.OpenAi => v[SettingKeys.TextGenerationModel].Value ?? DefaultOpenAiModel,
-            _ => v[SettingKeys.TextGenerationModel].Value,
+            TextGenerationProviders.OpenAi => savedModel ?? DefaultOpenAiModel,
+            _ => savedModel,
         };
         var perUser = int.TryParse(v[SettingKeys.TextGenerationLlmPicksPerUser].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n : DefaultLlmPicksPerUser;
-        return new TextGenerationConfig(provider, model, v[SettingKeys.TextGenerationBaseUrl].Value,
+        return new TextGenerationConfig(provider, model, v[SettingKeys.TextGenerationBaseUrl] is { HasValue: true } u ? u.Value : null,
             provider != TextGenerationProviders.None && key.HasValue, provider == TextGenerationProviders.None ? SettingSource.None : key.Source,
             perUser, v[SettingKeys.OpenAiApiKey].HasValue);
     }
