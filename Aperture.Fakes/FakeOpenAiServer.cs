@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Aperture.Fakes;
 
-public enum OpenAiFaultKind { Status, Timeout, BadJson, WrongDimensions }
+public enum OpenAiFaultKind { Status, Timeout, BadJson, WrongDimensions, EmptyReply }
 
 public sealed record OpenAiFault(OpenAiFaultKind Kind, int Status = 500, int? RetryAfterSeconds = null)
 {
@@ -23,17 +23,28 @@ public sealed record OpenAiFault(OpenAiFaultKind Kind, int Status = 500, int? Re
     public static readonly OpenAiFault Timeout = new(OpenAiFaultKind.Timeout);
     public static readonly OpenAiFault BadJson = new(OpenAiFaultKind.BadJson);
     public static readonly OpenAiFault WrongDimensions = new(OpenAiFaultKind.WrongDimensions);
+    // Chat completions: a well-formed answer whose message has no text.
+    public static readonly OpenAiFault EmptyReply = new(OpenAiFaultKind.EmptyReply);
 }
 
 public sealed record OpenAiCall(string Model, int Inputs, string? EncodingFormat, string? Authorization, int Status);
 
-// OpenAI's POST /v1/embeddings (also what Ollama, LM Studio, LocalAI and vLLM serve) on 127.0.0.1.
-// Vectors are hashed bags of words: texts sharing words are near, and the same text is always the same vector.
+public sealed record OpenAiChatMessage(string Role, string Content);
+
+public sealed record OpenAiChatCall(string Model, IReadOnlyList<OpenAiChatMessage> Messages, bool? Stream, int? MaxTokens, string? Authorization, int Status)
+{
+    public string User => Messages.LastOrDefault(m => m.Role == "user")?.Content ?? "";
+}
+
+// OpenAI's POST /v1/embeddings and POST /v1/chat/completions (also what Ollama, LM Studio, LocalAI and vLLM
+// serve) on 127.0.0.1. Vectors are hashed bags of words: texts sharing words are near, and the same text is
+// always the same vector. Chat replies echo the first line of the last user message (see Reply).
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<OpenAiFault> faults = new();
     private readonly ConcurrentQueue<OpenAiCall> calls = new();
+    private readonly ConcurrentQueue<OpenAiChatCall> chatCalls = new();
 
     private FakeOpenAiServer(WebApplication app, string? apiKey, int dimensions)
     {
@@ -46,6 +57,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public string? ApiKey { get; }
     public int Dimensions { get; set; }
     public IReadOnlyList<OpenAiCall> Calls => calls.ToList();
+    public IReadOnlyList<OpenAiChatCall> ChatCalls => chatCalls.ToList();
 
     // Each request takes the next fault, if any.
     public void Enqueue(params OpenAiFault[] next)
@@ -64,6 +76,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenAiServer(app, apiKey, dimensions);
         app.MapPost("/v1/embeddings", server.EmbeddingsAsync);
+        app.MapPost("/v1/chat/completions", server.ChatCompletionsAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = address.TrimEnd('/') + "/v1";
@@ -73,14 +86,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private async Task EmbeddingsAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        JsonNode? body;
-        try
+        var body = await ReadBodyAsync(context);
+        if (body is null)
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            await ErrorAsync(context, 400, "invalid_request_error", "We could not parse the JSON body of your request.");
             return;
         }
         var model = body?["model"]?.GetValue<string>() ?? "";
@@ -155,6 +163,119 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted)
+                ?? throw new JsonException("null body");
+        }
+        catch (JsonException)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+            return null;
+        }
+    }
+
+    // The deterministic answer to a chat: the first line of the last user message, quoted back.
+    public static string Reply(string model, string user) =>
+        $"[{model}] {user.Split('\n', 2)[0].Trim()}";
+
+    private async Task ChatCompletionsAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var body = await ReadBodyAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+        var model = body["model"]?.GetValue<string>() ?? "";
+        var stream = body["stream"]?.GetValue<bool>();
+        var maxTokens = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>();
+        var messages = (body["messages"] as JsonArray ?? []).Select(m => new OpenAiChatMessage(
+            m?["role"]?.GetValue<string>() ?? "",
+            m?["content"] switch
+            {
+                JsonValue text => text.GetValue<string>(),
+                // Content parts: [{"type":"text","text":"..."}]
+                JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>() ?? "")),
+                _ => "",
+            })).ToList();
+        faults.TryDequeue(out var fault);
+        var status = fault?.Kind == OpenAiFaultKind.Status ? fault.Status : 200;
+        if (ApiKey is not null && authorization != "Bearer " + ApiKey)
+        {
+            status = 401;
+        }
+        chatCalls.Enqueue(new OpenAiChatCall(model, messages, stream, maxTokens, authorization, status));
+
+        if (status == 401)
+        {
+            await ErrorAsync(context, 401, "invalid_request_error", "Incorrect API key provided.");
+            return;
+        }
+        if (fault?.Kind == OpenAiFaultKind.Timeout)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (status != 200)
+        {
+            if (fault!.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await ErrorAsync(context, status, status == 429 ? "rate_limit_exceeded" : "server_error", $"Fake failure {status}.");
+            return;
+        }
+        if (stream == true)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "This fake serves non-streaming chat completions only.");
+            return;
+        }
+        if (string.IsNullOrEmpty(model) || messages.Count == 0)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "'model' and a non-empty 'messages' array are required.");
+            return;
+        }
+        var user = messages.LastOrDefault(m => m.Role == "user")?.Content ?? "";
+        var reply = fault?.Kind == OpenAiFaultKind.EmptyReply ? "" : Reply(model, user);
+        var promptTokens = messages.Sum(m => m.Content.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        var completionTokens = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        var response = new JsonObject
+        {
+            ["id"] = "chatcmpl-fake" + chatCalls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["object"] = "chat.completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply, ["refusal"] = null },
+                ["logprobs"] = null,
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = new JsonObject
+            {
+                ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens,
+            },
+            ["system_fingerprint"] = "fp_fake",
+        };
+        var json = response.ToJsonString();
+        if (fault?.Kind == OpenAiFaultKind.BadJson)
+        {
+            json = json[..(json.Length / 2)];
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(json, context.RequestAborted);
     }
 
     public static float[] Embed(string text, int dims)

@@ -8,6 +8,7 @@ using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
+using Aperture.Narratives;
 using Aperture.Outputs;
 using Aperture.Recommendations;
 using Aperture.Settings;
@@ -22,6 +23,7 @@ try
     builder.AddMediaServers();
     builder.AddAuth();
     builder.AddEmbeddings();
+    builder.AddNarratives();
     builder.AddJobs();
     builder.AddCatalog();
     builder.AddHistory();

@@ -8,6 +8,7 @@ public static class ApiExtensions
         api.MapAuthApi();
         api.MapSettingsApi();
         api.MapEmbeddingSettingsApi();
+        api.MapTextGenerationSettingsApi();
         api.MapSimilarApi();
         api.MapCatalogApi();
         api.MapUsersApi();

@@ -29,6 +29,11 @@ public static class SettingKeys
     public static readonly SettingKey EmbeddingModel = new("embeddings.model", "OPENAI_EMBED_MODEL");
     public static readonly SettingKey EmbeddingBaseUrl = new("embeddings.baseUrl");
     public static readonly SettingKey EmbeddingCompatibleApiKey = new("embeddings.compatibleApiKey", IsSecret: true);
+    public static readonly SettingKey TextGenerationProvider = new("textGeneration.provider");
+    public static readonly SettingKey TextGenerationModel = new("textGeneration.model");
+    public static readonly SettingKey TextGenerationBaseUrl = new("textGeneration.baseUrl");
+    public static readonly SettingKey TextGenerationCompatibleApiKey = new("textGeneration.compatibleApiKey", IsSecret: true);
+    public static readonly SettingKey TextGenerationLlmPicksPerUser = new("textGeneration.llmPicksPerUser");
     public static readonly SettingKey AppBaseUrl = new("app.baseUrl", "APP_BASE_URL");
 
     // The vector set searches use per kind, and a counter bumped whenever its vectors change.
