@@ -41,7 +41,8 @@ public sealed partial class AuthorizationTests
         var client = app.CreateBrowserlessClient();
 
         var routes = AllRoutes(app).Where(r => !PublicRoutes.Contains(r.Template)).ToList();
-        Assert.Contains(routes, r => r.Template == "/picks");
+        Assert.Contains(routes, r => r.Template == "/picks/{kind?}");
+        Assert.Contains(routes, r => r.Template == "/api/recommendations/{userId}");
         Assert.Contains(routes, r => r.Template == "/api/settings/media-server/config");
 
         foreach (var route in routes)

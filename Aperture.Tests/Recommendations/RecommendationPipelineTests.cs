@@ -142,6 +142,25 @@ public sealed class RecommendationPipelineTests
         Assert.Contains("Haunted 0", pickPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await w.Alice.GetAsync($"/picks/movies/{first + 100_000}")).StatusCode);
 
+        // Every pick is explained in words (the local writer: no text model is configured), naming what led to it.
+        Assert.Contains("Haunted 0", insights.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Equal("local", insights.GetProperty("explanationSource").GetString());
+
+        // My Taste: a synopsis written by the run, the genre analysis, recent history; regenerate on request; private.
+        var taste = await JsonAsync(await w.Alice.GetAsync($"/api/users/{w.AliceId}/taste-profile"));
+        Assert.False(string.IsNullOrWhiteSpace(taste.GetProperty("synopsis").GetString()));
+        Assert.Contains(taste.GetProperty("genres").EnumerateArray(), g => g.GetProperty("genre").GetString() == "Horror" && g.GetProperty("matches").GetBoolean());
+        Assert.Equal(2, taste.GetProperty("recent").GetArrayLength());
+        var seriesTaste = await JsonAsync(await w.Alice.GetAsync($"/api/users/{w.AliceId}/series-taste-profile"));
+        Assert.Equal("series", seriesTaste.GetProperty("kind").GetString());
+        var regenerated = await JsonAsync(await w.Alice.PostAsJsonAsync($"/api/users/{w.AliceId}/taste-profile/regenerate", new { }));
+        Assert.True(regenerated.GetProperty("generatedAt").GetDateTimeOffset() >= taste.GetProperty("generatedAt").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Bob.GetAsync($"/api/users/{w.AliceId}/taste-profile")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Bob.PostAsJsonAsync($"/api/users/{w.AliceId}/series-taste-profile/regenerate", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Bob.GetAsync($"/taste/movies?user={w.AliceId}")).StatusCode);
+        var tastePage = await w.Alice.GetStringAsync("/taste");
+        Assert.Contains(taste.GetProperty("synopsis").GetString()!, System.Net.WebUtility.HtmlDecode(tastePage), StringComparison.Ordinal);
+
         // The run history records both kinds.
         var runs = await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/history"));
         Assert.Equal(["movies", "series"], runs.EnumerateArray().Select(r => r.GetProperty("kind").GetString()!).Order().ToList());

@@ -48,6 +48,14 @@ public static class RecommendationsApi
             return await db.Users.AnyAsync(u => u.Id == userId, ct) ? Results.Ok(await picks.RunsAsync(userId, take ?? 50, ct)) : UnknownUser(userId);
         });
 
+        foreach (var (segment, kind) in new[] { ("taste-profile", MediaKind.Movie), ("series-taste-profile", MediaKind.Series) })
+        {
+            api.MapGet($"/users/{{id}}/{segment}", async (string id, HttpContext http, TasteService tastes, CancellationToken ct) =>
+                Denied(http, id) ?? (await tastes.GetAsync(id, kind, ct) is { } view ? Results.Ok(view) : UnknownUser(id)));
+            api.MapPost($"/users/{{id}}/{segment}/regenerate", async (string id, HttpContext http, TasteService tastes, CancellationToken ct) =>
+                Denied(http, id) ?? (await tastes.RegenerateAsync(id, kind, ct) is { } view ? Results.Ok(view) : UnknownUser(id)));
+        }
+
         // Admin › Users toggles.
         api.MapPut("/users/{id}", async (string id, HttpRequest request, AppDbContext db, CancellationToken ct) =>
         {

@@ -95,7 +95,7 @@ public static class RecommendationInputs
     {
         var enabled = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var rows = await db.Titles.AsNoTracking().Where(t => t.Kind == kind)
-            .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId }).ToListAsync(ct);
+            .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId, t.Overview }).ToListAsync(ct);
         var viewers = new Dictionary<long, int>();
         foreach (var h in histories.Values.Where(_ => histories.Count >= minUsers))
         {
@@ -106,7 +106,8 @@ public static class RecommendationInputs
         }
         var maxLog = Math.Log(1 + Math.Max(1, viewers.Count == 0 ? 1 : viewers.Values.Max()));
         return rows.ToDictionary(t => t.Id, t => new CatalogTitle(t.Id, t.Name, t.Year, t.Genres,
-            CandidateScorer.RatingPrior(t.CommunityRating), Math.Log(1 + viewers.GetValueOrDefault(t.Id)) / maxLog, enabled.Contains(t.LibraryId)));
+            CandidateScorer.RatingPrior(t.CommunityRating), Math.Log(1 + viewers.GetValueOrDefault(t.Id)) / maxLog, enabled.Contains(t.LibraryId),
+            t.CommunityRating, t.Overview));
     }
 
     public static ItemCooccurrence? Cooccurrence(IReadOnlyDictionary<string, UserHistory> histories, KindRecommendationSettings settings)

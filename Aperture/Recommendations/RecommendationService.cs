@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aperture.Api;
 using Aperture.Data;
 using Aperture.Jobs;
+using Aperture.Narratives;
 using Aperture.Settings;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,8 @@ public sealed class RecommendationService(
     IVectorIndex index,
     SettingsStore store,
     RecommendationSettings recommendationSettings,
+    NarrativeService narratives,
+    TasteService tasteProfiles,
     TimeProvider time,
     ILogger<RecommendationService> logger)
 {
@@ -119,7 +122,18 @@ public sealed class RecommendationService(
                 ModelKey = modelKey,
                 Settings = settingsJson,
             };
-            await ReplaceAsync(run, result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList(), ct);
+            var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
+            // The "why" text: the model for the top few when one is configured, the local writer otherwise
+            // (and whenever the model fails). Written before the swap, so the new list appears complete.
+            var stories = entities.Select(p => Story(p, kind, catalogue)).ToList();
+            var texts = await narratives.ExplainPicksAsync(stories, ct);
+            for (var p = 0; p < entities.Count; p++)
+            {
+                entities[p].Explanation = texts[p].Text;
+                entities[p].ExplanationSource = texts[p].Source;
+            }
+            await ReplaceAsync(run, entities, ct);
+            await tasteProfiles.RegenerateAsync(user.UserId, kind, ct);
             withPicks += result.Picks.Count > 0 ? 1 : 0;
             total += result.Picks.Count;
             progress.Count("picks", result.Picks.Count);
@@ -154,6 +168,21 @@ public sealed class RecommendationService(
     // Users switched off (or gone from the server) lose their picks at the next run.
     private async Task<int> ClearNotEnabledAsync(MediaKind kind, List<string> enabled, CancellationToken ct) =>
         await db.Picks.Where(p => p.Kind == kind && !enabled.Contains(p.UserId)).ExecuteDeleteAsync(ct);
+
+    private static PickStory Story(Pick p, MediaKind kind, Dictionary<long, CatalogTitle> catalogue)
+    {
+        var title = catalogue[p.TitleId];
+        return new PickStory(kind, title.Name, title.Year, title.Genres, p.MatchedGenres, p.MatchPercent, p.Similarity, p.Novelty, p.Rating,
+            p.Popularity, p.Collaborative, title.CommunityRating,
+            [.. p.Evidence.Select(e => new EvidenceTitle(e.Name, e.Year, e.Reason switch
+            {
+                EvidenceKind.Favorite => EvidenceReason.Favorite,
+                EvidenceKind.HighlyRated => EvidenceReason.HighlyRated,
+                EvidenceKind.Rewatched => EvidenceReason.Rewatched,
+                _ => EvidenceReason.Watched,
+            }, e.Similarity))],
+            title.Overview);
+    }
 
     private static Pick ToEntity(PickDraft p, string userId, MediaKind kind, Dictionary<long, CatalogTitle> catalogue) => new()
     {

@@ -10,6 +10,7 @@ public static class RecommendationsExtensions
         builder.Services.AddScoped<RecommendationSettings>();
         builder.Services.AddScoped<RecommendationService>();
         builder.Services.AddScoped<PickQueries>();
+        builder.Services.AddScoped<TasteService>();
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
             builder.Services.AddJob<GenerateRecommendationsJob>(new JobDefinition(JobNames.Recommendations(kind),

@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace Aperture.Recommendations;
 
 // A catalogue title as the recommender sees it.
-public sealed record CatalogTitle(long Id, string Name, int? Year, IReadOnlyList<string> Genres, double RatingPrior, double Popularity, bool Candidate);
+public sealed record CatalogTitle(long Id, string Name, int? Year, IReadOnlyList<string> Genres, double RatingPrior, double Popularity, bool Candidate,
+    double? CommunityRating = null, string? Overview = null);
 
 // One user's watched titles with their taste weights (negative for dislikes).
 public sealed record UserHistory(string UserId, IReadOnlyList<WatchSignal> Signals, IReadOnlySet<long> Excluded);

@@ -1,0 +1,118 @@
+using Aperture.Browse;
+using Aperture.Data;
+using Aperture.MediaServers;
+using Aperture.Narratives;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Recommendations;
+
+// Genre analysis: how much of the user's viewing is in a genre against how much of the library is.
+public sealed record GenreAnalysis(string Genre, double UserShare, double LibraryShare, bool Matches);
+
+public sealed record RecentTitle(long TitleId, string Name, int? Year, DateTimeOffset? LastPlayedAt, bool Favorite, double? Rating, string? PosterUrl);
+
+public sealed record TasteProfileView(string UserId, string UserName, string Kind, int WatchedCount, string? Synopsis, string? SynopsisSource,
+    DateTimeOffset? GeneratedAt, IReadOnlyList<GenreAnalysis> Genres, IReadOnlyList<RecentTitle> Recent, IReadOnlyList<string> TopPeople,
+    int? MedianYear, double? AverageOwnRating);
+
+// A user's taste per kind in words and figures (My Taste, /api/users/{id}/taste-profile). The synopsis is
+// written by the recommendation run and on "Regenerate"; the figures are read fresh each time.
+public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time)
+{
+    private const int RecentCount = 12;
+
+    private sealed record Watched(long TitleId, string Name, int? Year, List<string> Genres, List<string> People, DateTimeOffset? LastPlayedAt,
+        bool Favorite, double? Rating, string? PrimaryImageTag);
+
+    public async Task<TasteProfileView?> GetAsync(string userId, MediaKind kind, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var watched = await WatchedAsync(userId, kind, ct);
+        var stored = await db.TasteProfiles.AsNoTracking().FirstOrDefaultAsync(t => t.UserId == userId && t.Kind == kind, ct);
+        var story = Story(user.Name, kind, watched);
+        var library = await LibraryGenreSharesAsync(kind, ct);
+        var userShares = story.TopGenres.ToDictionary(g => g.Genre, g => g.Share, StringComparer.OrdinalIgnoreCase);
+        var genres = userShares.Keys.Union(library.OrderByDescending(kv => kv.Value).Take(8).Select(kv => kv.Key), StringComparer.OrdinalIgnoreCase)
+            .Select(g => new GenreAnalysis(g, Math.Round(userShares.GetValueOrDefault(g), 3), Math.Round(library.GetValueOrDefault(g), 3),
+                userShares.GetValueOrDefault(g) > 0 && userShares.GetValueOrDefault(g) >= library.GetValueOrDefault(g)))
+            .OrderByDescending(g => g.UserShare).ThenByDescending(g => g.LibraryShare).ThenBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var recent = watched.OrderByDescending(w => w.LastPlayedAt ?? DateTimeOffset.MinValue).ThenByDescending(w => w.TitleId).Take(RecentCount)
+            .Select(w => new RecentTitle(w.TitleId, w.Name, w.Year, w.LastPlayedAt, w.Favorite, w.Rating, BrowseKinds.ImageUrl(w.TitleId, ServerImageType.Primary, w.PrimaryImageTag)))
+            .ToList();
+        return new TasteProfileView(user.Id, user.Name, kind.Slug(), watched.Count, stored?.Synopsis, stored?.SynopsisSource, stored?.GeneratedAt,
+            genres, recent, story.TopPeople, story.MedianYear, story.AverageOwnRating);
+    }
+
+    // Writes (or rewrites) the synopsis: the model when one is configured, else the local writer.
+    public async Task<TasteProfileView?> RegenerateAsync(string userId, MediaKind kind, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var narrative = await narratives.DescribeTasteAsync(Story(user.Name, kind, await WatchedAsync(userId, kind, ct)), ct);
+        var row = await db.TasteProfiles.FirstOrDefaultAsync(t => t.UserId == userId && t.Kind == kind, ct);
+        if (row is null)
+        {
+            db.TasteProfiles.Add(row = new TasteProfileRecord { UserId = userId, Kind = kind });
+        }
+        row.Synopsis = narrative.Text;
+        row.SynopsisSource = narrative.Source;
+        row.GeneratedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return await GetAsync(userId, kind, ct);
+    }
+
+    private async Task<List<Watched>> WatchedAsync(string userId, MediaKind kind, CancellationToken ct)
+    {
+        var rows = await db.WatchStates.AsNoTracking()
+            .Where(w => w.UserId == userId && w.Title.Kind == kind && (w.Played || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null))
+            .Select(w => new
+            {
+                w.TitleId, w.Title.Name, w.Title.Year, w.Title.Genres, w.Title.PrimaryImageTag, w.LastPlayedAt, w.IsFavorite, w.Rating,
+                IsEpisode = w.EpisodeId != null,
+            })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.TitleId).Distinct().ToList();
+        var people = await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.People }).ToListAsync(ct);
+        var peopleOf = people.ToDictionary(p => p.Id, p => p.People.Where(x => x.Type is "Director" or "Actor").Take(4).Select(x => x.Name).ToList());
+        return [.. rows.GroupBy(r => r.TitleId).Select(g =>
+        {
+            var own = g.FirstOrDefault(r => !r.IsEpisode) ?? g.First();
+            return new Watched(g.Key, own.Name, own.Year, own.Genres, peopleOf.GetValueOrDefault(g.Key) ?? [], g.Max(r => r.LastPlayedAt),
+                g.Any(r => !r.IsEpisode && r.IsFavorite), g.Where(r => !r.IsEpisode).Select(r => r.Rating).FirstOrDefault(), own.PrimaryImageTag);
+        })];
+    }
+
+    private static TasteStory Story(string userName, MediaKind kind, List<Watched> watched)
+    {
+        var genres = watched.SelectMany(w => w.Genres.Distinct(StringComparer.OrdinalIgnoreCase))
+            .GroupBy(g => g, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new GenreShare(g.Key, g.Count() / (double)Math.Max(1, watched.Count)))
+            .OrderByDescending(g => g.Share).ThenBy(g => g.Genre, StringComparer.OrdinalIgnoreCase).Take(8).ToList();
+        var favourites = watched.Where(w => w.Favorite || w.Rating >= 8).OrderByDescending(w => w.Favorite).ThenByDescending(w => w.Rating)
+            .ThenByDescending(w => w.LastPlayedAt).Take(5).Select(w => w.Name).ToList();
+        var recent = watched.OrderByDescending(w => w.LastPlayedAt ?? DateTimeOffset.MinValue).Take(5).Select(w => w.Name).ToList();
+        var people = watched.SelectMany(w => w.People).GroupBy(p => p).Where(g => g.Count() > 1)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(5).Select(g => g.Key).ToList();
+        var years = watched.Where(w => w.Year is not null).Select(w => w.Year!.Value).Order().ToList();
+        var ratings = watched.Where(w => w.Rating is not null).Select(w => w.Rating!.Value).ToList();
+        return new TasteStory(kind, userName, watched.Count, genres, favourites, recent, people,
+            years.Count == 0 ? null : years[years.Count / 2], ratings.Count == 0 ? null : Math.Round(ratings.Average(), 1));
+    }
+
+    private async Task<Dictionary<string, double>> LibraryGenreSharesAsync(MediaKind kind, CancellationToken ct)
+    {
+        var all = await db.Titles.AsNoTracking().Where(t => t.Kind == kind).Select(t => t.Genres).ToListAsync(ct);
+        return all.SelectMany(g => g.Distinct(StringComparer.OrdinalIgnoreCase))
+            .GroupBy(g => g, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Count() / (double)Math.Max(1, all.Count), StringComparer.OrdinalIgnoreCase);
+    }
+}
