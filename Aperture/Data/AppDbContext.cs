@@ -2,6 +2,7 @@ using Aperture.Catalog;
 using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
+using Aperture.Outputs;
 using Aperture.Recommendations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<RecommendationRun> RecommendationRuns => Set<RecommendationRun>();
     public DbSet<Pick> Picks => Set<Pick>();
     public DbSet<TasteProfileRecord> TasteProfiles => Set<TasteProfileRecord>();
+    public DbSet<OutputLibraryRecord> OutputLibraries => Set<OutputLibraryRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

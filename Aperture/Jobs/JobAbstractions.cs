@@ -16,6 +16,10 @@ public static class JobNames
     public const string GenerateRecommendations = "generate-recommendations";
     public const string GenerateSeriesRecommendations = "generate-series-recommendations";
     public const string RebuildRecommendations = "rebuild-recommendations";
+    public const string SyncStrm = "sync-strm";
+    public const string SyncSeriesStrm = "sync-series-strm";
+
+    public static string SyncOutputs(MediaKind kind) => kind == MediaKind.Movie ? SyncStrm : SyncSeriesStrm;
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 

@@ -1,3 +1,5 @@
+using Aperture.Data;
+using Aperture.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Aperture.Outputs;
@@ -13,6 +15,14 @@ public static class OutputsExtensions
         builder.Services.AddSingleton<IValidateOptions<OutputOptions>, OutputOptionsValidator>();
         builder.Services.AddSingleton(sp => new PathMapper(sp.GetRequiredService<IOptions<OutputOptions>>().Value));
         builder.Services.AddSingleton<LibraryWriter>();
+        builder.Services.AddScoped<OutputSyncService>();
+        foreach (var kind in Enum.GetValues<MediaKind>())
+        {
+            builder.Services.AddJob<SyncOutputsJob>(new JobDefinition(JobNames.SyncOutputs(kind),
+                kind == MediaKind.Movie ? "Write movie picks libraries" : "Write series picks libraries",
+                $"Writes each enabled user's {kind.Slug()} picks as their own library (symlinks or STRM files with NFOs), refreshes it in the media server and makes it visible to that user alone.",
+                typeof(SyncOutputsJob), kind, DefaultCronSetting: "PERMS_CRON"));
+        }
         return builder;
     }
 

@@ -605,6 +605,65 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("job_schedules", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Outputs.OutputLibraryRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccessId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FolderName")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastWrittenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LibraryName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("LocalPath")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ServerItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ServerPath")
+                        .HasColumnType("text");
+
+                    b.Property<int>("SkippedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SkippedSummary")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.HasIndex("LibraryName")
+                        .IsUnique();
+
+                    b.ToTable("output_libraries", (string)null);
+                });
+
             modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
                 {
                     b.Property<long>("Id")

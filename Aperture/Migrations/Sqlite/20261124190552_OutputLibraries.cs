@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Aperture.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OutputLibraries : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "output_libraries",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    LibraryName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    FolderName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    LocalPath = table.Column<string>(type: "TEXT", nullable: true),
+                    ServerPath = table.Column<string>(type: "TEXT", nullable: true),
+                    ServerItemId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AccessId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Mode = table.Column<int>(type: "INTEGER", nullable: false),
+                    ItemCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SkippedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SkippedSummary = table.Column<string>(type: "TEXT", nullable: true),
+                    LastWrittenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_output_libraries", x => new { x.UserId, x.Kind });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_output_libraries_LibraryName",
+                table: "output_libraries",
+                column: "LibraryName",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "output_libraries");
+        }
+    }
+}

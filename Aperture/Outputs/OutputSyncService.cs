@@ -1,0 +1,193 @@
+using Aperture.Data;
+using Aperture.Jobs;
+using Aperture.MediaServers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Aperture.Outputs;
+
+public sealed record OutputSyncResult(int Users, int Written, int Unchanged, int Removed, int Items, int Skipped, int AccessChanged, IReadOnlyList<string> Errors);
+
+// sync-strm / sync-series-strm: every enabled user's picks of a kind become their own library folder (symlinks or
+// STRM files + NFOs), a media-server library pointing at it, refreshed when its files changed; libraries of users
+// no longer enabled are removed; then every user's policy is set so each sees their own picks library and no one
+// else's. Runs after the recommendation jobs.
+public sealed class OutputSyncService(
+    AppDbContext db,
+    LibraryWriter writer,
+    IOptions<OutputOptions> options,
+    MediaServerSettings mediaServer,
+    LibraryAccessService access,
+    TimeProvider time,
+    ILogger<OutputSyncService> logger)
+{
+    public static string LibraryName(string prefix, string userName, MediaKind kind) =>
+        $"{prefix}{userName}{(kind == MediaKind.Movie ? "" : " (Series)")}";
+
+    public async Task<OutputSyncResult> SyncAsync(MediaKind kind, IJobProgress progress, CancellationToken ct)
+    {
+        var o = options.Value;
+        var connection = await mediaServer.GetConnectionAsync(ct)
+            ?? throw new MediaServerException(MediaServerErrorKind.NotConfigured, "No media server is configured yet: an admin sets it up under Admin › Settings.");
+        var client = await mediaServer.GetClientAsync(ct);
+        var libraries = new ServerLibraries(client, time);
+        var mode = o.DefaultMode;
+        var urls = mode == OutputMode.Strm ? StreamUrlBuilder.For(connection.Type, connection.BaseUrl.ToString(), connection.ApiKey) : null;
+
+        var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
+            .Where(u => kind == MediaKind.Movie ? u.MoviePicksEnabled : u.SeriesPicksEnabled)
+            .OrderBy(u => u.Name).Select(u => new { u.Id, u.Name }).ToListAsync(ct);
+        var errors = new List<string>();
+        int written = 0, unchanged = 0, items = 0, skipped = 0;
+
+        progress.Stage($"Writing {kind.Slug()} picks libraries", users.Count);
+        foreach (var user in users)
+        {
+            ct.ThrowIfCancellationRequested();
+            var library = OutputLibrary.ForUser(o.LibraryNamePrefix, user.Name, kind);
+            var name = LibraryName(o.LibraryNamePrefix, user.Name, kind);
+            var record = await db.OutputLibraries.FirstOrDefaultAsync(r => r.UserId == user.Id && r.Kind == kind, ct);
+            if (record is not null && (record.FolderName != library.FolderName || record.LibraryName != name))
+            {
+                // The user was renamed on the server: the old folder and library go, the new ones are made below.
+                await RemoveAsync(libraries, record, ct);
+                db.OutputLibraries.Remove(record);
+                await db.SaveChangesAsync(ct);
+                record = null;
+            }
+            record ??= db.OutputLibraries.Add(new OutputLibraryRecord { UserId = user.Id, Kind = kind, LibraryName = name, FolderName = library.FolderName }).Entity;
+            try
+            {
+                var entries = await EntriesAsync(user.Id, kind, mode, ct);
+                var result = await writer.WriteAsync(library, entries, mode, urls, ct);
+                var server = await libraries.EnsureLibraryAsync(name, kind, result.ServerPath, ct);
+                if (result.Changed || record.ServerItemId != server.ItemId)
+                {
+                    await libraries.RefreshLibraryAsync(server.ItemId, ct);
+                    written++;
+                }
+                else
+                {
+                    unchanged++;
+                }
+                record.LocalPath = result.LocalPath;
+                record.ServerPath = result.ServerPath;
+                record.ServerItemId = server.ItemId;
+                record.AccessId = server.AccessId;
+                record.Mode = mode;
+                record.ItemCount = result.ItemCount;
+                record.SkippedCount = result.Skipped.Count;
+                record.SkippedSummary = result.Skipped.Count == 0 ? null
+                    : string.Join("; ", result.Skipped.Take(5).Select(s => $"#{s.Rank} {s.Title}: {s.Reason}")) + (result.Skipped.Count > 5 ? $"; and {result.Skipped.Count - 5} more" : "");
+                record.LastWrittenAt = time.GetUtcNow();
+                record.LastError = null;
+                items += result.ItemCount;
+                skipped += result.Skipped.Count;
+                progress.Count("titles", result.ItemCount);
+                if (result.Skipped.Count > 0)
+                {
+                    progress.Log($"{user.Name}: {result.Skipped.Count} picks skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                }
+            }
+            catch (Exception e) when (e is OutputPathException or MappedPathNotFoundException or IOException or UnauthorizedAccessException or MediaServerException)
+            {
+                // One user's library failing keeps their last good one and does not stop the others.
+                record.LastError = e.Message;
+                errors.Add($"{user.Name}: {e.Message}");
+                progress.Log($"{user.Name}: {e.Message}", JobLogLevel.Error);
+                logger.LogError("Picks library of {User} could not be written: {Error}", user.Name, e.Message);
+            }
+            await db.SaveChangesAsync(ct);
+            progress.Advance(1, user.Name);
+        }
+
+        // Users switched off, disabled or gone: their library leaves the disk and the server.
+        var enabled = users.Select(u => u.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stale = (await db.OutputLibraries.Where(r => r.Kind == kind).ToListAsync(ct)).Where(r => !enabled.Contains(r.UserId)).ToList();
+        foreach (var record in stale)
+        {
+            try
+            {
+                await RemoveAsync(libraries, record, ct);
+                db.OutputLibraries.Remove(record);
+                progress.Log($"Removed {record.LibraryName}: its user no longer gets {kind.Slug()} picks.");
+            }
+            catch (Exception e) when (e is OutputPathException or IOException or UnauthorizedAccessException or MediaServerException)
+            {
+                record.LastError = e.Message;
+                errors.Add($"{record.LibraryName}: {e.Message}");
+            }
+        }
+        await db.SaveChangesAsync(ct);
+
+        progress.Stage("Setting library access for every user");
+        var accessResult = await access.ApplyAsync(await PicksLibrariesAsync(ct), ct);
+        foreach (var failed in accessResult.Failed)
+        {
+            errors.Add($"access for {failed.UserName}: {failed.Error}");
+        }
+        foreach (var converted in accessResult.ConvertedNow)
+        {
+            progress.Log($"{converted.UserName} could see all libraries; they now have an explicit list of every real library plus their own picks.");
+        }
+        var summary = new OutputSyncResult(users.Count, written, unchanged, stale.Count, items, skipped, accessResult.Users.Count(u => u.Changed), errors);
+        if (errors.Count > 0)
+        {
+            // Loud: a privacy setting that did not stick, or a library that could not be written, fails the run.
+            throw new OutputSyncException($"{errors.Count} problem(s): {string.Join(" | ", errors)}");
+        }
+        return summary;
+    }
+
+    // Which libraries are whose: what this and earlier runs made (both kinds), plus Aperture's shared ones.
+    public async Task<PicksLibraries> PicksLibrariesAsync(CancellationToken ct)
+    {
+        var own = (await db.OutputLibraries.AsNoTracking().Where(r => r.ServerItemId != null).ToListAsync(ct))
+            .GroupBy(r => r.UserId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.LibraryName).ToList(), StringComparer.OrdinalIgnoreCase);
+        return PicksLibraries.Of(own, [], [options.Value.LibraryNamePrefix]);
+    }
+
+    private async Task RemoveAsync(ServerLibraries libraries, OutputLibraryRecord record, CancellationToken ct)
+    {
+        await libraries.RemoveLibraryAsync(record.LibraryName, ct);
+        await writer.DeleteLibraryAsync(new OutputLibrary(record.FolderName), ct);
+    }
+
+    private async Task<List<OutputEntry>> EntriesAsync(string userId, MediaKind kind, OutputMode mode, CancellationToken ct)
+    {
+        var picks = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind).OrderBy(p => p.Rank)
+            .Select(p => new
+            {
+                p.Rank, p.TitleId, p.Title.ServerItemId, p.Title.Name, p.Title.Year, p.Title.Overview, p.Title.ImdbId, p.Title.TmdbId, p.Title.TvdbId,
+                p.Title.Path, p.Explanation,
+            })
+            .ToListAsync(ct);
+        var episodes = new Dictionary<long, List<EpisodeEntry>>();
+        if (kind == MediaKind.Series && mode == OutputMode.Strm)
+        {
+            var ids = picks.Select(p => p.TitleId).ToList();
+            episodes = (await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.SeriesId))
+                    .OrderBy(e => e.SeasonNumber).ThenBy(e => e.EpisodeNumber).ThenBy(e => e.Id)
+                    .Select(e => new { e.SeriesId, e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name }).ToListAsync(ct))
+                .GroupBy(e => e.SeriesId)
+                .ToDictionary(g => g.Key, g => g.Select(e => new EpisodeEntry(e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name)).ToList());
+        }
+        return [.. picks.Select(p => new OutputEntry(p.Rank, kind, p.ServerItemId, p.Name, p.Year, p.Overview, p.ImdbId, p.TmdbId, p.TvdbId, p.Path,
+            episodes.GetValueOrDefault(p.TitleId) ?? [], p.Explanation))];
+    }
+}
+
+public sealed class OutputSyncException(string message) : Exception(message);
+
+// sync-strm and sync-series-strm: one implementation, the kind from the definition.
+public sealed class SyncOutputsJob(OutputSyncService outputs) : IJob
+{
+    public async Task RunAsync(JobContext context, CancellationToken ct)
+    {
+        var kind = context.Definition.Kind ?? MediaKind.Movie;
+        var r = await outputs.SyncAsync(kind, context.Progress, ct);
+        context.Progress.Log($"{r.Users} {kind.Slug()} picks libraries: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
+            $"{r.Items} titles, {r.Skipped} skipped; access changed for {r.AccessChanged} users");
+    }
+}
