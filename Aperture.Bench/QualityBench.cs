@@ -85,7 +85,7 @@ internal static class QualityBench
         Console.WriteLine($"MovieLens quality: {users.Count} users with held-out hits, {data.Items.Length} titles, local embeddings {model.Dimensions} dims");
         if (args.Contains("--grid"))
         {
-            Grid(data);
+            Grid(data, contentOnly: args.Contains("--content"));
             return 0;
         }
         if (args.Contains("--small-servers"))
@@ -139,6 +139,11 @@ internal static class QualityBench
                 $"{info / picks,9:F2} {novelty / picks,9:F3} {watch.Elapsed.TotalMilliseconds / n,8:F2}");
         }
 
+        // Contexts (similarity percentiles, genre shares) are built once, outside every method's timing.
+        foreach (var u in data.Users)
+        {
+            ContextOf(u);
+        }
         var byPopularity = data.Items.OrderByDescending(i => data.TrainCount.GetValueOrDefault(i)).ThenBy(i => i).ToArray();
         Method("(a) most popular", u => byPopularity.Where(i => !u.Seen.Contains(i)).Take(K).ToList());
         Method("(a2) most popular recently (half-life 30 d)", u =>
@@ -147,11 +152,6 @@ internal static class QualityBench
             return data.Items.Where(i => !u.Seen.Contains(i)).OrderByDescending(i => p.GetValueOrDefault(i)).ThenBy(i => i).Take(K).ToList();
         });
         Method("(b) original Aperture (similarity+genre novelty)", u => Original(data, u));
-        // Contexts (similarity percentiles) are built on first use; warm them so (c0) is timed like the rest.
-        foreach (var u in data.Users)
-        {
-            ContextOf(u);
-        }
         Method("(c0) similarity only", u => Ours(data, ContextOf(u), null, new ScoringWeights(1, 0, 0, 0, 0, 0)));
         Method("(c) ours, content + priors", u => Ours(data, ContextOf(u), null, ScoringWeights.ContentOnly));
         Method("(d0) ours + co-watch as before (cosine, no damping)", u => Ours(data, ContextOf(u), before, new ScoringWeights()));
@@ -206,7 +206,7 @@ internal static class QualityBench
 
     // What was tried, on every second user (tuned on them: the figures are optimistic; README keeps the
     // defaults' figures on all users from the plain run).
-    private static void Grid(Data data)
+    private static void Grid(Data data, bool contentOnly)
     {
         var sample = data.Users.Where((_, i) => i % 2 == 0).Select(u => Context(data, u)).ToList();
         var popular = sample.Average(c => Ndcg(data.Items.OrderByDescending(i => data.TrainCount.GetValueOrDefault(i)).Where(i => !c.U.Seen.Contains(i)).Take(K).ToList(), c.U.Hits, 50));
@@ -228,6 +228,19 @@ internal static class QualityBench
                 n50 += Ndcg(list, c.U.Hits, 50);
             }
             Console.WriteLine($"  {label,-58} NDCG@10 {n10 / sample.Count:F4} NDCG@50 {n50 / sample.Count:F4} ({n50 / sample.Count / popular:F2}x popular)");
+        }
+        foreach (var w in new ScoringWeights[]
+        {
+            ScoringWeights.ContentOnly, ScoringWeights.ContentOnly with { Similarity = 0.5 }, ScoringWeights.ContentOnly with { Similarity = 0.1 },
+            ScoringWeights.ContentOnly with { Rating = 0.2 }, ScoringWeights.ContentOnly with { Rating = 1 }, ScoringWeights.ContentOnly with { Similarity = 0.1, Rating = 1 },
+        })
+        {
+            Try($"no co-watch: sim {w.Similarity} rat {w.Rating} pop {w.Popularity}", w);
+        }
+        Try("no co-watch, all-time popularity", ScoringWeights.ContentOnly, popularityHalfLife: double.PositiveInfinity);
+        if (contentOnly)
+        {
+            return;
         }
         var d = new ScoringWeights();
         var before = new CooccurrenceOptions { HeavyUserDamping = 0, PositionHalfLife = double.PositiveInfinity };
@@ -265,11 +278,6 @@ internal static class QualityBench
         {
             Try($"weights sim {w.Similarity} nov {w.Novelty} rat {w.Rating} pop {w.Popularity} co {w.Collaborative} div {w.Diversity}", w);
         }
-        foreach (var w in new ScoringWeights[] { ScoringWeights.ContentOnly, ScoringWeights.ContentOnly with { Similarity = 0.5 }, ScoringWeights.ContentOnly with { Rating = 0.5 } })
-        {
-            Try($"no co-watch: sim {w.Similarity} rat {w.Rating} pop {w.Popularity}", w);
-        }
-        Try("no co-watch, all-time popularity", ScoringWeights.ContentOnly, popularityHalfLife: double.PositiveInfinity);
     }
 
     // A small server: groups of n MovieLens users, co-watch model and popularity from that group only.

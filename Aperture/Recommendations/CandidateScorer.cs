@@ -13,9 +13,9 @@ public sealed record ScoringWeights(
     double Collaborative = 1.0,
     double Diversity = 0.05)
 {
-    // When ItemCooccurrence.IsUsable says no (one or two users): popularity carries the list, similarity and
-    // rating pick among the popular titles.
-    public static ScoringWeights ContentOnly { get; } = new(Similarity: 0.25, Novelty: 0, Rating: 0.2, Popularity: 1, Collaborative: 0, Diversity: 0);
+    // When ItemCooccurrence.IsUsable says no (one or two users): popularity and the community rating carry the
+    // list, similarity picks among them (grid: similarity 0.25 → 0.1 and rating 0.2 → 1 each helped).
+    public static ScoringWeights ContentOnly { get; } = new(Similarity: 0.1, Novelty: 0, Rating: 1, Popularity: 1, Collaborative: 0, Diversity: 0);
 }
 
 // Each signal is on 0..1 for this user, so weights mean the same for everybody.
