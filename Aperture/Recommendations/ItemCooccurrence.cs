@@ -40,8 +40,9 @@ public sealed class ItemCooccurrence
 
     // Whether the co-watch signal says anything on this server: with one or two users every title a user
     // watched is "related" to every other, which is their own history echoed back, not a recommendation.
-    // Off: blend with ScoringWeights.ContentOnly instead.
-    public bool IsUsable(int minUsers = 3, long minPairs = 100) => ActiveUsers >= minUsers && Pairs >= minPairs;
+    // Off: blend with ScoringWeights.ContentOnly instead. On MovieLens groups (bench --small-servers) the co-watch
+    // blend loses to ContentOnly with 1–3 users and wins from 5.
+    public bool IsUsable(int minUsers = 5, long minPairs = 100) => ActiveUsers >= minUsers && Pairs >= minPairs;
 
     // history: each user's watched titles. Keeps the strongest `keep` neighbours per title.
     public static ItemCooccurrence Build(IReadOnlyDictionary<string, IReadOnlyCollection<long>> history, int keep = 200, int minCount = 2,
