@@ -1,18 +1,22 @@
 namespace Aperture.Recommendations;
 
-// Weights per kind (Admin › AI Config). Defaults chosen on the MovieLens benchmark (Aperture.Bench quality):
-// what people watch next is mostly what is popular and well rated, so those priors carry weight and
-// similarity steers among them.
-// Measured (README, `quality --grid`): similarity alone finds ~1/14 of what popularity finds; the
-// co-watch signal carries most of the accuracy; similarity, rating and popularity steer among its
-// candidates; a little diversity costs almost nothing. The seed's 0.5/0.3/0.2/0.3 ranked below popularity.
+// Weights per kind (Admin › AI Config). Defaults chosen on the MovieLens benchmark (Aperture.Bench quality,
+// README): what people watch next is mostly what their co-watchers and everybody else watch, so the co-watch
+// signal carries the list, recent popularity and rating steer among its candidates, and similarity to the
+// taste vector only tips near-ties (on its own it finds a fourteenth of what popularity finds). Genre novelty
+// costs accuracy at any weight, so it is off; a little diversity costs almost nothing.
 public sealed record ScoringWeights(
-    double Similarity = 0.25,
-    double Novelty = 0.05,
+    double Similarity = 0.1,
+    double Novelty = 0,
     double Rating = 0.1,
     double Popularity = 0.25,
     double Collaborative = 1.0,
-    double Diversity = 0.05);
+    double Diversity = 0.05)
+{
+    // When ItemCooccurrence.IsUsable says no (one or two users): popularity and the community rating carry the
+    // list, similarity picks among them (grid: similarity 0.25 → 0.1 and rating 0.2 → 1 each helped).
+    public static ScoringWeights ContentOnly { get; } = new(Similarity: 0.1, Novelty: 0, Rating: 1, Popularity: 1, Collaborative: 0, Diversity: 0);
+}
 
 // Each signal is on 0..1 for this user, so weights mean the same for everybody.
 public sealed record CandidateSignals(long TitleId, double Similarity, double Novelty, double Rating, double Popularity, double Collaborative);
