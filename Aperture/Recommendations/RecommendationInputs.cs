@@ -87,26 +87,20 @@ public static class RecommendationInputs
         return result;
     }
 
-    // Every title of the kind; candidates are those in enabled libraries. Popularity is on this server:
-    // how many users watched it (log-scaled to 0..1). With fewer users than the co-watch threshold it is
-    // noise ("one other person watched it") and stays 0, so taste decides.
+    // Every title of the kind; candidates are those in enabled libraries. Popularity is on this server. With
+    // fewer users than the co-watch threshold it is noise ("one other person watched it") and stays 0, so
+    // taste and the community rating decide.
     public static async Task<Dictionary<long, CatalogTitle>> CatalogueAsync(AppDbContext db, MediaKind kind,
-        IReadOnlyDictionary<string, UserHistory> histories, int minUsers, CancellationToken ct)
+        IReadOnlyDictionary<string, UserHistory> histories, int minUsers, DateTimeOffset now, CancellationToken ct)
     {
         var enabled = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var rows = await db.Titles.AsNoTracking().Where(t => t.Kind == kind)
             .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId, t.Overview }).ToListAsync(ct);
-        var viewers = new Dictionary<long, int>();
-        foreach (var h in histories.Values.Where(_ => histories.Count >= minUsers))
-        {
-            foreach (var s in h.Signals)
-            {
-                viewers[s.TitleId] = viewers.GetValueOrDefault(s.TitleId) + 1;
-            }
-        }
-        var maxLog = Math.Log(1 + Math.Max(1, viewers.Count == 0 ? 1 : viewers.Values.Max()));
+        // Popular here lately: plays weighted by a 30-day half-life (README › quality: recent beats all-time).
+        var popularity = histories.Count < minUsers ? []
+            : PopularityPrior.Build(histories.Values.SelectMany(h => h.Signals).Select(sig => (sig.TitleId, sig.LastPlayed)), now, PopularityPrior.RecentHalfLifeDays);
         return rows.ToDictionary(t => t.Id, t => new CatalogTitle(t.Id, t.Name, t.Year, t.Genres,
-            CandidateScorer.RatingPrior(t.CommunityRating), Math.Log(1 + viewers.GetValueOrDefault(t.Id)) / maxLog, enabled.Contains(t.LibraryId),
+            CandidateScorer.RatingPrior(t.CommunityRating), popularity.GetValueOrDefault(t.Id), enabled.Contains(t.LibraryId),
             t.CommunityRating, t.Overview));
     }
 
@@ -119,7 +113,12 @@ public static class RecommendationInputs
         var positive = histories.Values.Where(h => h.Signals.Count >= 2)
             .ToDictionary(h => h.UserId, h => (IReadOnlyCollection<long>)h.Signals.Where(s => s.Rating is not { } r || r > (settings.DislikeAtOrBelow ?? -1))
                 .Select(s => s.TitleId).ToList());
-        return positive.Count < settings.MinCollaborativeUsers ? null : ItemCooccurrence.Build(positive);
+        if (positive.Count < settings.MinCollaborativeUsers)
+        {
+            return null;
+        }
+        var model = ItemCooccurrence.Build(positive);
+        return model.IsUsable(settings.MinCollaborativeUsers) ? model : null;
     }
 
     // A deterministic spread over the catalogue (every n-th id), so the match % is stable between runs.

@@ -49,7 +49,7 @@ public sealed class RecommendationService(
         }
         var cleared = onlyUsers is null ? await ClearNotEnabledAsync(kind, users.Select(u => u.Id).ToList(), ct) : 0;
         var histories = await RecommendationInputs.HistoriesAsync(db, kind, ct);
-        var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, histories, settings.MinCollaborativeUsers, ct);
+        var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, histories, settings.MinCollaborativeUsers, now, ct);
         if (users.Count == 0)
         {
             progress.Log($"No user has {kind.Slug()} picks enabled (Admin › Users).");

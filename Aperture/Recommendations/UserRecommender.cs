@@ -88,15 +88,14 @@ public static class UserRecommender
         return total <= 0 ? counts : counts.ToDictionary(kv => kv.Key, kv => kv.Value / total, StringComparer.OrdinalIgnoreCase);
     }
 
-    public static Dictionary<long, float> Collaborative(UserHistory user, RecommendationContext context) =>
-        context.Cooccurrence is null
-            ? []
-            : context.Cooccurrence.Score(Positive(user, context).Select(x => (x.Signal.TitleId, x.Weight)));
+    // People with overlapping histories: the co-watch score of every title for this user, 0..1 (their best is 1).
+    public static Dictionary<long, double> Collaborative(UserHistory user, RecommendationContext context) =>
+        context.Cooccurrence is null ? [] : context.Cooccurrence.ScoreUser(user.Signals, context.Settings.Taste, context.Now);
 
     // The pool: near the taste (from the vector index, already without watched titles and their copies),
     // plus what people with similar histories watched, plus the best-loved titles on this server (priors
     // carry real weight: see README's quality benchmark).
-    public static HashSet<long> Pool(UserHistory user, IEnumerable<long> nearest, IReadOnlyDictionary<long, float> collaborative, RecommendationContext context)
+    public static HashSet<long> Pool(UserHistory user, IEnumerable<long> nearest, IReadOnlyDictionary<long, double> collaborative, RecommendationContext context)
     {
         var poolSize = PoolSize(context.Settings);
         var pool = new HashSet<long>(nearest);
@@ -115,7 +114,7 @@ public static class UserRecommender
         .Where(x => x.Weight > 0)
         .ToList();
 
-    public static UserPicks Recommend(UserHistory user, float[]? taste, IReadOnlySet<long> pool, IReadOnlyDictionary<long, float> collaborative,
+    public static UserPicks Recommend(UserHistory user, float[]? taste, IReadOnlySet<long> pool, IReadOnlyDictionary<long, double> collaborative,
         RecommendationContext context)
     {
         var settings = context.Settings;
@@ -129,7 +128,6 @@ public static class UserRecommender
         var cosines = pool.ToDictionary(id => id, id => taste is not null && context.VectorOf(id) is { } v ? TensorPrimitives.Dot(taste, v) : float.NaN);
         var top = cosines.Values.Where(c => !float.IsNaN(c)).DefaultIfEmpty(unrelated).Max();
         var spread = Math.Max(1e-6, top - unrelated);
-        var collabMax = pool.Count == 0 ? 0 : pool.Max(id => collaborative.GetValueOrDefault(id));
         var ranked = new List<RankedCandidate>(pool.Count);
         var signals = new Dictionary<long, (CandidateSignals Signals, int Match)>(pool.Count);
         foreach (var id in pool.Order())
@@ -140,7 +138,7 @@ public static class UserRecommender
             var similarity = float.IsNaN(cosine) ? 0.5 : Math.Clamp((cosine - unrelated) / spread, 0, 1);
             var match = float.IsNaN(cosine) ? 50 : (int)Math.Round(100 * percentile(cosine));
             var s = new CandidateSignals(id, similarity, CandidateScorer.Novelty(title.Genres.ToList(), share), title.RatingPrior, title.Popularity,
-                collabMax > 0 ? collaborative.GetValueOrDefault(id) / collabMax : 0);
+                collaborative.GetValueOrDefault(id));
             signals[id] = (s, match);
             ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, weights), vector, title.Genres.ToList()));
         }
