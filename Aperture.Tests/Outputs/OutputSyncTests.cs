@@ -106,6 +106,17 @@ public sealed class OutputSyncTests : IDisposable
         Assert.Equal(["AI Picks - bob", "Movies"], bobSees.Order().ToList());
         Assert.Contains(progress.Logs, l => l.Text.Contains("alice could see all libraries", StringComparison.Ordinal));
 
+        // Admin › Outputs: the libraries with their folders and counts, the converted user named, and a passing check.
+        var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/outputs"));
+        Assert.Contains("AI Picks - alice", page, StringComparison.Ordinal);
+        Assert.Contains(aliceFolder, page, StringComparison.Ordinal);
+        Assert.Contains("plus their own picks, and adds new real libraries to it as they appear: Admin, alice.", page, StringComparison.Ordinal);
+        var token = await admin.AntiforgeryTokenAsync("/admin/outputs");
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostFormAsync("/admin/outputs?handler=Check", null, [], htmx: true)).StatusCode);
+        var check = await (await admin.PostFormAsync("/admin/outputs?handler=Check", token, [], htmx: true)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", check, StringComparison.Ordinal);
+        Assert.Contains("data-check=\"passed\"", check, StringComparison.Ordinal);
+
         // A second run with the same picks changes nothing on disk and does not rescan.
         var refreshes = server.Calls.Count(c => c.Path.Contains("/Refresh", StringComparison.Ordinal));
         var again = await app.RunJobAsync(JobNames.SyncStrm);
@@ -118,6 +129,13 @@ public sealed class OutputSyncTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(root, "AI Picks - bob")));
         Assert.DoesNotContain("AI Picks - bob", server.State.Libraries.Select(l => l.Name));
         Assert.True(Directory.Exists(aliceFolder));
+
+        // Someone gives bob alice's library by hand: the check fails loudly, naming him.
+        var aliceLibrary = server.State.Libraries.Single(l => l.Name == "AI Picks - alice");
+        bob.Policy["EnabledFolders"]!.AsArray().Add(dialect == FakeDialect.Emby ? aliceLibrary.Guid : aliceLibrary.ItemId);
+        var tampered = await (await admin.PostFormAsync("/admin/outputs?handler=Check", token, [], htmx: true)).Content.ReadAsStringAsync();
+        Assert.Contains("data-check=\"failed\"", tampered, StringComparison.Ordinal);
+        Assert.Contains("bob", tampered, StringComparison.Ordinal);
     }
 
     [Fact]
