@@ -14,7 +14,8 @@ public sealed class RecommendationPipelineTests
     private static readonly string[] HorrorGenres = ["Horror", "Thriller"];
     private static readonly string[] RomanceGenres = ["Romance", "Comedy"];
 
-    private sealed record World(FakeMediaServer Server, AppFactory App, HttpClient Admin, HttpClient Alice, HttpClient Bob, string AliceId, string BobId) : IAsyncDisposable
+    private sealed record World(FakeMediaServer Server, AppFactory App, HttpClient Admin, HttpClient Alice, HttpClient Bob, string AliceId, string BobId,
+        string AliceTv, string BobTv) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -26,6 +27,7 @@ public sealed class RecommendationPipelineTests
     private static async Task<World> StartAsync()
     {
         FakeUser alice = null!, bob = null!;
+        FakeSession aliceTv = null!, bobTv = null!;
         var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
         {
             b.User("Admin", "pw", admin: true);
@@ -33,6 +35,8 @@ public sealed class RecommendationPipelineTests
             bob = b.User("bob", "pw");
             b.MovieLibrary("Movies");
             b.ShowLibrary("Shows");
+            aliceTv = b.Session(alice, device: "Living Room TV");
+            bobTv = b.Session(bob, device: "Bob's Phone");
             var played = new DateTimeOffset(2026, 10, 1, 20, 0, 0, TimeSpan.Zero);
             for (var i = 0; i < 6; i++)
             {
@@ -75,7 +79,7 @@ public sealed class RecommendationPipelineTests
         {
             await app.RunJobAsync(job);
         }
-        return new World(server, app, admin, aliceClient, bobClient, alice.Id, bob.Id);
+        return new World(server, app, admin, aliceClient, bobClient, alice.Id, bob.Id, aliceTv.Id, bobTv.Id);
     }
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
@@ -160,6 +164,23 @@ public sealed class RecommendationPipelineTests
         Assert.Equal(HttpStatusCode.Forbidden, (await w.Bob.GetAsync($"/taste/movies?user={w.AliceId}")).StatusCode);
         var tastePage = await w.Alice.GetStringAsync("/taste");
         Assert.Contains(taste.GetProperty("synopsis").GetString()!, System.Net.WebUtility.HtmlDecode(tastePage), StringComparison.Ordinal);
+
+        // "Play on…": alice's own devices only; playback starts on hers, never on bob's.
+        using (var sessionsRequest = new HttpRequestMessage(HttpMethod.Get, $"/picks/movies/{first}?handler=Sessions"))
+        {
+            sessionsRequest.Headers.Add("HX-Request", "true");
+            var sessions = await (await w.Alice.SendAsync(sessionsRequest)).Content.ReadAsStringAsync();
+            Assert.Contains("Play on Living Room TV", sessions, StringComparison.Ordinal);
+            Assert.DoesNotContain("Bob", sessions, StringComparison.Ordinal);
+        }
+        var token = await w.Alice.AntiforgeryTokenAsync($"/picks/movies/{first}");
+        var refused = await (await w.Alice.PostFormAsync($"/picks/movies/{first}?handler=Play", token, [new("sessionId", w.BobTv)], htmx: true)).Content.ReadAsStringAsync();
+        Assert.Contains("not yours", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain(w.Server.Calls, c => c.Path.EndsWith("/Playing", StringComparison.Ordinal));
+        var played = await (await w.Alice.PostFormAsync($"/picks/movies/{first}?handler=Play", token, [new("sessionId", w.AliceTv)], htmx: true)).Content.ReadAsStringAsync();
+        Assert.Contains("Playing", played, StringComparison.Ordinal);
+        var call = Assert.Single(w.Server.Calls, c => c.Path.EndsWith("/Playing", StringComparison.Ordinal));
+        Assert.Contains(w.AliceTv, call.Path, StringComparison.Ordinal);
 
         // The run history records both kinds.
         var runs = await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/history"));

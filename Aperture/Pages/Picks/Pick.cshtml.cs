@@ -1,14 +1,16 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.MediaServers;
 using Aperture.Recommendations;
+using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Aperture.Pages.Picks;
 
 // One pick: why it is there (insight bars, matched genres, the watched titles that led to it, the explanation).
-public sealed class PickModel(PickQueries picks) : PageModel
+public sealed class PickModel(PickQueries picks, MediaServerSettings servers, ILogger<PickModel> logger) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public PickInsights Pick { get; private set; } = null!;
@@ -36,4 +38,71 @@ public sealed class PickModel(PickQueries picks) : PageModel
     }
 
     public string Query => OwnPicks ? "" : $"?user={Uri.EscapeDataString(Pick.UserId)}";
+
+    public IReadOnlyList<SessionDto> Sessions { get; private set; } = [];
+    public string? PlayMessage { get; private set; }
+    public string? PlayError { get; private set; }
+
+    // "Play on…": the signed-in user's own running clients that accept remote control (loaded by htmx).
+    public async Task<IActionResult> OnGetSessionsAsync(string kind, long id, string? user, CancellationToken ct)
+    {
+        var found = await OnGetAsync(kind, id, user, ct);
+        if (found is not PageResult)
+        {
+            return found;
+        }
+        await LoadSessionsAsync(ct);
+        return Partial("_PlayOn", this);
+    }
+
+    public async Task<IActionResult> OnPostPlayAsync(string kind, long id, string? user, string sessionId, CancellationToken ct)
+    {
+        var found = await OnGetAsync(kind, id, user, ct);
+        if (found is not PageResult)
+        {
+            return found;
+        }
+        await LoadSessionsAsync(ct);
+        // Only a session of the signed-in user: a user cannot start playback on someone else's TV.
+        var session = Sessions.FirstOrDefault(s => s.Id == sessionId);
+        if (session is null)
+        {
+            PlayError = "That device is no longer connected, or is not yours.";
+        }
+        else
+        {
+            try
+            {
+                var client = await servers.GetClientAsync(ct);
+                await client.PlayOnSessionAsync(session.Id, [Pick.ServerItemId], null, ct);
+                PlayMessage = $"Playing {Pick.Name} on {session.DeviceName ?? session.Client}.";
+            }
+            catch (MediaServerException e)
+            {
+                logger.LogWarning("Play on {Session} failed: {Error}", session.Id, e.Message);
+                PlayError = $"The media server did not start playback: {e.Message}";
+            }
+        }
+        if (Request.IsHtmx())
+        {
+            Response.Htmx(h => h.WithVary());
+            return Partial("_PlayOn", this);
+        }
+        return Page();
+    }
+
+    private async Task LoadSessionsAsync(CancellationToken ct)
+    {
+        try
+        {
+            var client = await servers.GetClientAsync(ct);
+            var me = User.UserId();
+            Sessions = [.. (await client.GetSessionsAsync(me, ct))
+                .Where(s => s.SupportsRemoteControl && string.Equals(s.UserId, me, StringComparison.OrdinalIgnoreCase))];
+        }
+        catch (MediaServerException e)
+        {
+            PlayError = $"Your devices could not be read from the media server: {e.Message}";
+        }
+    }
 }
