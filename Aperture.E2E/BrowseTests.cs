@@ -43,7 +43,7 @@ public sealed class BrowseTests(BrowserFixture browser)
 
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page, app, "alice", "alice-pw");
+        await SignIn.AsAsync(page, app, "alice", "alice-pw");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Browse" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/browse/movies$"));
@@ -94,7 +94,7 @@ public sealed class BrowseTests(BrowserFixture browser)
 
         await using var adminContext = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var admin = await adminContext.NewPageAsync();
-        await SignInAsync(admin, app, "Admin", "admin-pw");
+        await SignIn.AsAsync(admin, app, "Admin", "admin-pw");
         await admin.GotoAsync(app.Url + "/admin");
         await admin.GetByRole(AriaRole.Link, new() { Name = "Database" }).Last.ClickAsync();
         await Expect(admin.Locator("#row-counts tr[data-key=movies] td")).ToHaveTextAsync("7");
@@ -115,7 +115,7 @@ public sealed class BrowseTests(BrowserFixture browser)
         await FakeImport.ImportAsync(app, server);
         await using var context = await browser.Browser.NewContextAsync(new() { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
-        await SignInAsync(page, app, "alice", "alice-pw");
+        await SignIn.AsAsync(page, app, "alice", "alice-pw");
 
         await page.GotoAsync(app.Url + "/browse/movies");
         await Expect(page.Locator(".poster-card")).ToHaveCountAsync(2);
@@ -125,14 +125,5 @@ public sealed class BrowseTests(BrowserFixture browser)
         await Expect(page.Locator(".poster-card .name")).ToHaveTextAsync(["Heat"]);
         await page.Locator(".poster-card").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open in Emby" })).ToHaveAttributeAsync("href", new Regex(@"/web/index\.html#!/item\?id=\d+&serverId="));
-    }
-
-    private static async Task SignInAsync(IPage page, LiveApp app, string user, string password)
-    {
-        await page.GotoAsync(app.Url + "/login");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/picks$"));
     }
 }

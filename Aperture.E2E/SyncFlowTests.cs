@@ -33,11 +33,7 @@ public sealed class SyncFlowTests(BrowserFixture browser)
         await using var context = await browser.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        await page.GotoAsync(app.Url + "/login");
-        await page.GetByLabel("User name").FillAsync("Admin");
-        await page.GetByLabel("Password").FillAsync("admin-pw");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/picks$"));
+        await SignIn.AsAsync(page, app, "Admin", "admin-pw");
 
         // Choose the movie library.
         await page.GotoAsync(app.Url + "/admin");

@@ -66,7 +66,7 @@ public sealed class RecommendationService(
         var watchedIds = histories.Values.SelectMany(h => h.Signals).Select(s => s.TitleId).ToHashSet();
         var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
         var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, watchedIds.Concat(sampleIds), ct);
-        var calibration = sampleIds.Select(id => vectors.GetValueOrDefault(id)).OfType<float[]>().ToList();
+        var calibration = sampleIds.Where(vectors.ContainsKey).Select(id => (id, vectors[id])).ToList();
         var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), cooccurrence, calibration, settings, now);
 
         var enabledLibraries = await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer)

@@ -23,7 +23,7 @@ public sealed class RecommendationContext(
     IReadOnlyDictionary<long, CatalogTitle> titles,
     Func<long, float[]?> vectorOf,
     ItemCooccurrence? cooccurrence,
-    IReadOnlyList<float[]> calibration,
+    IReadOnlyList<(long Id, float[] Vector)> calibration,
     KindRecommendationSettings settings,
     DateTimeOffset now)
 {
@@ -37,23 +37,44 @@ public sealed class RecommendationContext(
     // The share of the catalogue sample this close to the taste or less: 0.9 = closer than 90 % of titles
     // (the match %); and the "unrelated" level the similarity signal starts from: the 10th percentile, not
     // the median, because in a small library half the titles may be the user's favourite kind.
-    public static (Func<float, double> Percentile, float Median) Calibrate(float[]? taste, IReadOnlyList<float[]> sample)
+    // The user's own watched titles are left out of the sample (they are what the taste is made of), and
+    // ties count half (the usual percentile rank), so a small library of look-alikes does not read 50 % or 100 %.
+    public static (Func<float, double> Percentile, float Unrelated) Calibrate(float[]? taste, IReadOnlyList<(long Id, float[] Vector)> sample,
+        IReadOnlySet<long> excluded)
     {
-        if (taste is null || sample.Count == 0)
+        var sims = taste is null ? [] : sample.Where(x => !excluded.Contains(x.Id)).Select(x => TensorPrimitives.Dot(taste, x.Vector)).ToArray();
+        if (sims.Length == 0)
         {
             return (_ => 0.5, 0);
         }
-        var sims = sample.Select(v => TensorPrimitives.Dot(taste, v)).ToArray();
         Array.Sort(sims);
         return (s =>
         {
-            var i = Array.BinarySearch(sims, s);
-            var below = i >= 0 ? i + 1 : ~i;
-            return below / (double)sims.Length;
+            var below = LowerBound(sims, s);
+            var equal = LowerBound(sims, MathF.BitIncrement(s)) - below;
+            return (below + 0.5 * equal) / sims.Length;
         }, sims[sims.Length / 10]);
     }
 
-    public IReadOnlyList<float[]> CalibrationSample { get; } = calibration;
+    private static int LowerBound(float[] sorted, float value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    public IReadOnlyList<(long Id, float[] Vector)> CalibrationSample { get; } = calibration;
 
     // Candidate titles best first by the priors alone (popular here, well rated), computed once per run.
     public IReadOnlyList<long> ByPriors => byPriors ??= Titles.Values.Where(t => t.Candidate)
@@ -121,7 +142,7 @@ public static class UserRecommender
         var weights = settings.Weights;
         var share = GenreShare(user, context);
         var positive = Positive(user, context);
-        var (percentile, unrelated) = RecommendationContext.Calibrate(taste, context.CalibrationSample);
+        var (percentile, unrelated) = RecommendationContext.Calibrate(taste, context.CalibrationSample, user.Excluded);
         // Similarity as a signal: from the catalogue's unrelated level (0) to the closest candidate (1).
         // A percentile alone squeezes the whole top of a large catalogue into 0.95–1 and lets small
         // priors outvote a clear match; the scale keeps how much closer a title really is.
