@@ -157,9 +157,13 @@ internal static class QualityBench
         Method("(d0) ours + co-watch as before (cosine, no damping)", u => Ours(data, ContextOf(u), before, new ScoringWeights()));
         Method("(d) ours + collaborative", u => Ours(data, ContextOf(u), cooc, new ScoringWeights()));
         Method("(d') (d) from a 900-title candidate pool", u => Ours(data, ContextOf(u), cooc, new ScoringWeights(), pool: 300));
+        // What the app runs: UserRecommender with its pool, scaled similarity, co-watch and recent popularity.
+        var sample = RecommendationInputs.CalibrationIds(data.Items, 2000).Select(id => (id, data.Vectors[id])).ToList();
+        Method("(e) the app's engine (UserRecommender, defaults)", u => App(data, u, cooc, sample));
         Console.WriteLine($"NDCG@50 ratios: (c)/(b) {results["(c) ours, content + priors"] / results["(b) original Aperture (similarity+genre novelty)"]:F1}x, " +
             $"(d)/(a) {results["(d) ours + collaborative"] / results["(a) most popular"]:F2}x, " +
-            $"(d)/(a2) {results["(d) ours + collaborative"] / results["(a2) most popular recently (half-life 30 d)"]:F2}x");
+            $"(d)/(a2) {results["(d) ours + collaborative"] / results["(a2) most popular recently (half-life 30 d)"]:F2}x, " +
+            $"(e)/(a) {results["(e) the app's engine (UserRecommender, defaults)"] / results["(a) most popular"]:F2}x");
     }
 
     private static Ctx Context(Data data, User u)
@@ -202,6 +206,24 @@ internal static class QualityBench
             ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, w), data.Vectors[id], data.Genres[id]));
         }
         return Reranker.Diversify(ranked, K, w.Diversity).Select(r => r.TitleId).ToList();
+    }
+
+    // The production path on the same data: the app's settings defaults, its candidate pool (300 nearest by
+    // vector, the co-watch top, the prior top) and its signals; popularity as the server saw it at the split.
+    private static List<long> App(Data data, User u, ItemCooccurrence cooc, List<(long Id, float[] Vector)> sample)
+    {
+        var popularity = data.PopularityAt(u, PopularityPrior.RecentHalfLifeDays);
+        var titles = data.Items.ToDictionary(i => i, i => new CatalogTitle(i, "", null, data.Genres[i].ToList(), data.Rating[i], popularity.GetValueOrDefault(i), true));
+        var settings = new KindRecommendationSettings();
+        var context = new RecommendationContext(titles, id => data.Vectors.GetValueOrDefault(id), cooc.IsUsable(settings.MinCollaborativeUsers) ? cooc : null,
+            sample, settings, u.SplitAt);
+        var history = new UserHistory(u.Id.ToString(CultureInfo.InvariantCulture), u.Signals, u.Seen);
+        var taste = UserRecommender.Taste(history, context);
+        var nearest = taste is null ? [] : data.Items.Where(i => !u.Seen.Contains(i))
+            .Select(i => (Id: i, Cos: TensorPrimitives.Dot(taste, data.Vectors[i]))).OrderByDescending(x => x.Cos).Take(UserRecommender.PoolSize(settings)).Select(x => x.Id).ToList();
+        var collaborative = UserRecommender.Collaborative(history, context);
+        var pool = UserRecommender.Pool(history, nearest, collaborative, context);
+        return UserRecommender.Recommend(history, taste, pool, collaborative, context).Picks.Select(p => p.TitleId).ToList();
     }
 
     // What was tried, on every second user (tuned on them: the figures are optimistic; README keeps the
