@@ -3,6 +3,7 @@ using Aperture.Api;
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Catalog;
+using Aperture.Channels;
 using Aperture.Data;
 using Aperture.Embeddings;
 using Aperture.History;
@@ -29,6 +30,7 @@ try
     builder.AddHistory();
     builder.AddRecommendations();
     builder.AddOutputs();
+    builder.AddChannels();
     builder.AddWeb();
     builder.AddBrowse();
     builder.AddServerLibraries();

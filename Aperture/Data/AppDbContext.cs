@@ -1,4 +1,5 @@
 using Aperture.Catalog;
+using Aperture.Channels;
 using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
@@ -32,6 +33,10 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<Pick> Picks => Set<Pick>();
     public DbSet<TasteProfileRecord> TasteProfiles => Set<TasteProfileRecord>();
     public DbSet<OutputLibraryRecord> OutputLibraries => Set<OutputLibraryRecord>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<ChannelShare> ChannelShares => Set<ChannelShare>();
+    public DbSet<ChannelEntry> ChannelEntries => Set<ChannelEntry>();
+    public DbSet<ChannelPlaylist> ChannelPlaylists => Set<ChannelPlaylist>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -97,6 +97,44 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
 
     public static string LocalKey(LocalEmbeddingModel model) => "local:" + model.Version;
 
+    // A free text as a vector in the ACTIVE set of a kind, so it can be searched against the titles: the stored local
+    // model embeds it offline; a remote provider is asked when the active set is its own. Null when the kind has no
+    // searchable vectors yet, or the text shares nothing with the catalogue (local) — the caller says so.
+    public async Task<float[]?> EmbedQueryAsync(MediaKind kind, string text, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var active = (await store.GetAsync(SettingKeys.ActiveEmbeddingModel(kind), ct)).Value;
+        if (active is null)
+        {
+            return null;
+        }
+        float[] vector;
+        if (active.StartsWith("local:", StringComparison.Ordinal))
+        {
+            var stored = await db.EmbeddingModels.AsNoTracking().Where(m => m.ModelKey == active).Select(m => m.State).FirstOrDefaultAsync(ct);
+            if (stored is null || LocalEmbeddingModel.Deserialize(stored) is not { } model)
+            {
+                return null;
+            }
+            vector = model.EmbedQuery(text);
+        }
+        else
+        {
+            var config = await settings.GetAsync(ct);
+            // Vectors of two models never meet: while a new provider fills in, the old set cannot embed new text.
+            if (!active.StartsWith($"{config.Provider}:{config.Model}:", StringComparison.Ordinal))
+            {
+                return null;
+            }
+            using var remote = await settings.CreateRemoteAsync(null, http.CreateClient(EmbeddingsExtensions.HttpClientName), ct);
+            vector = (await remote!.EmbedAsync([text.Trim()], ct)).Vectors[0];
+        }
+        return System.Numerics.Tensors.TensorPrimitives.Norm(vector) > 0 ? vector : null;
+    }
+
     private async Task<LocalEmbeddingModel> LocalModelAsync(MediaKind kind, List<TitleDocument> docs, IJobProgress progress, CancellationToken ct)
     {
         var stored = await db.EmbeddingModels.AsNoTracking().Where(m => m.Kind == kind).OrderByDescending(m => m.FittedAt).FirstOrDefaultAsync(ct);

@@ -78,11 +78,18 @@ public sealed class LocalEmbeddingModel
             : new LocalEmbeddingModel(new Dictionary<string, float>(state.Idf, StringComparer.Ordinal), state.Dimensions, state.DocumentCount);
     }
 
-    public float[] Embed(TitleDocument document)
+    public float[] Embed(TitleDocument document) => Embed(TitleFeatures.Extract(document));
+
+    // Free text ("noir detective stories, rainy cities") in the same space as the titles: each word may be an
+    // overview word, a keyword or a genre, and so may each comma-separated phrase; words the catalogue never
+    // used are ignored. A zero vector when nothing in the text is known.
+    public float[] EmbedQuery(string text) => Embed(TitleFeatures.ExtractQuery(text));
+
+    private float[] Embed(IEnumerable<(string Feature, float Weight)> extracted)
     {
         var vector = new float[Dimensions];
         var weights = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var (feature, weight) in TitleFeatures.Extract(document))
+        foreach (var (feature, weight) in extracted)
         {
             weights[feature] = weights.GetValueOrDefault(feature) + weight;
         }

@@ -68,6 +68,23 @@ public static class TitleFeatures
         }
     }
 
+    // A query names what it wants in the catalogue's own words: "noir" may be a keyword, a genre or a word of an
+    // overview, so each is offered (only features the model knows count).
+    public static IEnumerable<(string Feature, float Weight)> ExtractQuery(string text)
+    {
+        foreach (var phrase in text.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            yield return ("g:" + Normalize(phrase), Genre);
+            yield return ("k:" + Normalize(phrase), Keyword);
+        }
+        foreach (var word in Words(text))
+        {
+            yield return ("w:" + word, OverviewWord);
+            yield return ("k:" + word, Keyword);
+            yield return ("g:" + word, Genre);
+        }
+    }
+
     private static string Normalize(string value) => value.Trim().ToLowerInvariant();
 
     // Lower-case words of three letters or more, without stop words, with a light plural fold.

@@ -25,3 +25,9 @@ public sealed record Narrative(string Text, string Source)
 
     public static string LlmSource(string model) => "llm:" + model;
 }
+
+public sealed record ChannelTitle(string Title, int? Year, IReadOnlyList<string> Genres);
+
+// A generated channel as the description writer sees it: what the owner asked for and what came out, in rank order.
+public sealed record ChannelStory(string Name, IReadOnlyList<MediaKind> Kinds, string? Preference, IReadOnlyList<string> Examples,
+    IReadOnlyList<string> IncludeGenres, IReadOnlyList<string> ExcludeGenres, IReadOnlyList<ChannelTitle> Titles);

@@ -8,6 +8,7 @@ public sealed class NarrativeService(TextGenerationSettings settings, IHttpClien
 {
     private const int PickAnswerTokens = 160;
     private const int TasteAnswerTokens = 280;
+    private const int ChannelAnswerTokens = 200;
 
     private readonly SemaphoreSlim loading = new(1, 1);
     private (ChatTextGenerator? Generator, int LlmPicksPerUser)? model;
@@ -54,6 +55,15 @@ public sealed class NarrativeService(TextGenerationSettings settings, IHttpClien
         }
         return await AskOrLocalAsync(generator, NarrativePrompts.TasteSystem(taste.Kind), NarrativePrompts.TasteFacts(taste), TasteAnswerTokens,
             () => LocalNarrativeWriter.DescribeTaste(taste), $"the taste of {taste.UserName}", ct);
+    }
+
+    public async Task<Narrative> DescribeChannelAsync(ChannelStory channel, CancellationToken ct)
+    {
+        var (generator, _) = await ModelAsync(ct);
+        return generator is null || channel.Titles.Count == 0
+            ? ChannelDescriptions.Local(channel)
+            : await AskOrLocalAsync(generator, ChannelDescriptions.System, ChannelDescriptions.Facts(channel), ChannelAnswerTokens,
+                () => ChannelDescriptions.Local(channel), $"the channel {channel.Name}", ct);
     }
 
     private async Task<Narrative> AskOrLocalAsync(ChatTextGenerator generator, string system, string facts, int maxTokens,

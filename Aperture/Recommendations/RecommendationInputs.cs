@@ -9,10 +9,12 @@ public static class RecommendationInputs
 {
     // Per user: the titles they watched (or started, favourited or rated) as taste signals, and the titles
     // never to recommend them: those plus other copies of them (same TMDB or IMDb id).
-    public static async Task<Dictionary<string, UserHistory>> HistoriesAsync(AppDbContext db, MediaKind kind, CancellationToken ct)
+    public static async Task<Dictionary<string, UserHistory>> HistoriesAsync(AppDbContext db, MediaKind kind, CancellationToken ct,
+        string? onlyUser = null)
     {
         var rows = await db.WatchStates.AsNoTracking()
             .Where(w => w.Title.Kind == kind)
+            .Where(w => onlyUser == null || w.UserId == onlyUser)
             .Where(w => w.Played || w.PlayCount > 0 || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null)
             .Select(w => new { w.UserId, w.TitleId, IsEpisode = w.EpisodeId != null, w.Played, w.PlayCount, w.LastPlayedAt, w.IsFavorite, w.Rating, w.PlayedPercentage })
             .ToListAsync(ct);

@@ -1,0 +1,142 @@
+using Aperture.Channels;
+using Aperture.MediaServers;
+
+namespace Aperture.Api;
+
+// /api/channels: a user's own channels and those shared with them. Reading needs ownership or a share; changing,
+// generating, syncing and deleting need ownership (or an admin). A channel the caller may not see is a 404.
+public static class ChannelsApi
+{
+    public static void MapChannelsApi(this RouteGroupBuilder api)
+    {
+        var channels = api.MapGroup("/channels");
+
+        channels.MapGet("", async (HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (own, shared) = await service.ListAsync(http.User, ct);
+            return Results.Ok(new { own, shared });
+        });
+
+        channels.MapPost("", async (HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (input, error) = await ApiJson.ReadAsync<ChannelInput>(http.Request, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+            var (channel, errors) = await service.CreateAsync(Auth.ClaimsPrincipalExtensions.UserId(http.User), input!, ct);
+            return errors.Count > 0
+                ? ApiJson.Invalid(errors)
+                : Results.Created($"/api/channels/{channel!.Id}", await service.DetailAsync(channel, http.User, ct));
+        });
+
+        channels.MapGet("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+            await service.FindAsync(id, ct) is { } channel && ChannelService.AccessOf(channel, http.User) != ChannelAccess.None
+                ? Results.Ok(await service.DetailAsync(channel, http.User, ct))
+                : NotFound(id));
+
+        channels.MapPut("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (channel, denied) = await EditableAsync(id, http, service, ct);
+            if (denied is not null)
+            {
+                return denied;
+            }
+            var (input, error) = await ApiJson.ReadAsync<ChannelInput>(http.Request, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+            try
+            {
+                var errors = await service.UpdateAsync(channel!, input!, ct);
+                return errors.Count > 0 ? ApiJson.Invalid(errors) : Results.Ok(await service.DetailAsync(channel!, http.User, ct));
+            }
+            catch (MediaServerException e)
+            {
+                return ServerRefused(e);
+            }
+        });
+
+        channels.MapDelete("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (channel, denied) = await EditableAsync(id, http, service, ct);
+            if (denied is not null)
+            {
+                return denied;
+            }
+            try
+            {
+                await service.DeleteAsync(channel!, ct);
+                return Results.NoContent();
+            }
+            catch (MediaServerException e)
+            {
+                return ServerRefused(e);
+            }
+        });
+
+        channels.MapPost("/{id:long}/generate", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (channel, denied) = await EditableAsync(id, http, service, ct);
+            if (denied is not null)
+            {
+                return denied;
+            }
+            try
+            {
+                await service.GenerateAsync(channel!, ct);
+                return Results.Ok(await service.DetailAsync(channel!, http.User, ct));
+            }
+            catch (ChannelGenerationException e)
+            {
+                return Failed(e);
+            }
+        });
+
+        channels.MapPost("/{id:long}/sync", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+        {
+            var (channel, denied) = await EditableAsync(id, http, service, ct);
+            if (denied is not null)
+            {
+                return denied;
+            }
+            try
+            {
+                await service.SyncAsync(channel!, ct);
+                return Results.Ok(await service.DetailAsync(channel!, http.User, ct));
+            }
+            catch (ChannelGenerationException e)
+            {
+                return Failed(e);
+            }
+            catch (MediaServerException e)
+            {
+                return ServerRefused(e);
+            }
+        });
+    }
+
+    private static async Task<(Channel? Channel, IResult? Denied)> EditableAsync(long id, HttpContext http, ChannelService service, CancellationToken ct)
+    {
+        var channel = await service.FindAsync(id, ct);
+        if (channel is null || ChannelService.AccessOf(channel, http.User) == ChannelAccess.None)
+        {
+            return (null, NotFound(id));
+        }
+        return ChannelService.AccessOf(channel, http.User) == ChannelAccess.Read
+            ? (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This channel is shared with you read-only: only its owner changes it."))
+            : (channel, null);
+    }
+
+    private static IResult NotFound(long id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no channel {id} you can see.");
+
+    public static IResult Failed(ChannelGenerationException e) => e.Unavailable
+        ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: e.Message)
+        : ApiJson.Invalid(e.Field, e.Message);
+
+    public static IResult ServerRefused(MediaServerException e) => e.Kind == MediaServerErrorKind.NotConfigured
+        ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: e.Message)
+        : Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The media server refused the playlist change.", detail: e.Message);
+}
