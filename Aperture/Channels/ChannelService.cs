@@ -230,16 +230,18 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         return (channel, errors);
     }
 
-    // A change to a channel already in the media server updates its playlists first (shares added or taken away):
+    // A new name or new shares of a channel already in the media server update its playlists first (shares added or taken away):
     // if the server refuses, nothing is saved.
     public async Task<Dictionary<string, string>> UpdateAsync(Channel channel, ChannelInput input, CancellationToken ct)
     {
+        var before = (channel.Name, Shares: string.Join(',', channel.Shares.Select(s => s.UserId).Order(StringComparer.Ordinal)));
         var errors = await ApplyAsync(channel, input, isNew: false, ct);
         if (errors.Count > 0)
         {
             return errors;
         }
-        if (channel.Playlists.Count > 0)
+        var after = (channel.Name, Shares: string.Join(',', channel.Shares.Select(s => s.UserId).Order(StringComparer.Ordinal)));
+        if (channel.Playlists.Count > 0 && before != after)
         {
             await playlists.SyncAsync(channel, ct);
         }
@@ -251,6 +253,9 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
     {
         var result = await generator.GenerateAsync(channel, NullJobProgress.Instance, ct);
         await db.SaveChangesAsync(ct);
+        // The new entries know only their title ids: load the titles so the detail and a sync can read them.
+        var titleIds = channel.Entries.Select(e => e.TitleId).ToList();
+        await db.Titles.Where(t => titleIds.Contains(t.Id)).LoadAsync(ct);
         return result;
     }
 

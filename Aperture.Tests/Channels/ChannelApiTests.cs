@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aperture.Fakes;
+using Aperture.Jobs;
+using Aperture.Tests.Infrastructure;
+
+namespace Aperture.Tests.Channels;
+
+// Channels over HTTP against fake Jellyfin and Emby: who may read and change a channel, and its playlists in the server.
+public sealed class ChannelApiTests
+{
+    private sealed record World(FakeMediaServer Server, AppFactory App, HttpClient Alice, HttpClient Bob, HttpClient Carol, HttpClient Admin,
+        string AliceId, string BobId, Dictionary<string, long> Titles) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
+
+    private static async Task<World> StartAsync(FakeDialect dialect)
+    {
+        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            b.User("alice", "pw");
+            b.User("bob", "pw");
+            b.User("carol", "pw");
+            b.MovieLibrary("Movies");
+            for (var i = 0; i < 6; i++)
+            {
+                b.Movie($"Night Street {i}", 1945 + i, genres: ["Crime", "Mystery"], overview: $"A noir detective walks the rain {i}.",
+                    people: [FakePerson.Director("Howard Hawks")], tags: ["noir", "detective"], communityRating: 7, tmdb: $"n{i}");
+                b.Movie($"Frontier {i}", 1960 + i, genres: ["Western"], overview: $"A sheriff and an outlaw on the frontier {i}.",
+                    people: [FakePerson.Director("Sergio Leone")], tags: ["sheriff", "outlaw"], communityRating: 7, tmdb: $"w{i}");
+            }
+        });
+        var app = new AppFactory();
+        await app.ConnectAsync(server);
+        var clients = new Dictionary<string, HttpClient>();
+        foreach (var name in new[] { "Admin", "alice", "bob", "carol" })
+        {
+            clients[name] = app.CreateBrowserlessClient();
+            await clients[name].LoginOkAsync(name, "pw");
+        }
+        await app.RunJobAsync(JobNames.SyncMovies);
+        await app.RunJobAsync(JobNames.GenerateEmbeddings);
+        var titles = await app.WithDbAsync(db => Task.FromResult(db.Titles.ToDictionary(t => t.Name, t => t.Id)));
+        return new World(server, app, clients["alice"], clients["bob"], clients["carol"], clients["Admin"],
+            await IdAsync(clients["alice"]), await IdAsync(clients["bob"]), titles);
+    }
+
+    private static async Task<string> IdAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString()!;
+
+    private static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static async Task<long> CreateAsync(World w, object body) =>
+        (await OkJsonAsync(await w.Alice.PostAsJsonAsync("/api/channels", body), HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path) =>
+        client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+    private static Task<HttpResponseMessage> DeleteAsync(HttpClient client, string path) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") });
+
+    private static List<string> EntryItemIds(World w, JsonElement detail) =>
+        detail.GetProperty("entries").EnumerateArray().Select(e => w.Server.State.Items.Single(i => i.Name == e.GetProperty("name").GetString()).Id).ToList();
+
+    [Fact]
+    public async Task Bad_input_is_a_400_naming_the_field()
+    {
+        await using var w = await StartAsync(FakeDialect.Jellyfin);
+
+        async Task ExpectAsync(object body, string field)
+        {
+            var response = await w.Alice.PostAsJsonAsync("/api/channels", body);
+            var problem = await OkJsonAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        }
+
+        await ExpectAsync(new { name = "  ", preference = "noir" }, "name");
+        await ExpectAsync(new { name = "Noir", examples = new[] { 999_999L } }, "examples");
+        await ExpectAsync(new { name = "Noir", kind = "songs", preference = "noir" }, "kind");
+        await ExpectAsync(new { name = "Noir", preference = "noir", size = 0 }, "size");
+        await ExpectAsync(new { name = "Noir" }, "preference");
+        await ExpectAsync(new { name = "Noir", preference = "noir", sharedWith = new[] { "nobody" } }, "sharedWith");
+        await ExpectAsync(new { name = "Noir", preference = "noir", colour = "red" }, "colour");
+
+        // Words the catalogue never uses, and filters nothing passes: a clear error, not an empty channel.
+        var id = await CreateAsync(w, new { name = "Nothing", kind = "movies", preference = "noir", includeGenres = new[] { "Documentary" } });
+        var empty = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"), HttpStatusCode.BadRequest);
+        Assert.True(empty.GetProperty("errors").TryGetProperty("includeGenres", out _), empty.ToString());
+        var sync = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadRequest);
+        Assert.True(sync.GetProperty("errors").TryGetProperty("entries", out _), sync.ToString());
+    }
+
+    [Fact]
+    public async Task Only_the_owner_edits_shared_users_read_and_everyone_else_sees_nothing()
+    {
+        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", examples = new[] { w.Titles["Night Street 0"] }, size = 4, sharedWith = new[] { w.BobId } });
+        var update = new { name = "Mine now" };
+
+        // carol: not shared with her, so the channel does not exist for her.
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Carol.GetAsync($"/api/channels/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Carol.PutAsJsonAsync($"/api/channels/{id}", update)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(w.Carol, $"/api/channels/{id}/generate")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(w.Carol, $"/api/channels/{id}/sync")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await DeleteAsync(w.Carol, $"/api/channels/{id}")).StatusCode);
+        var carolList = await w.Carol.GetFromJsonAsync<JsonElement>("/api/channels");
+        Assert.Empty(carolList.GetProperty("own").EnumerateArray());
+        Assert.Empty(carolList.GetProperty("shared").EnumerateArray());
+
+        // bob: shared with him, so he reads it and it is under "shared"; changing it is refused.
+        var bobView = await OkJsonAsync(await w.Bob.GetAsync($"/api/channels/{id}"));
+        Assert.False(bobView.GetProperty("canEdit").GetBoolean());
+        Assert.Equal(id, (await w.Bob.GetFromJsonAsync<JsonElement>("/api/channels")).GetProperty("shared")[0].GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Bob.PutAsJsonAsync($"/api/channels/{id}", update)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(w.Bob, $"/api/channels/{id}/generate")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(w.Bob, $"/api/channels/{id}/sync")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await DeleteAsync(w.Bob, $"/api/channels/{id}")).StatusCode);
+        Assert.Equal("Noir", (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("name").GetString());
+
+        // The owner and an admin edit.
+        var generated = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        Assert.Equal(4, generated.GetProperty("entries").GetArrayLength());
+        Assert.All(generated.GetProperty("entries").EnumerateArray(), e => Assert.StartsWith("Night Street", e.GetProperty("name").GetString(), StringComparison.Ordinal));
+        Assert.Equal("Mine now", (await OkJsonAsync(await w.Admin.PutAsJsonAsync($"/api/channels/{id}", update))).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Alice.GetAsync("/api/channels/987654")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Jellyfin_sync_makes_one_private_playlist_shared_read_only_replaces_contents_and_deletes_it_with_the_channel()
+    {
+        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, sharedWith = new[] { w.BobId } });
+        var first = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        var synced = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
+
+        var playlistId = synced.GetProperty("playlists").EnumerateArray().Single().GetProperty("playlistId").GetString()!;
+        var playlist = w.Server.State.Item(playlistId);
+        Assert.Equal("Noir", playlist.Name);
+        Assert.Equal(w.AliceId, playlist.Playlist!.OwnerUserId);
+        Assert.False(playlist.Playlist.IsPublic);
+        Assert.Equal([new FakePlaylistShare(w.BobId, false)], playlist.Playlist.Shares);
+        Assert.Equal(EntryItemIds(w, first), playlist.LinkedItems.Select(e => e.ItemId));
+        var create = w.Server.Calls.Single(c => c.Method == "POST" && c.Path == "/Playlists");
+        Assert.Contains("\"IsPublic\":false", create.Body, StringComparison.Ordinal);
+
+        // New contents replace the old in the same playlist.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "sheriff outlaw frontier" }));
+        var second = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        Assert.All(second.GetProperty("entries").EnumerateArray(), e => Assert.StartsWith("Frontier", e.GetProperty("name").GetString(), StringComparison.Ordinal));
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
+        Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
+        Assert.Single(w.Server.State.Items, i => i.Playlist is not null);
+
+        // A refused playlist call is a 502 naming the server's problem; the playlist and the channel stay as they were.
+        var syncedAt = (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("syncedAt").GetString();
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "noir detective" }));
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{playlistId}").OnMethod("POST").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
+        var refused = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadGateway);
+        Assert.Contains("Playlist store is read-only", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
+        Assert.Equal(syncedAt, (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("syncedAt").GetString());
+        w.Server.Faults.Clear();
+
+        // Unsharing takes bob off the playlist; deleting the channel deletes the playlist.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>() }));
+        Assert.Empty(w.Server.State.Item(playlistId).Playlist!.Shares);
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(w.Alice, $"/api/channels/{id}")).StatusCode);
+        Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Alice.GetAsync($"/api/channels/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Emby_sync_makes_one_playlist_per_user_replaces_contents_and_removes_them_on_unshare_and_delete()
+    {
+        await using var w = await StartAsync(FakeDialect.Emby);
+        var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, sharedWith = new[] { w.BobId } });
+        var first = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        var synced = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
+
+        var rows = synced.GetProperty("playlists").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("userId").GetString()!, p => p.GetProperty("playlistId").GetString()!);
+        Assert.Equal(new[] { w.AliceId, w.BobId }.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var (userId, playlistId) in rows)
+        {
+            var playlist = w.Server.State.Item(playlistId);
+            Assert.Equal(userId, playlist.Playlist!.OwnerUserId);
+            Assert.False(playlist.Playlist.IsPublic);
+            Assert.Empty(playlist.Playlist.Shares);
+            Assert.Equal(EntryItemIds(w, first), playlist.LinkedItems.Select(e => e.ItemId));
+        }
+        Assert.All(w.Server.Calls.Where(c => c.Method == "POST" && c.Path == "/emby/Playlists"), c => Assert.Equal("Noir", c.Query("Name")));
+
+        // Replaced in place: same playlists, new contents.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "sheriff outlaw frontier" }));
+        var second = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
+        foreach (var playlistId in rows.Values)
+        {
+            Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
+        }
+
+        // A refused add leaves the old contents.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "noir detective" }));
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
+        w.Server.Faults.Add(FaultRule.OnPath("/Items").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadGateway);
+        Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(rows[w.AliceId]).LinkedItems.Select(e => e.ItemId));
+        w.Server.Faults.Clear();
+
+        // Unshare: bob's playlist goes; delete: alice's goes too.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>() }));
+        Assert.Null(w.Server.State.FindItem(rows[w.BobId]));
+        Assert.NotNull(w.Server.State.FindItem(rows[w.AliceId]));
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(w.Alice, $"/api/channels/{id}")).StatusCode);
+        Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
+    }
+}
