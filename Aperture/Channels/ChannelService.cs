@@ -78,6 +78,13 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         db.Channels.Include(c => c.Shares).Include(c => c.Playlists).Include(c => c.Entries).ThenInclude(e => e.Title)
             .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, ct);
 
+    // The channel as stored, dropping whatever a failed operation changed in memory.
+    public Task<Channel?> ReloadAsync(long id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return FindAsync(id, ct);
+    }
+
     public async Task<(List<ChannelSummary> Own, List<ChannelSummary> Shared)> ListAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var id = user.UserId();
