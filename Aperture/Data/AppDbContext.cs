@@ -3,6 +3,7 @@ using Aperture.Embeddings;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Recommendations;
+using Aperture.TopPicks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -30,6 +31,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<RecommendationRun> RecommendationRuns => Set<RecommendationRun>();
     public DbSet<Pick> Picks => Set<Pick>();
     public DbSet<TasteProfileRecord> TasteProfiles => Set<TasteProfileRecord>();
+    public DbSet<TopPick> TopPicks => Set<TopPick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -16,6 +16,7 @@ public static class JobNames
     public const string GenerateRecommendations = "generate-recommendations";
     public const string GenerateSeriesRecommendations = "generate-series-recommendations";
     public const string RebuildRecommendations = "rebuild-recommendations";
+    public const string RefreshTopPicks = "refresh-top-picks";
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 
@@ -33,7 +34,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations, RefreshTopPicks];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series
