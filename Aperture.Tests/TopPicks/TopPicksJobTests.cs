@@ -112,6 +112,13 @@ public sealed class TopPicksJobTests : IDisposable
         // No series history: the series library is written empty rather than left stale.
         Assert.NotNull(w.Server.State.FindLibrary("Top Picks - Series"));
 
+        // What the per-user access pass must list as shared.
+        await using (var scope = w.App.Services.CreateAsyncScope())
+        {
+            Assert.Equal(["Top Picks - Movies", "Top Picks - Series"],
+                await scope.ServiceProvider.GetRequiredService<Aperture.TopPicks.TopPicksSettings>().SharedLibraryNamesAsync(CancellationToken.None));
+        }
+
         // A second run with nothing new changes nothing on disk and creates no second library.
         await w.App.RunJobAsync(JobNames.RefreshTopPicks);
         Assert.Single(w.Server.State.Libraries, l => l.Name.StartsWith("Top Picks - Movies", StringComparison.Ordinal));

@@ -104,21 +104,6 @@ public sealed class TopPicksPublisher(
         return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
     }
 
-    // The names of the Top Picks libraries that exist by setting: the "shared" list of a library-access apply.
-    public async Task<IReadOnlyList<string>> SharedLibraryNamesAsync(TopPicksSettings settings, CancellationToken ct)
-    {
-        var names = new List<string>();
-        foreach (var kind in Enum.GetValues<MediaKind>())
-        {
-            var s = await settings.GetAsync(kind, ct);
-            if (s.Enabled && s.Outputs.Library)
-            {
-                names.Add(s.NameFor(kind));
-            }
-        }
-        return names;
-    }
-
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
         string.Create(CultureInfo.InvariantCulture,
             $"Top Pick #{rank} on this server over the last {days} days: {viewers} viewers, {plays} {(kind == MediaKind.Movie ? "plays" : "episode plays")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");

@@ -143,6 +143,21 @@ public sealed class TopPicksSettings(SettingsStore store, Microsoft.Extensions.O
         return (result, errors);
     }
 
+    // The Top Picks libraries that exist by setting: what a library-access pass lists as Shared (visible to every user).
+    public async Task<IReadOnlyList<string>> SharedLibraryNamesAsync(CancellationToken ct)
+    {
+        var names = new List<string>();
+        foreach (var kind in Enum.GetValues<MediaKind>())
+        {
+            var s = await GetAsync(kind, ct);
+            if (s.Enabled && s.Outputs.Library)
+            {
+                names.Add(s.NameFor(kind));
+            }
+        }
+        return names;
+    }
+
     public async Task SaveAsync(MediaKind kind, KindTopPicksSettings value, CancellationToken ct)
     {
         await store.SetAsync(Key(kind), JsonSerializer.Serialize(value, ApiJson.Options), ct);
