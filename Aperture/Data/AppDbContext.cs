@@ -4,6 +4,7 @@ using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Outputs;
 using Aperture.Recommendations;
+using Aperture.TopPicks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -32,6 +33,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<Pick> Picks => Set<Pick>();
     public DbSet<TasteProfileRecord> TasteProfiles => Set<TasteProfileRecord>();
     public DbSet<OutputLibraryRecord> OutputLibraries => Set<OutputLibraryRecord>();
+    public DbSet<TopPick> TopPicks => Set<TopPick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -20,6 +20,7 @@ public static class JobNames
     public const string SyncSeriesStrm = "sync-series-strm";
 
     public static string SyncOutputs(MediaKind kind) => kind == MediaKind.Movie ? SyncStrm : SyncSeriesStrm;
+    public const string RefreshTopPicks = "refresh-top-picks";
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 
@@ -37,7 +38,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations, RefreshTopPicks];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series
