@@ -50,7 +50,18 @@ public sealed record JobDefinition(
     Type Implementation,
     MediaKind? Kind = null,
     bool Full = false,
-    string? DefaultCronSetting = null);
+    string? DefaultCronSetting = null,
+    IReadOnlyList<string>? Locks = null)
+{
+    // Jobs sharing a lock never run at the same time: a later run waits for an earlier one to end
+    // (a catalogue sync removing titles while a history sync or a recommendation run writes rows
+    // that point at them would fail the other job).
+    public IReadOnlyList<string> Locks { get; init; } = Locks ?? [];
+
+    public static IReadOnlyList<string> DataLock(MediaKind kind) => [$"data:{kind.Slug()}"];
+
+    public static IReadOnlyList<string> AllDataLocks => [.. Enum.GetValues<MediaKind>().SelectMany(DataLock)];
+}
 
 // What a running job reports. Implementations throttle database writes; calls are cheap.
 public interface IJobProgress

@@ -11,7 +11,7 @@ public static class TopPicksExtensions
         builder.Services.AddScoped<TopPicksPublisher>();
         builder.Services.AddJob<RefreshTopPicksJob>(new JobDefinition(JobNames.RefreshTopPicks, "Refresh Top Picks",
             "Ranks what this server's users watched most over the window (viewers, plays, completion) per kind and writes the shared Top Picks library, collection and playlist.",
-            typeof(RefreshTopPicksJob)));
+            typeof(RefreshTopPicksJob), Locks: JobDefinition.AllDataLocks));
         return builder;
     }
 }
