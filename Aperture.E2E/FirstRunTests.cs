@@ -64,7 +64,7 @@ public sealed partial class FirstRunTests(BrowserFixture browser)
         await page.GetByLabel("Password").FillAsync("alice-pw");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/picks$"));
-        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Picks" })).ToBeVisibleAsync();
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Picks", Exact = true })).ToBeVisibleAsync();
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "04-user-picks");
 

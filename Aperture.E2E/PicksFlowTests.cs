@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -116,5 +117,19 @@ public sealed class PicksFlowTests(BrowserFixture browser) : IDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
         await Expect(page.Locator("#synopsis .explanation")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "34-my-taste");
+
+        // Top Picks: the admin lowers the viewer minimum to one and refreshes; alice's two films lead the shared list.
+        await admin.GotoAsync(app.Url + "/admin/top-picks");
+        await BrowserFixture.ScreenshotAsync(admin, "35-admin-top-picks");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<Aperture.TopPicks.TopPicksSettings>();
+            var movies = await settings.GetAsync(Aperture.Data.MediaKind.Movie, CancellationToken.None);
+            await settings.SaveAsync(Aperture.Data.MediaKind.Movie, movies with { MinViewers = 1 }, CancellationToken.None);
+        }
+        await app.RunJobAsync(JobNames.RefreshTopPicks);
+        await page.GotoAsync(app.Url + "/top-picks");
+        await Expect(page.Locator("a.poster-card").First).ToContainTextAsync("Haunted");
+        await BrowserFixture.ScreenshotAsync(page, "36-top-picks");
     }
 }

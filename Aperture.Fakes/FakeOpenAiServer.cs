@@ -107,29 +107,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
         calls.Enqueue(new OpenAiCall(model, inputs.Count, encoding, authorization, status));
 
-        if (status == 401)
+        if (await FailedAsync(context, status, fault))
         {
-            await ErrorAsync(context, 401, "invalid_request_error", "Incorrect API key provided.");
-            return;
-        }
-        if (fault?.Kind == OpenAiFaultKind.Timeout)
-        {
-            try
-            {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        if (status != 200)
-        {
-            if (fault!.RetryAfterSeconds is { } seconds)
-            {
-                context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            await ErrorAsync(context, status, status == 429 ? "rate_limit_exceeded" : "server_error", $"Fake failure {status}.");
             return;
         }
         if (inputs.Count == 0 || inputs.Any(string.IsNullOrEmpty))
@@ -211,29 +190,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
         chatCalls.Enqueue(new OpenAiChatCall(model, messages, stream, maxTokens, authorization, status));
 
-        if (status == 401)
+        if (await FailedAsync(context, status, fault))
         {
-            await ErrorAsync(context, 401, "invalid_request_error", "Incorrect API key provided.");
-            return;
-        }
-        if (fault?.Kind == OpenAiFaultKind.Timeout)
-        {
-            try
-            {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        if (status != 200)
-        {
-            if (fault!.RetryAfterSeconds is { } seconds)
-            {
-                context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            await ErrorAsync(context, status, status == 429 ? "rate_limit_exceeded" : "server_error", $"Fake failure {status}.");
             return;
         }
         if (stream == true)
@@ -292,6 +250,37 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             TensorPrimitives.Divide(vector, norm, vector);
         }
         return vector;
+    }
+
+    // The answer both endpoints give to a wrong key or a queued fault; true when the request was answered (or hung up).
+    private static async Task<bool> FailedAsync(HttpContext context, int status, OpenAiFault? fault)
+    {
+        if (status == 401)
+        {
+            await ErrorAsync(context, 401, "invalid_request_error", "Incorrect API key provided.");
+            return true;
+        }
+        if (fault?.Kind == OpenAiFaultKind.Timeout)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return true;
+            }
+        }
+        if (status == 200)
+        {
+            return false;
+        }
+        if (fault!.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await ErrorAsync(context, status, status == 429 ? "rate_limit_exceeded" : "server_error", $"Fake failure {status}.");
+        return true;
     }
 
     private static async Task ErrorAsync(HttpContext context, int status, string type, string message)

@@ -55,17 +55,20 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public async Task A_user_disabled_since_login_loses_the_session_and_a_demoted_admin_loses_admin()
+    public async Task A_user_disabled_or_removed_since_login_loses_the_session_and_a_demoted_admin_loses_admin()
     {
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
         {
             b.User("alice", "pw");
+            b.User("carol", "pw");
             b.User("Boss", "pw", admin: true);
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
         var alice = app.CreateBrowserlessClient();
         await alice.LoginOkAsync("alice", "pw");
+        var carol = app.CreateBrowserlessClient();
+        await carol.LoginOkAsync("carol", "pw");
         var boss = app.CreateBrowserlessClient();
         await boss.LoginOkAsync("Boss", "pw");
         Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/admin")).StatusCode);
@@ -74,10 +77,13 @@ public sealed class SessionTests
         await app.WithDbAsync(async db =>
         {
             await db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.IsDisabled, true));
+            // carol was deleted on the server: the user sync marks her gone.
+            await db.Users.Where(u => u.Name == "carol").ExecuteUpdateAsync(s => s.SetProperty(u => u.PresentOnServer, false));
             return await db.Users.Where(u => u.Name == "Boss").ExecuteUpdateAsync(s => s.SetProperty(u => u.IsAdmin, false));
         });
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await carol.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await boss.GetAsync("/admin")).StatusCode);
     }
 }

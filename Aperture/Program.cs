@@ -13,6 +13,7 @@ using Aperture.Narratives;
 using Aperture.Outputs;
 using Aperture.Recommendations;
 using Aperture.Settings;
+using Aperture.TopPicks;
 using Aperture.Web;
 
 try
@@ -34,6 +35,7 @@ try
     builder.AddWeb();
     builder.AddBrowse();
     builder.AddServerLibraries();
+    builder.AddTopPicks();
 
     var app = builder.Build();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);

@@ -51,6 +51,33 @@ public sealed class JobRunTests
     }
 
     [Fact]
+    public async Task A_job_sharing_a_lock_with_a_running_job_waits_for_it_then_runs_and_can_be_cancelled_while_waiting()
+    {
+        await using var host = await JobTestHost.StartAsync();
+        var probe = host.App.Probe();
+        var gated = await host.RunNowAsync(GatedJob.Name);
+        await probe.Started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var locked = await host.RunNowAsync(LockedJob.Name);
+        var waiting = await host.WaitForRunAsync(locked, r => r.Stage?.StartsWith("Waiting for", StringComparison.Ordinal) == true);
+        Assert.Equal($"Waiting for {GatedJob.Name} to finish", waiting.Stage);
+        Assert.Equal(JobRunStatus.Running, waiting.Status);
+        Assert.False(probe.LockedStarted.Task.IsCompleted);
+
+        // A cancel while waiting ends that run; the next one waits again and runs once the lock is free.
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Admin.PostAsJsonAsync($"/api/jobs/{LockedJob.Name}/cancel", new { })).StatusCode);
+        Assert.Equal(JobRunStatus.Cancelled, (await host.WaitForEndAsync(locked)).Status);
+        Assert.False(probe.LockedStarted.Task.IsCompleted);
+        var second = await host.RunNowAsync(LockedJob.Name);
+        await host.WaitForRunAsync(second, r => r.Stage?.StartsWith("Waiting for", StringComparison.Ordinal) == true);
+
+        probe.Release(GatedJob.Name, GatedJob.Steps);
+        Assert.Equal(JobRunStatus.Succeeded, (await host.WaitForEndAsync(gated)).Status);
+        Assert.Equal(JobRunStatus.Succeeded, (await host.WaitForEndAsync(second)).Status);
+        Assert.True(probe.LockedStarted.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task Run_now_of_a_running_job_is_a_409_and_queues_no_second_run()
     {
         await using var host = await JobTestHost.StartAsync();

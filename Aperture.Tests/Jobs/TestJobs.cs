@@ -11,6 +11,7 @@ public sealed class JobProbe
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource LockedStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public int StepsDone => stepsDone;
     public int Runs => runs;
     private int stepsDone;
@@ -32,7 +33,7 @@ public sealed class GatedJob(JobProbe probe) : IJob
     public const string Name = "test-gated";
     public const int Steps = 4;
 
-    public static readonly JobDefinition Definition = new(Name, "Test: gated steps", "Advances when the test says so.", typeof(GatedJob));
+    public static readonly JobDefinition Definition = new(Name, "Test: gated steps", "Advances when the test says so.", typeof(GatedJob), Locks: [LockedJob.Lock]);
 
     public async Task RunAsync(JobContext context, CancellationToken ct)
     {
@@ -88,6 +89,22 @@ public sealed class BatchedJob(JobProbe probe) : IJob
     }
 }
 
+// Shares a lock with GatedJob: it must not start while a gated run is going.
+public sealed class LockedJob(JobProbe probe) : IJob
+{
+    public const string Name = "test-locked";
+    public const string Lock = "test-data";
+
+    public static readonly JobDefinition Definition = new(Name, "Test: locked", "Shares a lock with the gated job.", typeof(LockedJob), Locks: [Lock]);
+
+    public Task RunAsync(JobContext context, CancellationToken ct)
+    {
+        probe.LockedStarted.TrySetResult();
+        context.Progress.Log("Ran");
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class FailingJob : IJob
 {
     public const string Name = "test-failing";
@@ -135,6 +152,7 @@ public static class TestJobs
         s.AddJob<BatchedJob>(BatchedJob.Definition);
         s.AddJob<FailingJob>(FailingJob.Definition);
         s.AddJob<SlowJob>(SlowJob.Definition);
+        s.AddJob<LockedJob>(LockedJob.Definition);
     });
 
     public static JobProbe Probe(this AppFactory app) => app.Services.GetRequiredService<JobProbe>();

@@ -174,6 +174,23 @@ public sealed class RecommendationEngineTests : IAsyncLifetime
         Assert.NotEmpty(await PicksAsync("hugo"));
     }
 
+    [Fact]
+    public async Task Rebuild_clears_the_run_history_and_synopses_and_builds_again_skipping_a_kind_without_vectors()
+    {
+        await RunAsync();
+        await RunAsync();
+        Assert.Equal(6, await app.WithDbAsync(db => db.RecommendationRuns.CountAsync()));
+
+        var progress = await app.RunJobAsync(JobNames.RebuildRecommendations);
+
+        // Only the new runs remain (one per enabled user), each user has picks again and a fresh synopsis.
+        Assert.Equal(3, await app.WithDbAsync(db => db.RecommendationRuns.CountAsync()));
+        Assert.NotEmpty(await PicksAsync("hugo"));
+        Assert.Equal(3, await app.WithDbAsync(db => db.TasteProfiles.CountAsync(t => t.Synopsis != null)));
+        // This catalogue has no series: that kind is skipped with a warning naming the job to run, not a failed rebuild.
+        Assert.Contains(progress.Logs, l => l.Level == JobLogLevel.Warning && l.Text.Contains(JobNames.GenerateSeriesEmbeddings, StringComparison.Ordinal));
+    }
+
     private sealed class CancelAfterFirstUser(CancellationTokenSource cts) : IJobProgress
     {
         private int advanced;

@@ -91,7 +91,7 @@ public static class AuthExtensions
         }
         var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
-        if (user is null || user.IsDisabled)
+        if (user is null || user.IsDisabled || !user.PresentOnServer)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

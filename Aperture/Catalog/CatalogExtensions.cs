@@ -21,7 +21,7 @@ public static class CatalogExtensions
         {
             builder.Services.AddJob<SyncCatalogJob>(new JobDefinition(JobNames.SyncCatalog(kind), $"Sync {kind.Slug()}",
                 $"Reads the {kind.Slug()} of the enabled libraries from the media server: changes since the last run, removals, and a full pass weekly.",
-                typeof(SyncCatalogJob), kind, DefaultCronSetting: "SYNC_CRON"));
+                typeof(SyncCatalogJob), kind, DefaultCronSetting: "SYNC_CRON", Locks: JobDefinition.DataLock(kind)));
         }
         return builder;
     }

@@ -77,7 +77,7 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
     {
         try
         {
-            await client.DeletePlaylistAsync(playlistId, ct);
+            await client.DeleteItemAsync(playlistId, ct);
         }
         catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
         {
@@ -91,7 +91,7 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
         CancellationToken ct)
     {
         var old = await client.GetPlaylistEntriesAsync(playlistId, userId, ct);
-        if (old.Select(e => e.Id).SequenceEqual(items, StringComparer.OrdinalIgnoreCase))
+        if (old.Select(e => e.ItemId).SequenceEqual(items, StringComparer.OrdinalIgnoreCase))
         {
             return;
         }

@@ -5,6 +5,7 @@ using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Outputs;
 using Aperture.Recommendations;
+using Aperture.TopPicks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -37,6 +38,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<ChannelShare> ChannelShares => Set<ChannelShare>();
     public DbSet<ChannelEntry> ChannelEntries => Set<ChannelEntry>();
     public DbSet<ChannelPlaylist> ChannelPlaylists => Set<ChannelPlaylist>();
+    public DbSet<TopPick> TopPicks => Set<TopPick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

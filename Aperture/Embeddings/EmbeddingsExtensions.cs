@@ -27,7 +27,7 @@ public static class EmbeddingsExtensions
             builder.Services.AddJob<GenerateEmbeddingsJob>(new JobDefinition(JobNames.Embeddings(kind),
                 kind == MediaKind.Movie ? "Generate movie embeddings" : "Generate series embeddings",
                 $"Gives every {(kind == MediaKind.Movie ? "movie" : "series")} a vector under the configured model (only new or changed titles), then makes the set searchable.",
-                typeof(GenerateEmbeddingsJob), kind, DefaultCronSetting: "RECS_CRON"));
+                typeof(GenerateEmbeddingsJob), kind, DefaultCronSetting: "RECS_CRON", Locks: JobDefinition.DataLock(kind)));
         }
         return builder;
     }

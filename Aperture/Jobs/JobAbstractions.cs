@@ -20,6 +20,7 @@ public static class JobNames
     public const string SyncSeriesStrm = "sync-series-strm";
 
     public static string SyncOutputs(MediaKind kind) => kind == MediaKind.Movie ? SyncStrm : SyncSeriesStrm;
+    public const string RefreshTopPicks = "refresh-top-picks";
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 
@@ -37,7 +38,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations, RefreshTopPicks];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series
@@ -49,7 +50,18 @@ public sealed record JobDefinition(
     Type Implementation,
     MediaKind? Kind = null,
     bool Full = false,
-    string? DefaultCronSetting = null);
+    string? DefaultCronSetting = null,
+    IReadOnlyList<string>? Locks = null)
+{
+    // Jobs sharing a lock never run at the same time: a later run waits for an earlier one to end
+    // (a catalogue sync removing titles while a history sync or a recommendation run writes rows
+    // that point at them would fail the other job).
+    public IReadOnlyList<string> Locks { get; init; } = Locks ?? [];
+
+    public static IReadOnlyList<string> DataLock(MediaKind kind) => [$"data:{kind.Slug()}"];
+
+    public static IReadOnlyList<string> AllDataLocks => [.. Enum.GetValues<MediaKind>().SelectMany(DataLock)];
+}
 
 // What a running job reports. Implementations throttle database writes; calls are cheap.
 public interface IJobProgress

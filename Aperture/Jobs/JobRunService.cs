@@ -172,6 +172,16 @@ public sealed class JobRunService(
         }
     }
 
+    // The oldest run still going, started before this one, of a job among `names` (one sharing a lock).
+    public async Task<string?> EarlierRunningAsync(long runId, IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.AppDbContext>();
+        return await db.JobRuns.AsNoTracking()
+            .Where(r => r.Id < runId && r.Status == JobRunStatus.Running && names.Contains(r.JobName))
+            .OrderBy(r => r.Id).Select(r => r.JobName).FirstOrDefaultAsync(ct);
+    }
+
     public async Task<bool> IsCancelRequestedAsync(long runId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

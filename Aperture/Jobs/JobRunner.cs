@@ -44,6 +44,7 @@ public sealed class JobRunner(
         string? error = null;
         try
         {
+            await WaitForLockedJobsAsync(job, runId, progress, cancellation.Token);
             var work = (IJob)services.GetRequiredService(job.Implementation);
             await work.RunAsync(new JobContext(runId, job, progress), cancellation.Token);
             outcome = JobRunStatus.Succeeded;
@@ -71,6 +72,28 @@ public sealed class JobRunner(
 
         await progress.FinishAsync(outcome, error);
         logger.LogInformation("{Job} run {RunId} ended: {Outcome}", job.Name, runId, outcome);
+    }
+
+    // Runs of jobs sharing a lock go one at a time, in the order they started (run ids only grow, so two
+    // runs never wait for each other); a cancel while waiting ends the run as Cancelled.
+    private async Task WaitForLockedJobsAsync(JobDefinition job, long runId, JobProgressWriter progress, CancellationToken ct)
+    {
+        if (job.Locks.Count == 0)
+        {
+            return;
+        }
+        var others = registry.All.Where(d => d.Name != job.Name && d.Locks.Intersect(job.Locks).Any()).Select(d => d.Name).ToList();
+        string? waitingFor = null;
+        while (others.Count > 0 && await runs.EarlierRunningAsync(runId, others, ct) is { } running)
+        {
+            if (running != waitingFor)
+            {
+                waitingFor = running;
+                progress.Stage($"Waiting for {running} to finish");
+                progress.Log($"Waiting for {running} to finish: both change the same data.");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+        }
     }
 
     // What the admin reads: the exception's message (the stack trace goes to the app log).

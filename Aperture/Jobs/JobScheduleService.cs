@@ -59,6 +59,8 @@ public sealed class JobScheduleService(
         JobNames.FullSyncWatchHistory or JobNames.FullSyncSeriesWatchHistory => new(ScheduleKind.Weekly, new TimeOnly(4, 0), DayOfWeek.Sunday),
         // Between the nightly sync and the recommendations that read the vectors.
         JobNames.GenerateEmbeddings or JobNames.GenerateSeriesEmbeddings => new(ScheduleKind.Daily, new TimeOnly(3, 30)),
+        // After the nightly sync and the outputs, so it counts the night's history.
+        JobNames.RefreshTopPicks => new(ScheduleKind.Daily, new TimeOnly(6, 0)),
         _ => job.DefaultCronSetting switch
         {
             "SYNC_CRON" => new(ScheduleKind.Daily, new TimeOnly(3, 0)),

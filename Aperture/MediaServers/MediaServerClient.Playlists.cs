@@ -5,13 +5,13 @@ using System.Text.Json.Serialization;
 namespace Aperture.MediaServers;
 
 // An entry of a playlist: the item, and the entry's own id (what removal takes; an item may be in a playlist twice).
-public sealed record PlaylistEntryDto(
+public sealed record PlaylistEntry(string ItemId, string? PlaylistItemId);
+
+internal sealed record PlaylistEntryDto(
     [property: JsonConverter(typeof(FlexibleStringConverter))] string Id,
     [property: JsonConverter(typeof(FlexibleStringConverter))] string? PlaylistItemId);
 
 public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id, string? Name);
-
-internal sealed record CreatedPlaylistDto([property: JsonConverter(typeof(FlexibleStringConverter))] string? Id);
 
 // Playlists (MEDIA-SERVER-API.md §7). Jellyfin: one JSON body with IsPublic:false (with a body it defaults to public)
 // and, from 10.9, per-user read-only shares. Emby: query-string forms only, and no shares: one playlist per user.
@@ -25,9 +25,9 @@ public sealed partial class MediaServerClient
         type == MediaServerType.Jellyfin && (!Version.TryParse(version, out var v) || v >= new Version(10, 9));
 
     public async Task<string> CreatePlaylistAsync(string name, string ownerUserId, IReadOnlyList<string> itemIds,
-        IReadOnlyList<string> sharedWith, CancellationToken ct)
+        IReadOnlyList<string> sharedWith, CancellationToken ct, bool isPublic = false)
     {
-        CreatedPlaylistDto? created;
+        CreatedItemDto? created;
         var first = itemIds.Take(IdsPerRequest).ToList();
         if (connection.Type == MediaServerType.Jellyfin)
         {
@@ -38,9 +38,9 @@ public sealed partial class MediaServerClient
                 ["UserId"] = ownerUserId,
                 ["MediaType"] = "Video",
                 ["Users"] = Shares(sharedWith),
-                ["IsPublic"] = false,
+                ["IsPublic"] = isPublic,
             };
-            created = await SendAsync<CreatedPlaylistDto>(HttpMethod.Post, "Playlists", body, connection.ApiKey, null, ct);
+            created = await SendAsync<CreatedItemDto>(HttpMethod.Post, "Playlists", body, connection.ApiKey, null, ct);
         }
         else
         {
@@ -49,7 +49,7 @@ public sealed partial class MediaServerClient
             Add(s, "Ids", first);
             Add(s, "MediaType", "Video");
             Add(s, "UserId", ownerUserId);
-            created = await SendAsync<CreatedPlaylistDto>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
+            created = await SendAsync<CreatedItemDto>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
         }
         var id = created?.Id is { Length: > 0 } made ? made
             : throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server created the playlist '{name}' but sent no Id.");
@@ -67,10 +67,11 @@ public sealed partial class MediaServerClient
         return (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
     }
 
-    public async Task<IReadOnlyList<PlaylistEntryDto>> GetPlaylistEntriesAsync(string playlistId, string userId, CancellationToken ct)
+    public async Task<IReadOnlyList<PlaylistEntry>> GetPlaylistEntriesAsync(string playlistId, string userId, CancellationToken ct)
     {
-        var path = $"Playlists/{Uri.EscapeDataString(playlistId)}/Items?UserId={Uri.EscapeDataString(userId)}";
-        return (await SendAsync<QueryResultDto<PlaylistEntryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
+        var path = $"Playlists/{Uri.EscapeDataString(playlistId)}/Items?UserId={Uri.EscapeDataString(userId)}&EnableImages=false";
+        var page = await SendAsync<QueryResultDto<PlaylistEntryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct);
+        return [.. (page?.Items ?? []).Select(e => new PlaylistEntry(e.Id, e.PlaylistItemId))];
     }
 
     public async Task AddToPlaylistAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
@@ -107,10 +108,6 @@ public sealed partial class MediaServerClient
         };
         return SendAsync<object>(HttpMethod.Post, $"Playlists/{Uri.EscapeDataString(playlistId)}", body, connection.ApiKey, null, ct);
     }
-
-    // A playlist is an item: both servers delete it with DELETE /Items/{id}.
-    public Task DeletePlaylistAsync(string playlistId, CancellationToken ct) =>
-        SendAsync<object>(HttpMethod.Delete, $"Items/{Uri.EscapeDataString(playlistId)}", null, connection.ApiKey, null, ct);
 
     private static JsonArray Shares(IReadOnlyList<string> userIds) =>
         new([.. userIds.Select(u => (JsonNode)new JsonObject { ["UserId"] = u, ["CanEdit"] = false })]);

@@ -30,6 +30,10 @@ public sealed record OutputLibrary(string FolderName)
     public static OutputLibrary ForUser(string namePrefix, string userName, MediaKind kind) =>
         new($"{SafeName.Clean(namePrefix + userName)}/{kind.Slug()}");
 
+    // A library every user sees (Top Picks): {name}/{movies|series}.
+    public static OutputLibrary Shared(string name, MediaKind kind) =>
+        new($"{SafeName.Clean(name)}/{kind.Slug()}");
+
     public IReadOnlyList<string> Segments => FolderName.Split('/');
 }
 

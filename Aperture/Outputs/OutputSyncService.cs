@@ -18,6 +18,7 @@ public sealed class OutputSyncService(
     IOptions<OutputOptions> options,
     MediaServerSettings mediaServer,
     LibraryAccessService access,
+    TopPicks.TopPicksSettings topPicks,
     TimeProvider time,
     ILogger<OutputSyncService> logger)
 {
@@ -145,7 +146,8 @@ public sealed class OutputSyncService(
         var own = (await db.OutputLibraries.AsNoTracking().Where(r => r.ServerItemId != null).ToListAsync(ct))
             .GroupBy(r => r.UserId, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.LibraryName).ToList(), StringComparer.OrdinalIgnoreCase);
-        return PicksLibraries.Of(own, [], [options.Value.LibraryNamePrefix]);
+        // Top Picks libraries are everybody's: every user keeps them.
+        return PicksLibraries.Of(own, await topPicks.SharedLibraryNamesAsync(ct), [options.Value.LibraryNamePrefix]);
     }
 
     private async Task RemoveAsync(ServerLibraries libraries, OutputLibraryRecord record, CancellationToken ct)

@@ -45,5 +45,8 @@ public sealed class RebuildRecommendationsJob(RecommendationService recommendati
                 context.Progress.Log(e.Message, JobLogLevel.Warning);
             }
         }
+        // The lists the rebuild replaced leave the history too: what remains is this rebuild's runs.
+        var live = db.Picks.Select(p => p.RunId).Distinct();
+        await db.RecommendationRuns.Where(r => r.JobRunId != context.RunId && !live.Contains(r.Id)).ExecuteDeleteAsync(ct);
     }
 }

@@ -16,11 +16,11 @@ public static class RecommendationsExtensions
             builder.Services.AddJob<GenerateRecommendationsJob>(new JobDefinition(JobNames.Recommendations(kind),
                 kind == MediaKind.Movie ? "Generate movie recommendations" : "Generate series recommendations",
                 $"Builds every enabled user's {kind.Slug()} taste and picks from their synced history; each user's new list replaces the old one at once.",
-                typeof(GenerateRecommendationsJob), kind, DefaultCronSetting: "RECS_CRON"));
+                typeof(GenerateRecommendationsJob), kind, DefaultCronSetting: "RECS_CRON", Locks: JobDefinition.DataLock(kind)));
         }
         builder.Services.AddJob<RebuildRecommendationsJob>(new JobDefinition(JobNames.RebuildRecommendations, "Rebuild all recommendations",
             "Clears the run history and taste synopses and rebuilds movie and series picks for every enabled user.",
-            typeof(RebuildRecommendationsJob)));
+            typeof(RebuildRecommendationsJob), Locks: JobDefinition.AllDataLocks));
         return builder;
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Aperture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261124192942_Channels")]
-    partial class Channels
+    [Migration("20261124190949_TopPicks")]
+    partial class TopPicks
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -230,146 +230,6 @@ namespace Aperture.Migrations.Sqlite
                     b.HasIndex("Kind", "Year");
 
                     b.ToTable("titles", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DescriptionSource")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("ExampleTitleIds")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("ExcludeGenres")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ExcludeWatched")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("GeneratedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.PrimitiveCollection<string>("IncludeGenres")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Preference")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("UseTaste")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("channels", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Why")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("ChannelId", "Rank");
-
-                    b.ToTable("channel_entries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PlaylistId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("SyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.ToTable("channel_playlists", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("channel_shares", (string)null);
                 });
 
             modelBuilder.Entity("Aperture.Data.AppUser", b =>
@@ -728,65 +588,6 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("job_schedules", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Outputs.OutputLibraryRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AccessId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FolderName")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ItemCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("LastWrittenAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LibraryName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LocalPath")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Mode")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ServerItemId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServerPath")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("SkippedCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SkippedSummary")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.HasIndex("LibraryName")
-                        .IsUnique();
-
-                    b.ToTable("output_libraries", (string)null);
-                });
-
             modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
                 {
                     b.Property<long>("Id")
@@ -933,6 +734,48 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("taste_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Completion")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Plays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Viewers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "Rank");
+
+                    b.ToTable("top_picks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -991,56 +834,6 @@ namespace Aperture.Migrations.Sqlite
                         });
 
                     b.Navigation("People");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Entries")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Playlists")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Shares")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
@@ -1161,18 +954,20 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+                {
+                    b.HasOne("Aperture.Catalog.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Title");
+                });
+
             modelBuilder.Entity("Aperture.Catalog.Title", b =>
                 {
                     b.Navigation("Episodes");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Navigation("Entries");
-
-                    b.Navigation("Playlists");
-
-                    b.Navigation("Shares");
                 });
 #pragma warning restore 612, 618
         }

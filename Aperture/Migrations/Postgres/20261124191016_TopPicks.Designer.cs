@@ -14,8 +14,8 @@ using Pgvector;
 namespace Aperture.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261124192944_Channels")]
-    partial class Channels
+    [Migration("20261124191016_TopPicks")]
+    partial class TopPicks
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -242,150 +242,6 @@ namespace Aperture.Migrations.Postgres
                     b.HasIndex("Kind", "Year");
 
                     b.ToTable("titles", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("text");
-
-                    b.Property<string>("DescriptionSource")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.PrimitiveCollection<List<long>>("ExampleTitleIds")
-                        .IsRequired()
-                        .HasColumnType("bigint[]");
-
-                    b.PrimitiveCollection<List<string>>("ExcludeGenres")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<bool>("ExcludeWatched")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("GeneratedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.PrimitiveCollection<List<string>>("IncludeGenres")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Preference")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("SyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<bool>("UseTaste")
-                        .HasColumnType("boolean");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("channels", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("double precision");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Why")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("ChannelId", "Rank");
-
-                    b.ToTable("channel_entries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("PlaylistId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("SyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.ToTable("channel_playlists", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("channel_shares", (string)null);
                 });
 
             modelBuilder.Entity("Aperture.Data.AppUser", b =>
@@ -752,65 +608,6 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("job_schedules", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Outputs.OutputLibraryRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("AccessId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("FolderName")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<int>("ItemCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("LastWrittenAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LibraryName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("LocalPath")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Mode")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ServerItemId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ServerPath")
-                        .HasColumnType("text");
-
-                    b.Property<int>("SkippedCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("SkippedSummary")
-                        .HasColumnType("text");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.HasIndex("LibraryName")
-                        .IsUnique();
-
-                    b.ToTable("output_libraries", (string)null);
-                });
-
             modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
                 {
                     b.Property<long>("Id")
@@ -961,6 +758,50 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("taste_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Completion")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Plays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Viewers")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "Rank");
+
+                    b.ToTable("top_picks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1021,56 +862,6 @@ namespace Aperture.Migrations.Postgres
                         });
 
                     b.Navigation("People");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Entries")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Playlists")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.HasOne("Aperture.Channels.Channel", null)
-                        .WithMany("Shares")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
@@ -1191,18 +982,20 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+                {
+                    b.HasOne("Aperture.Catalog.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Title");
+                });
+
             modelBuilder.Entity("Aperture.Catalog.Title", b =>
                 {
                     b.Navigation("Episodes");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Navigation("Entries");
-
-                    b.Navigation("Playlists");
-
-                    b.Navigation("Shares");
                 });
 #pragma warning restore 612, 618
         }

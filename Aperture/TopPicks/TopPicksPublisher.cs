@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using Aperture.Api;
+using Aperture.Browse;
+using Aperture.Data;
+using Aperture.Jobs;
+using Aperture.MediaServers;
+using Aperture.Outputs;
+using Aperture.Settings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Aperture.TopPicks;
+
+public sealed record TopPicksPublishResult(bool Skipped, bool LibraryWritten, string? LibraryName, string? CollectionId, string? PlaylistId);
+
+// Writes the stored Top Picks of a kind into the media server: a shared library folder under the output root (and the
+// server library over it, visible to every user), a collection and a playlist, each per setting. Every output is replaced
+// as a whole by the current list; one switched off is removed.
+public sealed class TopPicksPublisher(
+    AppDbContext db,
+    MediaServerSettings mediaServer,
+    MediaServerClientFactory clients,
+    LibraryWriter writer,
+    PathMapper mapper,
+    IOptions<OutputOptions> outputOptions,
+    SettingsStore store,
+    ILogger<TopPicksPublisher> logger)
+{
+    // The folder under the output root: "Top Picks/movies", "Top Picks/series".
+    public const string FolderName = "Top Picks";
+
+    public static OutputLibrary Library(MediaKind kind) => OutputLibrary.Shared(FolderName, kind);
+
+    public static SettingKey ServerItemsKey(MediaKind kind) => new($"topPicks.serverItems.{kind.Slug()}");
+
+    // Collection and playlist ids on the server, so a run updates them rather than making new ones.
+    private sealed record ServerItems(string? CollectionId, string? PlaylistId, string? PlaylistOwner);
+
+    public async Task<TopPicksPublishResult> PublishAsync(MediaKind kind, KindTopPicksSettings settings, IJobProgress progress, CancellationToken ct)
+    {
+        var connection = await mediaServer.GetConnectionAsync(ct);
+        if (connection is null)
+        {
+            progress.Log($"{kind.Title()} Top Picks computed but not written: no media server is configured (Admin › Settings).", JobLogLevel.Warning);
+            return new TopPicksPublishResult(true, false, null, null, null);
+        }
+        var client = clients.Create(connection);
+        var outputs = settings.Enabled ? settings.Outputs : new TopPicksOutputs(false, false, false);
+        var name = settings.NameFor(kind);
+        var picks = await db.TopPicks.AsNoTracking().Where(p => p.Kind == kind).OrderBy(p => p.Rank)
+            .Select(p => new { p.Rank, p.Viewers, p.Plays, p.Completion, p.WindowDays, p.Title })
+            .ToListAsync(ct);
+        var itemIds = picks.Select(p => p.Title.ServerItemId).ToList();
+
+        var libraryWritten = false;
+        if (outputs.Library)
+        {
+            var mode = outputOptions.Value.DefaultMode;
+            var episodes = mode == OutputMode.Strm && kind == MediaKind.Series
+                ? (await db.Episodes.AsNoTracking().Where(e => picks.Select(p => p.Title.Id).Contains(e.SeriesId))
+                    .Select(e => new { e.SeriesId, e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name }).ToListAsync(ct))
+                    .ToLookup(e => e.SeriesId, e => new EpisodeEntry(e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name))
+                : null;
+            var entries = picks.Select(p => new OutputEntry(p.Rank, kind, p.Title.ServerItemId, p.Title.Name, p.Title.Year, p.Title.Overview,
+                p.Title.ImdbId, p.Title.TmdbId, p.Title.TvdbId, p.Title.Path, episodes?[p.Title.Id].ToList() ?? [],
+                Why(kind, p.Rank, p.Viewers, p.Plays, p.Completion, p.WindowDays))).ToList();
+            OutputWriteResult? written = null;
+            try
+            {
+                var urls = mode == OutputMode.Strm ? StreamUrlBuilder.For(connection.Type, connection.BaseUrl.AbsoluteUri, connection.ApiKey) : null;
+                written = await writer.WriteAsync(Library(kind), entries, mode, urls, ct);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException or OutputPathException)
+            {
+                progress.Log($"{kind.Title()} Top Picks library not written: the output root {outputOptions.Value.StrmRoot} is not writable ({e.Message}). " +
+                    "Set MEDIA_SERVER_STRM_ROOT to a folder Aperture may write and the media server can read.", JobLogLevel.Warning);
+            }
+            if (written is not null)
+            {
+                foreach (var skipped in written.Skipped)
+                {
+                    progress.Log($"Top Picks #{skipped.Rank} {skipped.Title} left out of the library: {skipped.Reason}", JobLogLevel.Warning);
+                }
+                var libraries = new ServerLibraries(client);
+                var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
+                await libraries.RefreshLibraryAsync(library.ItemId, ct);
+                var granted = await SharedLibraryAccess.GrantAsync(client, library, ct);
+                progress.Log($"{kind.Title()} Top Picks library '{name}': {written.ItemCount} titles ({mode}){(written.Changed ? "" : ", unchanged")}, refreshed" +
+                    (granted.Count > 0 ? $"; now visible to {string.Join(", ", granted)}" : ""));
+                libraryWritten = true;
+            }
+        }
+        else
+        {
+            await RemoveLibraryAsync(client, kind, name, progress, ct);
+        }
+
+        var stored = await LoadServerItemsAsync(kind, ct);
+        var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, itemIds, progress, ct);
+        var (playlistId, owner) = await SyncPlaylistAsync(client, outputs.Playlist, name, stored, itemIds, progress, ct);
+        await store.SetAsync(ServerItemsKey(kind), JsonSerializer.Serialize(new ServerItems(collectionId, playlistId, owner), ApiJson.Options), ct);
+        await store.SaveAsync(ct);
+        return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
+    }
+
+    internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Top Pick #{rank} on this server over the last {days} days: {viewers} viewers, {plays} {(kind == MediaKind.Movie ? "plays" : "episode plays")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
+
+    // Only a library over Aperture's own folder is removed: a library an admin happens to have called the same is left alone.
+    private async Task RemoveLibraryAsync(MediaServerClient client, MediaKind kind, string name, IJobProgress progress, CancellationToken ct)
+    {
+        var local = new OutputFileSystem(outputOptions.Value.StrmRoot).LibraryPath(Library(kind));
+        var serverPath = mapper.OutputToServer(local);
+        if (await client.FindLibraryAsync(name, ct) is { } existing
+            && (existing.Locations ?? []).Any(l => string.Equals(l.TrimEnd('/', '\\'), serverPath.TrimEnd('/', '\\'), StringComparison.Ordinal)))
+        {
+            await client.RemoveLibraryAsync(existing, refreshLibrary: true, ct);
+            progress.Log($"Removed the {kind.Slug()} Top Picks library '{name}' (switched off).");
+        }
+        try
+        {
+            await writer.DeleteLibraryAsync(Library(kind), ct);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or OutputPathException)
+        {
+            logger.LogWarning("Could not remove the Top Picks folder: {Error}", e.Message);
+        }
+    }
+
+    private static async Task<string?> SyncCollectionAsync(MediaServerClient client, bool enabled, string name, string? id, List<string> itemIds,
+        IJobProgress progress, CancellationToken ct)
+    {
+        var exists = id is not null && await client.ItemExistsAsync(id, ct);
+        if (!enabled)
+        {
+            if (exists)
+            {
+                await client.DeleteItemAsync(id!, ct);
+                progress.Log($"Removed the Top Picks collection '{name}' (switched off).");
+            }
+            return null;
+        }
+        if (itemIds.Count == 0)
+        {
+            // Servers drop an empty box set; an empty one is kept only if it already exists.
+            if (exists)
+            {
+                await client.RemoveFromCollectionAsync(id!, await client.GetCollectionItemIdsAsync(id!, ct), ct);
+            }
+            progress.Log($"Top Picks collection '{name}' is empty: no title has enough viewers in the window.");
+            return exists ? id : null;
+        }
+        if (!exists)
+        {
+            var created = await client.CreateCollectionAsync(name, itemIds, ct);
+            progress.Log($"Created the Top Picks collection '{name}' with {itemIds.Count} titles.");
+            return created;
+        }
+        var current = await client.GetCollectionItemIdsAsync(id!, ct);
+        var wanted = itemIds.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var have = current.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var remove = current.Where(i => !wanted.Contains(i)).ToList();
+        var add = itemIds.Where(i => !have.Contains(i)).ToList();
+        await client.RemoveFromCollectionAsync(id!, remove, ct);
+        await client.AddToCollectionAsync(id!, add, ct);
+        progress.Log($"Top Picks collection '{name}': {add.Count} added, {remove.Count} removed.");
+        return id;
+    }
+
+    // A playlist is owned by a user: the first administrator Aperture knows. Jellyfin's is public (every user sees it);
+    // an Emby playlist stays its owner's.
+    private async Task<(string? Id, string? Owner)> SyncPlaylistAsync(MediaServerClient client, bool enabled, string name, ServerItems stored,
+        List<string> itemIds, IJobProgress progress, CancellationToken ct)
+    {
+        var exists = stored.PlaylistId is not null && await client.ItemExistsAsync(stored.PlaylistId, ct);
+        if (!enabled)
+        {
+            if (exists)
+            {
+                await client.DeleteItemAsync(stored.PlaylistId!, ct);
+                progress.Log($"Removed the Top Picks playlist '{name}' (switched off).");
+            }
+            return (null, null);
+        }
+        var owner = exists && stored.PlaylistOwner is not null ? stored.PlaylistOwner
+            : await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name).ThenBy(u => u.Id)
+                .Select(u => u.Id).FirstOrDefaultAsync(ct);
+        if (owner is null)
+        {
+            progress.Log($"Top Picks playlist '{name}' not written: a playlist needs an owner, and no administrator has been synced yet (run {JobNames.SyncMovies}).",
+                JobLogLevel.Warning);
+            return (null, null);
+        }
+        if (!exists)
+        {
+            var created = await client.CreatePlaylistAsync(name, owner, itemIds, [], ct, isPublic: true);
+            progress.Log($"Created the Top Picks playlist '{name}' with {itemIds.Count} titles.");
+            return (created, owner);
+        }
+        var entries = await client.GetPlaylistEntriesAsync(stored.PlaylistId!, owner, ct);
+        if (entries.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase))
+        {
+            return (stored.PlaylistId, owner);
+        }
+        // Replaced as a whole, in rank order: playlists keep the order items were added in.
+        await client.RemoveFromPlaylistAsync(stored.PlaylistId!, [.. entries.Select(e => e.PlaylistItemId).OfType<string>()], ct);
+        await client.AddToPlaylistAsync(stored.PlaylistId!, owner, itemIds, ct);
+        progress.Log($"Top Picks playlist '{name}' replaced: {itemIds.Count} titles.");
+        return (stored.PlaylistId, owner);
+    }
+
+    private async Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct)
+    {
+        var value = (await store.GetAsync(ServerItemsKey(kind), ct)).Value;
+        try
+        {
+            return string.IsNullOrEmpty(value) ? new ServerItems(null, null, null) : JsonSerializer.Deserialize<ServerItems>(value, ApiJson.Options) ?? new ServerItems(null, null, null);
+        }
+        catch (JsonException)
+        {
+            return new ServerItems(null, null, null);
+        }
+    }
+}
