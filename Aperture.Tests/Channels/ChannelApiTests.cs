@@ -227,4 +227,91 @@ public sealed class ChannelApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(w.Alice, $"/api/channels/{id}")).StatusCode);
         Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
     }
+
+    [Fact]
+    public async Task Refresh_channels_drops_what_the_owner_watched_since_replaces_the_playlist_and_keeps_a_channel_whose_sync_fails()
+    {
+        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        var noir = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, excludeWatched = true });
+        var west = await CreateAsync(w, new { name = "West", kind = "movies", preference = "sheriff outlaw frontier", size = 3 });
+        var never = await CreateAsync(w, new { name = "Never generated", kind = "movies", preference = "noir" });
+        var noirFirst = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{noir}/generate"));
+        var noirPlaylist = (await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{noir}/sync"))).GetProperty("playlists")[0].GetProperty("playlistId").GetString()!;
+        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{west}/generate"));
+        var westPlaylist = (await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{west}/sync"))).GetProperty("playlists")[0].GetProperty("playlistId").GetString()!;
+        var westBefore = w.Server.State.Item(westPlaylist).LinkedItems.Select(e => e.ItemId).ToList();
+
+        // alice watches the noir channel's first title; the West playlist's server refuses changes.
+        var watched = noirFirst.GetProperty("entries")[0].GetProperty("name").GetString()!;
+        w.Server.State.SetUserData(w.Server.State.User("alice"), w.Server.State.Item(watched),
+            d => (d.Played, d.PlayCount, d.LastPlayedDate) = (true, 1, DateTimeOffset.UtcNow));
+        await w.App.RunJobAsync(JobNames.SyncWatchHistory);
+        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{westPlaylist}").OnMethod("POST").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
+
+        var progress = new RecordingProgress();
+        var failed = await Assert.ThrowsAnyAsync<Exception>(() => w.App.RunJobAsync(JobNames.RefreshChannels, progress: progress));
+        Assert.Contains("1 of 2 channels were not refreshed: West", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(1, progress.Count("synced"));
+        Assert.Equal(1, progress.Count("failed"));
+
+        var noirAfter = await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{noir}");
+        var names = noirAfter.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain(watched, names);
+        Assert.Equal(4, names.Count);
+        Assert.Equal(EntryItemIds(w, noirAfter), w.Server.State.Item(noirPlaylist).LinkedItems.Select(e => e.ItemId));
+        Assert.Equal(westBefore, w.Server.State.Item(westPlaylist).LinkedItems.Select(e => e.ItemId));
+        Assert.Empty((await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{never}")).GetProperty("entries").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Channel_pages_show_only_what_the_user_may_see_and_refuse_changes_from_readers_and_forged_forms()
+    {
+        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 3, sharedWith = new[] { w.BobId } });
+
+        // Owner: the page has the owner's forms, and a form post with the token generates.
+        var aliceToken = await w.Alice.AntiforgeryTokenAsync($"/channels/{id}");
+        var generated = await w.Alice.PostFormAsync($"/channels/{id}?handler=Generate", aliceToken, []);
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        var html = await generated.Content.ReadAsStringAsync();
+        Assert.Contains("Generated 3 titles.", html, StringComparison.Ordinal);
+        Assert.Contains("Delete channel", html, StringComparison.Ordinal);
+        Assert.Contains("Night Street", html, StringComparison.Ordinal);
+
+        // Without the token nothing happens.
+        var forged = await w.Alice.PostFormAsync($"/channels/{id}?handler=Delete", null, []);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.Alice.GetAsync($"/api/channels/{id}")).StatusCode);
+
+        // Bob reads it (no owner forms) and every change is a 403; his list shows it under "Shared with me".
+        var bobPage = await w.Bob.GetStringAsync($"/channels/{id}");
+        Assert.Contains("shared with you", bobPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Delete channel", bobPage, StringComparison.Ordinal);
+        Assert.Contains("Shared with me", await w.Bob.GetStringAsync("/channels"), StringComparison.Ordinal);
+        var bobToken = await w.Bob.AntiforgeryTokenAsync("/channels");
+        foreach (var handler in new[] { "Generate", "Sync", "Share", "Edit", "Delete" })
+        {
+            var refused = await w.Bob.PostFormAsync($"/channels/{id}?handler={handler}", bobToken, [new("name", "Bob's now")]);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{handler}: {refused.StatusCode}");
+        }
+
+        // Carol is not shared with: the page does not exist for her, nor does any change, and her list has nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Carol.GetAsync($"/channels/{id}")).StatusCode);
+        var carolToken = await w.Carol.AntiforgeryTokenAsync("/channels");
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Carol.PostFormAsync($"/channels/{id}?handler=Delete", carolToken, [])).StatusCode);
+        Assert.DoesNotContain("Noir", await w.Carol.GetStringAsync("/channels"), StringComparison.Ordinal);
+
+        var after = await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}");
+        Assert.Equal("Noir", after.GetProperty("name").GetString());
+        Assert.Equal(3, after.GetProperty("entries").GetArrayLength());
+
+        // Creating from the page: a bad form shows the field's error and saves nothing; a good one goes to the new channel.
+        var createToken = await w.Carol.AntiforgeryTokenAsync("/channels");
+        var bad = await w.Carol.PostFormAsync("/channels?handler=Create", createToken, [new("name", ""), new("kind", "movies"), new("preference", "noir")]);
+        Assert.Contains("Give the channel a name.", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var good = await w.Carol.PostFormAsync("/channels?handler=Create", createToken,
+            [new("name", "Carol's westerns"), new("kind", "movies"), new("preference", "sheriff"), new("examples", w.Titles["Frontier 1"].ToString(System.Globalization.CultureInfo.InvariantCulture)), new("size", "2")]);
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        Assert.Single((await w.Carol.GetFromJsonAsync<JsonElement>("/api/channels")).GetProperty("own").EnumerateArray());
+    }
 }

@@ -21,6 +21,7 @@ public static class JobNames
 
     public static string SyncOutputs(MediaKind kind) => kind == MediaKind.Movie ? SyncStrm : SyncSeriesStrm;
     public const string RefreshTopPicks = "refresh-top-picks";
+    public const string RefreshChannels = "refresh-channels";
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 
@@ -38,7 +39,7 @@ public static class JobNames
 
     // Every job that writes data of this kind (a purge must wait for them).
     public static IReadOnlyList<string> ForKind(MediaKind kind) =>
-        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations, RefreshTopPicks];
+        [SyncCatalog(kind), SyncHistory(kind, false), SyncHistory(kind, true), Embeddings(kind), Recommendations(kind), RebuildRecommendations, RefreshTopPicks, RefreshChannels];
 }
 
 // A job as the registry knows it. Kind and Full parameterise one implementation for movies/series

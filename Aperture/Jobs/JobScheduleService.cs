@@ -61,6 +61,8 @@ public sealed class JobScheduleService(
         JobNames.GenerateEmbeddings or JobNames.GenerateSeriesEmbeddings => new(ScheduleKind.Daily, new TimeOnly(3, 30)),
         // After the nightly sync and the outputs, so it counts the night's history.
         JobNames.RefreshTopPicks => new(ScheduleKind.Daily, new TimeOnly(6, 0)),
+        // After the night's catalogue, embeddings and history: new titles join the channels.
+        JobNames.RefreshChannels => new(ScheduleKind.Daily, new TimeOnly(6, 30)),
         _ => job.DefaultCronSetting switch
         {
             "SYNC_CRON" => new(ScheduleKind.Daily, new TimeOnly(3, 0)),

@@ -1,0 +1,60 @@
+using Aperture.Data;
+using Aperture.Jobs;
+using Aperture.MediaServers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Channels;
+
+// refresh-channels: every channel generated before is filled again from today's catalogue (new titles, what the owner
+// watched since), and the ones in the media server get their playlists replaced. A channel that fails keeps what it had;
+// the others still run, and the run fails at the end naming them.
+public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels) : IJob
+{
+    public async Task RunAsync(JobContext context, CancellationToken ct)
+    {
+        var ids = await db.Channels.AsNoTracking().Where(c => c.GeneratedAt != null).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        context.Progress.Stage("Refreshing channels", ids.Count);
+        if (ids.Count == 0)
+        {
+            context.Progress.Log("No generated channel to refresh.");
+            return;
+        }
+        var failures = new List<string>();
+        foreach (var id in ids)
+        {
+            ct.ThrowIfCancellationRequested();
+            // A fresh tracker per channel: one channel's failure leaves nothing behind for the next.
+            if (await channels.ReloadAsync(id, ct) is not { } channel)
+            {
+                context.Progress.Advance();
+                continue;
+            }
+            try
+            {
+                var result = await channels.GenerateAsync(channel, ct);
+                context.Progress.Count("generated");
+                if (channel.Playlists.Count > 0)
+                {
+                    await channels.SyncAsync(channel, ct);
+                    context.Progress.Count("synced");
+                    context.Progress.Log($"{channel.Name}: {result.Entries} titles, {channel.Playlists.Count} playlist(s) replaced.");
+                }
+                else
+                {
+                    context.Progress.Log($"{channel.Name}: {result.Entries} titles.");
+                }
+            }
+            catch (Exception e) when (e is ChannelGenerationException or MediaServerException)
+            {
+                failures.Add($"{channel.Name} ({e.Message})");
+                context.Progress.Count("failed");
+                context.Progress.Log($"{channel.Name} kept as it was: {e.Message}", JobLogLevel.Error);
+            }
+            context.Progress.Advance(1, channel.Name);
+        }
+        if (failures.Count > 0)
+        {
+            throw new ChannelGenerationException("channels", $"{failures.Count} of {ids.Count} channels were not refreshed: {string.Join("; ", failures)}");
+        }
+    }
+}
