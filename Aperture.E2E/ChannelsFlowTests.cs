@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Aperture.Fakes;
 using Aperture.Jobs;
+using Aperture.Tests.Channels;
 using Aperture.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -15,20 +16,7 @@ public sealed class ChannelsFlowTests(BrowserFixture browser)
     [Fact]
     public async Task A_user_creates_a_channel_from_words_and_an_example_generates_syncs_and_shares_it()
     {
-        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
-        {
-            b.User("Admin", "admin-pw", admin: true);
-            b.User("alice", "alice-pw");
-            b.User("bob", "bob-pw");
-            b.MovieLibrary("Movies");
-            for (var i = 0; i < 6; i++)
-            {
-                b.Movie($"Night Street {i}", 1945 + i, genres: ["Crime", "Mystery"], overview: $"A noir detective walks the rain {i}.",
-                    people: [FakePerson.Director("Howard Hawks")], tags: ["noir", "detective"], communityRating: 7, tmdb: $"n{i}");
-                b.Movie($"Frontier {i}", 1960 + i, genres: ["Western"], overview: $"A sheriff and an outlaw on the frontier {i}.",
-                    people: [FakePerson.Director("Sergio Leone")], tags: ["sheriff", "outlaw"], communityRating: 7, tmdb: $"w{i}");
-            }
-        });
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => ChannelCatalog.NoirAndWesterns(b, "secret-pw"));
         var app = new LiveApp();
         await using var _ = app.Start();
         await app.ConnectAsync(server);
@@ -39,7 +27,7 @@ public sealed class ChannelsFlowTests(BrowserFixture browser)
 
         await using var aliceContext = await browser.Browser.NewContextAsync();
         var page = await aliceContext.NewPageAsync();
-        await SignIn.AsAsync(page, app, "alice", "alice-pw");
+        await SignIn.AsAsync(page, app, "alice", "secret-pw");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Channels" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My Channels" })).ToBeVisibleAsync();
 
@@ -88,7 +76,7 @@ public sealed class ChannelsFlowTests(BrowserFixture browser)
         // bob finds it under "Shared with me" and reads it, without the owner's controls.
         await using var bobContext = await browser.Browser.NewContextAsync();
         var bobPage = await bobContext.NewPageAsync();
-        await SignIn.AsAsync(bobPage, app, "bob", "bob-pw");
+        await SignIn.AsAsync(bobPage, app, "bob", "secret-pw");
         await bobPage.GotoAsync(app.Url + "/channels");
         await Expect(bobPage.GetByRole(AriaRole.Heading, new() { Name = "Shared with me" })).ToBeVisibleAsync();
         await bobPage.GetByRole(AriaRole.Link, new() { Name = "Rainy noir" }).ClickAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Aperture.Data;
 using Aperture.Tests.Infrastructure;
@@ -165,6 +166,27 @@ public sealed class BrowseApiTests(CatalogWorld world) : IClassFixture<CatalogWo
             Assert.Contains(parameter, messages[0].GetString(), StringComparison.Ordinal);
             Assert.Contains(parameter, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_public_address_set_by_the_admin_is_where_open_in_links_point_and_clearing_it_restores_the_server_address()
+    {
+        var path = $"/api/movies/{world.Ids[MediaKind.Movie]["Alien"]}";
+        var bad = await world.Admin.PatchAsJsonAsync("/api/settings/media-server/config", new { publicUrl = "jellyfin.example.org" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("publicUrl", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        try
+        {
+            var saved = await world.Admin.PatchAsJsonAsync("/api/settings/media-server/config", new { publicUrl = "https://media.example.org/jellyfin/" });
+            Assert.Equal("https://media.example.org/jellyfin", (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("publicUrl").GetString());
+            Assert.Equal($"https://media.example.org/jellyfin/web/#/details?id=movies-0&serverId={world.Server.ServerId}",
+                (await JsonAsync(world.Alice, path)).GetProperty("openInServer").GetProperty("url").GetString());
+        }
+        finally
+        {
+            await world.Admin.PatchAsJsonAsync("/api/settings/media-server/config", new { publicUrl = "" });
+        }
+        Assert.StartsWith(world.Server.BaseUrl + "/web/", (await JsonAsync(world.Alice, path)).GetProperty("openInServer").GetProperty("url").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,21 +22,7 @@ public sealed class ChannelApiTests
 
     private static async Task<World> StartAsync(FakeDialect dialect)
     {
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
-        {
-            b.User("Admin", "pw", admin: true);
-            b.User("alice", "pw");
-            b.User("bob", "pw");
-            b.User("carol", "pw");
-            b.MovieLibrary("Movies");
-            for (var i = 0; i < 6; i++)
-            {
-                b.Movie($"Night Street {i}", 1945 + i, genres: ["Crime", "Mystery"], overview: $"A noir detective walks the rain {i}.",
-                    people: [FakePerson.Director("Howard Hawks")], tags: ["noir", "detective"], communityRating: 7, tmdb: $"n{i}");
-                b.Movie($"Frontier {i}", 1960 + i, genres: ["Western"], overview: $"A sheriff and an outlaw on the frontier {i}.",
-                    people: [FakePerson.Director("Sergio Leone")], tags: ["sheriff", "outlaw"], communityRating: 7, tmdb: $"w{i}");
-            }
-        });
+        var server = await FakeMediaServer.StartAsync(dialect, b => ChannelCatalog.NoirAndWesterns(b));
         var app = new AppFactory();
         await app.ConnectAsync(server);
         var clients = new Dictionary<string, HttpClient>();

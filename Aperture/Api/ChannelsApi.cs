@@ -58,63 +58,48 @@ public static class ChannelsApi
             }
         });
 
-        channels.MapDelete("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-        {
-            var (channel, denied) = await EditableAsync(id, http, service, ct);
-            if (denied is not null)
+        channels.MapDelete("/{id:long}", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+            ActAsync(id, http, service, async channel =>
             {
-                return denied;
-            }
-            try
-            {
-                await service.DeleteAsync(channel!, ct);
+                await service.DeleteAsync(channel, ct);
                 return Results.NoContent();
-            }
-            catch (MediaServerException e)
-            {
-                return ServerRefused(e);
-            }
-        });
+            }, ct));
 
-        channels.MapPost("/{id:long}/generate", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-        {
-            var (channel, denied) = await EditableAsync(id, http, service, ct);
-            if (denied is not null)
+        channels.MapPost("/{id:long}/generate", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+            ActAsync(id, http, service, async channel =>
             {
-                return denied;
-            }
-            try
-            {
-                await service.GenerateAsync(channel!, ct);
-                return Results.Ok(await service.DetailAsync(channel!, http.User, ct));
-            }
-            catch (ChannelGenerationException e)
-            {
-                return Failed(e);
-            }
-        });
+                await service.GenerateAsync(channel, ct);
+                return Results.Ok(await service.DetailAsync(channel, http.User, ct));
+            }, ct));
 
-        channels.MapPost("/{id:long}/sync", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+        channels.MapPost("/{id:long}/sync", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+            ActAsync(id, http, service, async channel =>
+            {
+                await service.SyncAsync(channel, ct);
+                return Results.Ok(await service.DetailAsync(channel, http.User, ct));
+            }, ct));
+    }
+
+    // An owner's action on a channel: 404/403 for others; the channel's and the media server's errors as problems.
+    private static async Task<IResult> ActAsync(long id, HttpContext http, ChannelService service, Func<Channel, Task<IResult>> act, CancellationToken ct)
+    {
+        var (channel, denied) = await EditableAsync(id, http, service, ct);
+        if (denied is not null)
         {
-            var (channel, denied) = await EditableAsync(id, http, service, ct);
-            if (denied is not null)
-            {
-                return denied;
-            }
-            try
-            {
-                await service.SyncAsync(channel!, ct);
-                return Results.Ok(await service.DetailAsync(channel!, http.User, ct));
-            }
-            catch (ChannelGenerationException e)
-            {
-                return Failed(e);
-            }
-            catch (MediaServerException e)
-            {
-                return ServerRefused(e);
-            }
-        });
+            return denied;
+        }
+        try
+        {
+            return await act(channel!);
+        }
+        catch (ChannelGenerationException e)
+        {
+            return Failed(e);
+        }
+        catch (MediaServerException e)
+        {
+            return ServerRefused(e);
+        }
     }
 
     private static async Task<(Channel? Channel, IResult? Denied)> EditableAsync(long id, HttpContext http, ChannelService service, CancellationToken ct)

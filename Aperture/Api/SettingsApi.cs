@@ -10,7 +10,7 @@ public static class SettingsApi
     public sealed record MediaServerInfo(bool Configured, string? Type, string? ServerName, string? ServerId, string? Version, string? BaseUrl);
 
     public sealed record MediaServerConfigResponse(string Type, string? BaseUrl, string BaseUrlSource, bool ApiKeySet,
-        string ApiKeySource, MediaServerInfo Detected, ConnectionTestResponse? Test = null);
+        string ApiKeySource, MediaServerInfo Detected, string? PublicUrl, ConnectionTestResponse? Test = null);
 
     public sealed record ConnectionTestResponse(bool Ok, string? ServerName, string? Product, string? Version, string? ServerId,
         string? Type, string? ErrorKind, string? Error)
@@ -19,7 +19,7 @@ public static class SettingsApi
             r.Facts?.Version, r.Facts?.ServerId, r.Facts?.Type.ToString().ToLowerInvariant(), r.ErrorKind?.ToString(), r.Error);
     }
 
-    public sealed record MediaServerConfigPatch(string? Type, string? BaseUrl, string? ApiKey);
+    public sealed record MediaServerConfigPatch(string? Type, string? BaseUrl, string? ApiKey, string? PublicUrl);
 
     public static void MapSettingsApi(this RouteGroupBuilder api)
     {
@@ -40,7 +40,7 @@ public static class SettingsApi
             {
                 return error;
             }
-            var input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey);
+            var input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey, patch.PublicUrl);
             var errors = MediaServerSettings.Validate(input, requireComplete: false, await media.GetAsync(ct));
             if (errors.Count > 0)
             {
@@ -78,7 +78,7 @@ public static class SettingsApi
         c.Detected?.ServerName, c.Detected?.ServerId, c.Detected?.Version, c.BaseUrl);
 
     private static MediaServerConfigResponse Config(MediaServerConfig c) => new(c.Type, c.BaseUrl, Source(c.BaseUrlSource),
-        c.HasApiKey, Source(c.ApiKeySource), Info(c));
+        c.HasApiKey, Source(c.ApiKeySource), Info(c), c.PublicUrl);
 
     private static string Source(SettingSource s) => s.ToString().ToLowerInvariant();
 }

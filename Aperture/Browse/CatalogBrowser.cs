@@ -95,7 +95,7 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
             title.Status, library, title.DateCreated, ExternalLinks(kind, title),
             BrowseKinds.ImageUrl(title.Id, ServerImageType.Primary, title.PrimaryImageTag),
             BrowseKinds.ImageUrl(title.Id, ServerImageType.Backdrop, title.BackdropImageTag),
-            MediaServerLinks.ForItem(config.Detected, config.BaseUrl, title.ServerItemId),
+            MediaServerLinks.ForItem(config.Detected, config.LinkBaseUrl, title.ServerItemId),
             watch, episodes);
     }
 

@@ -8,14 +8,19 @@ public sealed record MediaServerConfig(
     SettingSource BaseUrlSource,
     bool HasApiKey,
     SettingSource ApiKeySource,
-    ServerFacts? Detected)
+    ServerFacts? Detected,
+    string? PublicUrl = null)
 {
     public bool IsConfigured => !string.IsNullOrEmpty(BaseUrl) && HasApiKey;
+
+    // Where "Open in Jellyfin/Emby" links point: the public address when one is set (a reverse proxy, a domain),
+    // else the address Aperture itself uses.
+    public string? LinkBaseUrl => PublicUrl ?? BaseUrl;
 }
 
 // What an admin submits; null fields are left as they are. The key is write-only and can be
 // replaced but not cleared: without it Aperture cannot talk to the server at all.
-public sealed record MediaServerConfigInput(string? Type, string? BaseUrl, string? ApiKey);
+public sealed record MediaServerConfigInput(string? Type, string? BaseUrl, string? ApiKey, string? PublicUrl = null);
 
 public sealed record ConnectionTestResult(bool Ok, ServerFacts? Facts, MediaServerErrorKind? ErrorKind, string? Error)
 {
@@ -29,7 +34,7 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
     private static readonly SettingKey[] Keys =
     [
         SettingKeys.MediaServerType, SettingKeys.MediaServerBaseUrl, SettingKeys.MediaServerApiKey, SettingKeys.MediaServerProduct,
-        SettingKeys.MediaServerName, SettingKeys.MediaServerId, SettingKeys.MediaServerVersion,
+        SettingKeys.MediaServerName, SettingKeys.MediaServerId, SettingKeys.MediaServerVersion, SettingKeys.MediaServerPublicUrl,
     ];
 
     public async Task<MediaServerConfig> GetAsync(CancellationToken ct)
@@ -47,7 +52,8 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
                 detectedType == MediaServerType.Jellyfin ? "Jellyfin Server" : "Emby Server");
         }
         var typeValue = values[SettingKeys.MediaServerType].Value?.ToLowerInvariant() is { } t && Types.Contains(t) ? t : "auto";
-        return new MediaServerConfig(typeValue, url.Value?.TrimEnd('/'), url.Source, key.HasValue, key.Source, detected);
+        var publicUrl = values[SettingKeys.MediaServerPublicUrl].Value is { Length: > 0 } p ? NormalizeUrl(p) : null;
+        return new MediaServerConfig(typeValue, url.Value?.TrimEnd('/'), url.Source, key.HasValue, key.Source, detected, publicUrl);
     }
 
     // The connection the jobs and login use; null until an admin has set the server up.
@@ -93,6 +99,10 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
             {
                 errors["baseUrl"] = "The address must be a full http:// or https:// URL without user name, query or fragment, e.g. http://192.168.1.10:8096.";
             }
+        }
+        if (!string.IsNullOrWhiteSpace(input.PublicUrl) && NormalizeUrl(input.PublicUrl) is null)
+        {
+            errors["publicUrl"] = "The public address must be a full http:// or https:// URL without user name, query or fragment, e.g. https://jellyfin.example.org.";
         }
         if (input.ApiKey is not null && (input.ApiKey.Trim().Length is < 8 or > 256 || input.ApiKey.Trim().Any(char.IsWhiteSpace)))
         {
@@ -155,6 +165,11 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
         if (input.BaseUrl is not null)
         {
             await store.SetAsync(SettingKeys.MediaServerBaseUrl, NormalizeUrl(input.BaseUrl), ct);
+        }
+        if (input.PublicUrl is not null)
+        {
+            // Empty clears it: links go back to the server address.
+            await store.SetAsync(SettingKeys.MediaServerPublicUrl, string.IsNullOrWhiteSpace(input.PublicUrl) ? null : NormalizeUrl(input.PublicUrl), ct);
         }
         if (!string.IsNullOrWhiteSpace(input.ApiKey))
         {

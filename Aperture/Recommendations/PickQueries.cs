@@ -69,7 +69,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
             pick.Explanation, pick.ExplanationSource,
             BrowseKinds.ImageUrl(t.Id, ServerImageType.Primary, t.PrimaryImageTag),
             BrowseKinds.ImageUrl(t.Id, ServerImageType.Backdrop, t.BackdropImageTag),
-            MediaServerLinks.ForItem(config.Detected, config.BaseUrl, t.ServerItemId), t.ServerItemId, pick.RunId, generated);
+            MediaServerLinks.ForItem(config.Detected, config.LinkBaseUrl, t.ServerItemId), t.ServerItemId, pick.RunId, generated);
     }
 
     public async Task<IReadOnlyList<RunView>> RunsAsync(string userId, int take, CancellationToken ct)

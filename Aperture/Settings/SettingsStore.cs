@@ -19,6 +19,8 @@ public static class SettingKeys
 {
     public static readonly SettingKey MediaServerType = new("mediaServer.type", "MEDIA_SERVER_TYPE");
     public static readonly SettingKey MediaServerBaseUrl = new("mediaServer.baseUrl", "MEDIA_SERVER_BASE_URL");
+    // The address people open the server at, when it differs from the one Aperture reaches it by ("Open in" links).
+    public static readonly SettingKey MediaServerPublicUrl = new("mediaServer.publicUrl", "MEDIA_SERVER_PUBLIC_URL");
     public static readonly SettingKey MediaServerApiKey = new("mediaServer.apiKey", "MEDIA_SERVER_API_KEY", IsSecret: true);
     public static readonly SettingKey MediaServerName = new("mediaServer.serverName");
     public static readonly SettingKey MediaServerId = new("mediaServer.serverId");

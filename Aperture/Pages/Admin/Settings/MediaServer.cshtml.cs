@@ -16,7 +16,7 @@ public sealed class MediaServerModel(MediaServerSettings settings) : PageModel
     public async Task OnGetAsync(bool saved, CancellationToken ct)
     {
         Config = await settings.GetAsync(ct);
-        Form = new MediaServerForm { Type = Config.Type, BaseUrl = Config.BaseUrl, ApiKeySet = Config.HasApiKey };
+        Form = new MediaServerForm { Type = Config.Type, BaseUrl = Config.BaseUrl, PublicUrl = Config.PublicUrl, ApiKeySet = Config.HasApiKey };
         Saved = saved;
     }
 
