@@ -75,10 +75,8 @@ public sealed partial class AuthorizationTests
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
 
         var adminRoutes = AllRoutes(app).Where(r => r.AdminOnly).ToList();
         Assert.Contains(adminRoutes, r => r.Template == "/admin");
@@ -116,10 +114,8 @@ public sealed partial class AuthorizationTests
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
 
         Assert.DoesNotContain("href=\"/admin\"", await alice.GetStringAsync("/picks"), StringComparison.Ordinal);
         Assert.Contains("href=\"/admin\"", await admin.GetStringAsync("/picks"), StringComparison.Ordinal);
@@ -135,8 +131,7 @@ public sealed partial class AuthorizationTests
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("Admin", "pw", admin: true));
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
 
         // What a cross-site HTML form could send.
         var form = await admin.PostAsync("/api/auth/logout", new FormUrlEncodedContent([]));

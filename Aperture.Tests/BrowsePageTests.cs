@@ -192,8 +192,7 @@ public sealed class BrowsePageTests(CatalogWorld world) : IClassFixture<CatalogW
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
         foreach (var kind in (string[])["movies", "series"])
         {
             var page = await HtmlAsync(alice, $"/browse/{kind}");
@@ -201,8 +200,7 @@ public sealed class BrowsePageTests(CatalogWorld world) : IClassFixture<CatalogW
             Assert.Null(page.QuerySelector("form.filters"));
             Assert.Empty(page.QuerySelectorAll(".poster-card"));
         }
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         Assert.NotNull((await HtmlAsync(admin, "/browse/movies")).QuerySelector(".empty a[href='/admin/jobs']"));
     }
 

@@ -34,12 +34,9 @@ public sealed class DatabaseAdminTests
         });
         var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
-        var aliceClient = app.CreateBrowserlessClient();
-        await aliceClient.LoginOkAsync("alice", "pw");
-        var bobClient = app.CreateBrowserlessClient();
-        await bobClient.LoginOkAsync("bob", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
+        var aliceClient = await app.SignedInClientAsync("alice", "pw");
+        var bobClient = await app.SignedInClientAsync("bob", "pw");
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
             await TestCatalog.SeedAsync(app, kind, alice.Id, bob.Id);

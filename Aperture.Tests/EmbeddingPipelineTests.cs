@@ -23,8 +23,7 @@ public sealed class EmbeddingPipelineTests
         var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => { b.User("Admin", "pw", admin: true); b.User("alice", "pw"); });
         var app = new AppFactory().With("Embeddings:MaxRetries", "1");
         await app.ConnectAsync(server);
-        var user = app.CreateBrowserlessClient();
-        await user.LoginOkAsync("alice", "pw");
+        var user = await app.SignedInClientAsync("alice", "pw");
         return (app, user, server);
     }
 
@@ -152,8 +151,7 @@ public sealed class EmbeddingPipelineTests
         var ids = await SeedAsync(app, filler: 150);
         var local = await RunAsync(app);
 
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         var patch = await admin.PatchAsJsonAsync("/api/settings/embedding-model", new { provider = "compatible", model = "nomic-embed-text", baseUrl = ollama.BaseUrl });
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
 
@@ -250,8 +248,7 @@ public sealed class EmbeddingPipelineTests
         // text-embedding-3-large's size: HNSW on vector stops at 2,000 dimensions.
         await using var openai = await FakeOpenAiServer.StartAsync(dimensions: 3072, apiKey: null);
         var ids = await SeedAsync(app);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         await admin.PatchAsJsonAsync("/api/settings/embedding-model", new { provider = "compatible", model = "big-model", baseUrl = openai.BaseUrl });
 
         var result = await RunAsync(app);

@@ -11,20 +11,10 @@ namespace Aperture.Tests;
 
 public sealed class EmbeddingSettingsTests
 {
-    private static async Task<(AppFactory App, HttpClient Admin, FakeMediaServer Server)> AdminAsync()
-    {
-        var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => { b.User("Admin", "pw", admin: true); b.User("alice", "pw"); });
-        var app = new AppFactory();
-        await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
-        return (app, admin, server);
-    }
-
     [Fact]
     public async Task A_fresh_install_embeds_locally_and_switching_to_openai_needs_a_key_that_is_stored_encrypted()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
 
@@ -49,15 +39,14 @@ public sealed class EmbeddingSettingsTests
         Assert.DoesNotContain("sk-0123456789abcdef", raw.Value, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-0123456789abcdef", await admin.GetStringAsync("/admin/settings/ai"), StringComparison.Ordinal);
 
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/settings/embedding-model")).StatusCode);
     }
 
     [Fact]
     public async Task Test_reports_dimensions_of_a_compatible_server_and_a_clear_error_for_a_bad_key()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
         await using var ollama = await FakeOpenAiServer.StartAsync(dimensions: 96, apiKey: "ollama-key-123");
@@ -86,7 +75,7 @@ public sealed class EmbeddingSettingsTests
     [Fact]
     public async Task Cost_inputs_count_the_catalogue_tokens_and_price_them_for_openai()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
         await app.WithDbAsync(async db =>

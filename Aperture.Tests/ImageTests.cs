@@ -32,8 +32,7 @@ public sealed class ImageTests
         });
         var app = new AppFactory();
         await app.ConnectAsync(server);
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
         var ids = await FakeImport.ImportAsync(app, server);
         server.ClearCalls();
         return new Setup(server, app, alice, alien, ids[alien.Id], ids[bare.Id]);

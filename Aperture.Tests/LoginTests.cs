@@ -26,14 +26,12 @@ public sealed class LoginTests
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
 
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "admin-pw");
+        var admin = await app.SignedInClientAsync("Admin", "admin-pw");
         var me = await admin.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.True(me.GetProperty("isAdmin").GetBoolean());
         Assert.Equal("Admin", me.GetProperty("name").GetString());
 
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "alice-pw");
+        var alice = await app.SignedInClientAsync("alice", "alice-pw");
         me = await alice.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.False(me.GetProperty("isAdmin").GetBoolean());
 

@@ -20,8 +20,7 @@ public sealed class MediaServerConnectionTests
         var server = await FakeMediaServer.StartAsync(dialect, b => b.User("Admin", "pw", admin: true));
         var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         return (app, admin, server);
     }
 

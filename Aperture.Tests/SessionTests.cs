@@ -65,12 +65,9 @@ public sealed class SessionTests
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
-        var carol = app.CreateBrowserlessClient();
-        await carol.LoginOkAsync("carol", "pw");
-        var boss = app.CreateBrowserlessClient();
-        await boss.LoginOkAsync("Boss", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
+        var carol = await app.SignedInClientAsync("carol", "pw");
+        var boss = await app.SignedInClientAsync("Boss", "pw");
         Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/admin")).StatusCode);
 
         // What the user sync records when the server says so.

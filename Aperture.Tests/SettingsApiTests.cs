@@ -28,8 +28,7 @@ public sealed class SettingsApiTests
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("Admin", "pw", admin: true));
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         var before = await SettingsRowsAsync(app);
 
         var response = await admin.PatchAsync("/api/settings/media-server/config", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -50,8 +49,7 @@ public sealed class SettingsApiTests
         await using var second = await FakeMediaServer.StartAsync(FakeDialect.Emby, b => b.User("Admin", "pw", admin: true));
         await using var app = new AppFactory();
         await app.ConnectAsync(first);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
 
         var response = await admin.PatchAsJsonAsync("/api/settings/media-server/config", new { baseUrl = second.BaseUrl, apiKey = second.ApiKey });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

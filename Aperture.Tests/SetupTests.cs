@@ -74,8 +74,7 @@ public sealed class SetupTests
         Assert.DoesNotContain(server.ApiKey, raw.Value, StringComparison.Ordinal);
         Assert.True(raw.Value.Length > server.ApiKey.Length);
 
-        var client = app.CreateBrowserlessClient();
-        await client.LoginOkAsync("Admin", "pw");
+        var client = await app.SignedInClientAsync("Admin", "pw");
         foreach (var path in new[] { "/admin", "/admin/settings/media-server", "/api/settings/media-server",
                      "/api/settings/media-server/config", "/picks", "/login", "/setup" })
         {

@@ -28,8 +28,7 @@ public sealed class ChannelApiTests
         var clients = new Dictionary<string, HttpClient>();
         foreach (var name in new[] { "Admin", "alice", "bob", "carol" })
         {
-            clients[name] = app.CreateBrowserlessClient();
-            await clients[name].LoginOkAsync(name, "pw");
+            clients[name] = await app.SignedInClientAsync(name, "pw");
         }
         await app.RunJobAsync(JobNames.SyncMovies);
         await app.RunJobAsync(JobNames.GenerateEmbeddings);

@@ -85,6 +85,23 @@ public class AppFactory : WebApplicationFactory<Program>
         HandleCookies = true,
     });
 
+    // A client signed in as that media-server user (cookies kept, redirects not followed).
+    public async Task<HttpClient> SignedInClientAsync(string username, string password)
+    {
+        var client = CreateBrowserlessClient();
+        await client.LoginOkAsync(username, password);
+        return client;
+    }
+
+    // A connected app with an admin and alice on a fake Jellyfin: the host the settings tests start from.
+    public static async Task<(AppFactory App, HttpClient Admin, FakeMediaServer Server)> WithAdminAsync()
+    {
+        var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => { b.User("Admin", "pw", admin: true); b.User("alice", "pw"); });
+        var app = new AppFactory();
+        await app.ConnectAsync(server);
+        return (app, await app.SignedInClientAsync("Admin", "pw"), server);
+    }
+
     // Points the app at a fake server as a finished setup would.
     public async Task ConnectAsync(FakeMediaServer server)
     {

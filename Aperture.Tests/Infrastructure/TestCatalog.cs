@@ -132,12 +132,9 @@ public sealed class CatalogWorld : IAsyncLifetime
         });
         App = new AppFactory();
         await App.ConnectAsync(Server);
-        Alice = App.CreateBrowserlessClient();
-        await Alice.LoginOkAsync("alice", "pw");
-        Bob = App.CreateBrowserlessClient();
-        await Bob.LoginOkAsync("bob", "pw");
-        Admin = App.CreateBrowserlessClient();
-        await Admin.LoginOkAsync("Admin", "pw");
+        Alice = await App.SignedInClientAsync("alice", "pw");
+        Bob = await App.SignedInClientAsync("bob", "pw");
+        Admin = await App.SignedInClientAsync("Admin", "pw");
         Anonymous = App.CreateBrowserlessClient();
         foreach (var kind in Enum.GetValues<MediaKind>())
         {

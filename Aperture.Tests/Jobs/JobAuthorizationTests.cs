@@ -28,8 +28,7 @@ public sealed class JobAuthorizationTests
         await using var host = await JobTestHost.StartAsync();
         var runId = await host.RunNowAsync(FailingJob.Name);
         await host.WaitForEndAsync(runId);
-        var alice = host.App.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await host.App.SignedInClientAsync("alice", "pw");
 
         foreach (var (method, path) in Routes.Select(r => (r.Method, r.Path.Replace("/stream/1", $"/stream/{runId}", StringComparison.Ordinal))))
         {

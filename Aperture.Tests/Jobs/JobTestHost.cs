@@ -32,8 +32,7 @@ public sealed class JobTestHost : IAsyncDisposable
         var app = new AppFactory().WithTestJobs();
         app = configure?.Invoke(app) ?? app;
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         return new JobTestHost(server, app, admin);
     }
 
@@ -43,8 +42,7 @@ public sealed class JobTestHost : IAsyncDisposable
         var next = App.Restarted();
         await App.DisposeAsync();
         App = next;
-        Admin = App.CreateBrowserlessClient();
-        await Admin.LoginOkAsync("Admin", "pw");
+        Admin = await App.SignedInClientAsync("Admin", "pw");
     }
 
     public async Task<long> RunNowAsync(string job)

@@ -11,20 +11,10 @@ public sealed class TextGenerationSettingsTests
 {
     private const string Route = "/api/settings/text-generation-model";
 
-    private static async Task<(AppFactory App, HttpClient Admin, FakeMediaServer Server)> AdminAsync()
-    {
-        var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => { b.User("Admin", "pw", admin: true); b.User("alice", "pw"); });
-        var app = new AppFactory();
-        await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
-        return (app, admin, server);
-    }
-
     [Fact]
     public async Task Bad_values_are_400s_naming_the_field_and_nothing_is_saved()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
 
@@ -65,7 +55,7 @@ public sealed class TextGenerationSettingsTests
     [Fact]
     public async Task A_compatible_servers_key_is_stored_encrypted_and_never_echoed_and_openai_shares_the_embedding_key()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
         const string secret = "ollama-secret-4711";
@@ -100,11 +90,10 @@ public sealed class TextGenerationSettingsTests
     [Fact]
     public async Task Normal_users_get_403()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync(Route)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.PatchAsJsonAsync(Route, new { provider = "none" })).StatusCode);
@@ -115,7 +104,7 @@ public sealed class TextGenerationSettingsTests
     [Fact]
     public async Task Test_asks_the_model_for_one_line_and_reports_a_bad_key_clearly()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
         await using var ollama = await FakeOpenAiServer.StartAsync(apiKey: "ollama-key-123");
@@ -139,7 +128,7 @@ public sealed class TextGenerationSettingsTests
     [Fact]
     public async Task The_ai_page_has_a_narratives_section_whose_test_and_save_work_over_htmx_and_forms()
     {
-        var (app, admin, server) = await AdminAsync();
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _ = app;
         await using var __ = server;
         await using var ollama = await FakeOpenAiServer.StartAsync(apiKey: null);

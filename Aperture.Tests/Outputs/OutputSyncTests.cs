@@ -56,8 +56,7 @@ public sealed class OutputSyncTests : IDisposable
         }
         var app = new AppFactory().With("MEDIA_SERVER_STRM_ROOT", root);
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         foreach (var job in new[] { JobNames.SyncMovies, JobNames.SyncWatchHistory, JobNames.GenerateEmbeddings })
         {
             await app.RunJobAsync(job);

@@ -65,12 +65,9 @@ public sealed class RecommendationPipelineTests
         });
         var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
-        var aliceClient = app.CreateBrowserlessClient();
-        await aliceClient.LoginOkAsync("alice", "pw");
-        var bobClient = app.CreateBrowserlessClient();
-        await bobClient.LoginOkAsync("bob", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
+        var aliceClient = await app.SignedInClientAsync("alice", "pw");
+        var bobClient = await app.SignedInClientAsync("bob", "pw");
         foreach (var job in new[]
         {
             JobNames.SyncMovies, JobNames.SyncSeries, JobNames.SyncWatchHistory, JobNames.SyncSeriesWatchHistory,

@@ -392,8 +392,7 @@ public sealed class CatalogSyncTests
         Assert.True(users.Single(u => u.Name == "alice").IsAdmin);
 
         // Signing in later finds the synced user rather than creating a second one.
-        var client = app.CreateBrowserlessClient();
-        await client.LoginOkAsync("alice", "pw");
+        var client = await app.SignedInClientAsync("alice", "pw");
         Assert.Equal(4, await app.WithDbAsync(db => db.Users.CountAsync()));
     }
 
@@ -444,8 +443,7 @@ public sealed class CatalogSyncTests
         await app.RunJobAsync(JobNames.SyncMovies);
         // The watermarks sit where the purge looks for them.
         Assert.Equal(2, await app.WithDbAsync(db => db.Settings.CountAsync(s => s.Key.StartsWith("sync.movies."))));
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
 
         var purge = await admin.PostAsJsonAsync("/api/admin/purge/movies", new { confirm = "purge movies" });
         Assert.Equal(System.Net.HttpStatusCode.OK, purge.StatusCode);

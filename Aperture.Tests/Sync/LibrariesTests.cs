@@ -22,8 +22,7 @@ public sealed class LibrariesTests
         });
         var app = new AppFactory();
         await app.ConnectAsync(server);
-        var admin = app.CreateBrowserlessClient();
-        await admin.LoginOkAsync("Admin", "pw");
+        var admin = await app.SignedInClientAsync("Admin", "pw");
         return (server, app, admin);
     }
 
@@ -97,8 +96,7 @@ public sealed class LibrariesTests
         await using var serverScope = server;
         await using var appScope = app;
         await admin.PostAsJsonAsync("/api/settings/libraries/sync", new { });
-        var alice = app.CreateBrowserlessClient();
-        await alice.LoginOkAsync("alice", "pw");
+        var alice = await app.SignedInClientAsync("alice", "pw");
         var id = server.State.FindLibrary("Movies")!.ItemId;
 
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/settings/libraries")).StatusCode);

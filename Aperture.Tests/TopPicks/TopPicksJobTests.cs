@@ -52,10 +52,8 @@ public sealed class TopPicksJobTests : IDisposable
         });
         var app = new AppFactory().With("MEDIA_SERVER_STRM_ROOT", outputRoot ?? root.FullName).With("STRM_USE_STREAMING_URL", "true");
         await app.ConnectAsync(server);
-        var adminClient = app.CreateBrowserlessClient();
-        await adminClient.LoginOkAsync("Admin", "pw");
-        var aliceClient = app.CreateBrowserlessClient();
-        await aliceClient.LoginOkAsync("alice", "pw");
+        var adminClient = await app.SignedInClientAsync("Admin", "pw");
+        var aliceClient = await app.SignedInClientAsync("alice", "pw");
         if (sync)
         {
             foreach (var job in new[] { JobNames.SyncMovies, JobNames.SyncSeries, JobNames.SyncWatchHistory, JobNames.SyncSeriesWatchHistory })
