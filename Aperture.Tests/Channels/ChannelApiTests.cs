@@ -162,6 +162,13 @@ public sealed class ChannelApiTests
         // Unsharing takes bob off the playlist; deleting the channel deletes the playlist.
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>() }));
         Assert.Empty(w.Server.State.Item(playlistId).Playlist!.Shares);
+        // A refused delete keeps the channel and its playlist.
+        w.Server.Faults.Add(FaultRule.OnPath($"/Items/{playlistId}").OnMethod("DELETE").Respond(Fault.Status(500, "Item is locked")).Forever());
+        var kept = await OkJsonAsync(await DeleteAsync(w.Alice, $"/api/channels/{id}"), HttpStatusCode.BadGateway);
+        Assert.Contains("Item is locked", kept.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await w.Alice.GetAsync($"/api/channels/{id}")).StatusCode);
+        Assert.NotNull(w.Server.State.FindItem(playlistId));
+        w.Server.Faults.Clear();
         Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(w.Alice, $"/api/channels/{id}")).StatusCode);
         Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
         Assert.Equal(HttpStatusCode.NotFound, (await w.Alice.GetAsync($"/api/channels/{id}")).StatusCode);
