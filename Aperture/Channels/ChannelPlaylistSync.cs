@@ -32,7 +32,7 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
                     }
                     else
                     {
-                        await ReplaceContentsAsync(client, row.PlaylistId, userId, items, ct);
+                        await client.ReplacePlaylistItemsAsync(row.PlaylistId, userId, items, ct);
                     }
                 }
                 catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
@@ -82,39 +82,6 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
         catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
         {
             // Already gone.
-        }
-    }
-
-    // Without a one-call update: add the new entries first, then remove the old ones, so a refused call leaves the
-    // previous contents in place (if the removal is refused, the entries just added are taken out again).
-    private static async Task ReplaceContentsAsync(MediaServerClient client, string playlistId, string userId, IReadOnlyList<string> items,
-        CancellationToken ct)
-    {
-        var old = await client.GetPlaylistEntriesAsync(playlistId, userId, ct);
-        if (old.Select(e => e.ItemId).SequenceEqual(items, StringComparer.OrdinalIgnoreCase))
-        {
-            return;
-        }
-        var oldEntries = old.Select(e => e.PlaylistItemId).OfType<string>().ToList();
-        await client.AddToPlaylistAsync(playlistId, userId, items, ct);
-        try
-        {
-            await client.RemoveFromPlaylistAsync(playlistId, oldEntries, ct);
-        }
-        catch (MediaServerException)
-        {
-            try
-            {
-                var known = oldEntries.ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var added = (await client.GetPlaylistEntriesAsync(playlistId, userId, ct))
-                    .Select(e => e.PlaylistItemId).OfType<string>().Where(e => !known.Contains(e)).ToList();
-                await client.RemoveFromPlaylistAsync(playlistId, added, ct);
-            }
-            catch (MediaServerException)
-            {
-                // The server refuses removals altogether: the first error says why.
-            }
-            throw;
         }
     }
 }

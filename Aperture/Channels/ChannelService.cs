@@ -111,7 +111,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         return new ChannelDetail(channel.Id, channel.Name, KindWord(channel.Kind), channel.OwnerId, names.GetValueOrDefault(channel.OwnerId) ?? channel.OwnerId,
             channel.IncludeGenres, channel.ExcludeGenres, channel.Preference,
             examples.OrderBy(e => channel.ExampleTitleIds.IndexOf(e.Id))
-                .Select(e => new ChannelExample(e.Id, e.Kind.Word(), e.Name, e.Year, BrowseKinds.ImageUrl(e.Id, ServerImageType.Primary, e.PrimaryImageTag))).ToList(),
+                .Select(e => Example(e.Id, e.Kind, e.Name, e.Year, e.PrimaryImageTag)).ToList(),
             channel.Size, channel.ExcludeWatched, channel.UseTaste,
             channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name).ToList(),
             channel.Description, channel.DescriptionSource, channel.GeneratedAt, channel.SyncedAt, AccessOf(channel, user) == ChannelAccess.Edit,
@@ -299,14 +299,17 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         var rows = await db.Titles.AsNoTracking().Where(t => kinds.Contains(t.Kind) && EF.Functions.Like(t.Name.ToLower(), anywhere, "\\"))
             .OrderBy(t => EF.Functions.Like(t.Name.ToLower(), start, "\\") ? 0 : 1).ThenBy(t => t.Name).ThenBy(t => t.Year).Take(take)
             .Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct);
-        return rows.Select(t => new ChannelExample(t.Id, t.Kind.Word(), t.Name, t.Year, BrowseKinds.ImageUrl(t.Id, ServerImageType.Primary, t.PrimaryImageTag))).ToList();
+        return rows.Select(t => Example(t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag)).ToList();
     }
 
     public Task<List<ChannelUser>> OtherUsersAsync(string ownerId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id != ownerId && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name)
             .Select(u => new ChannelUser(u.Id, u.Name)).ToListAsync(ct);
 
-    public Task<List<ChannelExample>> TitlesAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
-        db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id))
-            .Select(t => new ChannelExample(t.Id, t.Kind == MediaKind.Movie ? "movie" : "series", t.Name, t.Year, null)).ToListAsync(ct);
+    public async Task<List<ChannelExample>> TitlesAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        (await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct))
+            .Select(t => Example(t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag)).ToList();
+
+    private static ChannelExample Example(long id, MediaKind kind, string name, int? year, string? imageTag) =>
+        new(id, kind.Word(), name, year, BrowseKinds.ImageUrl(id, ServerImageType.Primary, imageTag));
 }

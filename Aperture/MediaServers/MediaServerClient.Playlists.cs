@@ -96,6 +96,40 @@ public sealed partial class MediaServerClient
         }
     }
 
+    // Replaces the contents in rank order (playlists keep the order items were added in); false when they already match.
+    // New entries go in first, then the old ones out, so a refused call leaves the previous contents in place (if the
+    // removal is refused, the entries just added are taken out again).
+    public async Task<bool> ReplacePlaylistItemsAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
+    {
+        var old = await GetPlaylistEntriesAsync(playlistId, userId, ct);
+        if (old.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var oldEntries = old.Select(e => e.PlaylistItemId).OfType<string>().ToList();
+        await AddToPlaylistAsync(playlistId, userId, itemIds, ct);
+        try
+        {
+            await RemoveFromPlaylistAsync(playlistId, oldEntries, ct);
+        }
+        catch (MediaServerException)
+        {
+            try
+            {
+                var known = oldEntries.ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var added = (await GetPlaylistEntriesAsync(playlistId, userId, ct))
+                    .Select(e => e.PlaylistItemId).OfType<string>().Where(e => !known.Contains(e)).ToList();
+                await RemoveFromPlaylistAsync(playlistId, added, ct);
+            }
+            catch (MediaServerException)
+            {
+                // The server refuses removals altogether: the first error says why.
+            }
+            throw;
+        }
+        return true;
+    }
+
     // Jellyfin 10.9+: name, contents, shares and privacy in one call (only what is sent changes).
     public Task UpdatePlaylistAsync(string playlistId, string name, IReadOnlyList<string> itemIds, IReadOnlyList<string> sharedWith, CancellationToken ct)
     {

@@ -199,15 +199,10 @@ public sealed class TopPicksPublisher(
             progress.Log($"Created the Top Picks playlist '{name}' with {itemIds.Count} titles.");
             return (created, owner);
         }
-        var entries = await client.GetPlaylistEntriesAsync(stored.PlaylistId!, owner, ct);
-        if (entries.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase))
+        if (await client.ReplacePlaylistItemsAsync(stored.PlaylistId!, owner, itemIds, ct))
         {
-            return (stored.PlaylistId, owner);
+            progress.Log($"Top Picks playlist '{name}' replaced: {itemIds.Count} titles.");
         }
-        // Replaced as a whole, in rank order: playlists keep the order items were added in.
-        await client.RemoveFromPlaylistAsync(stored.PlaylistId!, [.. entries.Select(e => e.PlaylistItemId).OfType<string>()], ct);
-        await client.AddToPlaylistAsync(stored.PlaylistId!, owner, itemIds, ct);
-        progress.Log($"Top Picks playlist '{name}' replaced: {itemIds.Count} titles.");
         return (stored.PlaylistId, owner);
     }
 
