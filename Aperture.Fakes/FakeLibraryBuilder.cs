@@ -161,7 +161,7 @@ public sealed class FakeLibraryBuilder
         var playlist = NewItem(FakeItemType.Playlist, name, null, null);
         playlist.Path = $"/config/data/playlists/{name}/playlist.xml";
         playlist.Playlist = new FakePlaylistInfo { OwnerUserId = owner.Id, IsPublic = isPublic };
-        playlist.LinkedItems.AddRange(items.Select(m => new FakeLinkedEntry(State.Dialect.NewItemId(), m.Id)));
+        playlist.LinkedItems.AddRange(items.Select(m => new FakeLinkedEntry(State.Dialect.PlaylistEntryId(m.Id), m.Id)));
         return Add(playlist, null);
     }
 

@@ -11,6 +11,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Aperture.Fakes;
 
+// The server releases the fakes imitate; Version answers "10.11.11", "12.0.0" and "4.8.11.0".
+public enum FakeServerVersion { Jellyfin10_11, Jellyfin12_0, Emby4_8 }
+
 // A fake Jellyfin or Emby on a real loopback port, speaking the wire format of shared/MEDIA-SERVER-API.md.
 // await using var jellyfin = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.Movie("Alien", 1979));
 public sealed class FakeMediaServer : IAsyncDisposable
@@ -67,6 +70,10 @@ public sealed class FakeMediaServer : IAsyncDisposable
     internal bool MinDateLastSavedWorks =>
         Dialect == FakeDialect.Emby || !System.Version.TryParse(Version, out var v) || v >= new System.Version(10, 11);
 
+    // Jellyfin 12.0 playlists keep their entries in a table and accept an item twice; 10.11 skips an item already there.
+    internal bool PlaylistAllowsRepeats =>
+        Dialect == FakeDialect.Emby || !System.Version.TryParse(Version, out var v) || v >= new System.Version(12, 0);
+
     public static async Task<FakeMediaServer> StartAsync(FakeDialect dialect, Action<FakeLibraryBuilder>? seed = null, TimeProvider? time = null)
     {
         var server = new FakeMediaServer(dialect, time ?? TimeProvider.System);
@@ -74,6 +81,26 @@ public sealed class FakeMediaServer : IAsyncDisposable
         await server.StartHostAsync();
         return server;
     }
+
+    // One of the releases the app supports, as it ships: 12.0 with the legacy X-Emby-* and api_key forms off.
+    public static async Task<FakeMediaServer> StartAsync(FakeServerVersion version, Action<FakeLibraryBuilder>? seed = null, TimeProvider? time = null)
+    {
+        var server = new FakeMediaServer(version == FakeServerVersion.Emby4_8 ? FakeDialect.Emby : FakeDialect.Jellyfin, time ?? TimeProvider.System)
+        {
+            Version = VersionString(version),
+            LegacyAuthDisabled = version == FakeServerVersion.Jellyfin12_0,
+        };
+        server.Seed(seed ?? (_ => { }));
+        await server.StartHostAsync();
+        return server;
+    }
+
+    public static string VersionString(FakeServerVersion version) => version switch
+    {
+        FakeServerVersion.Jellyfin10_11 => "10.11.11",
+        FakeServerVersion.Jellyfin12_0 => "12.0.0",
+        _ => "4.8.11.0",
+    };
 
     public void Seed(Action<FakeLibraryBuilder> seed) => State.Write(_ => seed(new FakeLibraryBuilder(State)));
 

@@ -15,9 +15,10 @@ namespace Aperture.Tests;
 // "Test connection" as an admin uses it: what answers, and why not.
 public sealed class MediaServerConnectionTests
 {
-    private static async Task<(AppFactory App, HttpClient Admin, FakeMediaServer Server)> SignedInAdminAsync(FakeDialect dialect = FakeDialect.Jellyfin)
+    private static async Task<(AppFactory App, HttpClient Admin, FakeMediaServer Server)> SignedInAdminAsync(FakeServerVersion version = FakeServerVersion.Jellyfin10_11)
     {
-        var server = await FakeMediaServer.StartAsync(dialect, b => b.User("Admin", "pw", admin: true));
+        var dialect = version.Dialect();
+        var server = await FakeMediaServer.StartAsync(version, b => b.User("Admin", "pw", admin: true));
         var app = new AppFactory();
         await app.ConnectAsync(server);
         var admin = await app.SignedInClientAsync("Admin", "pw");
@@ -32,11 +33,12 @@ public sealed class MediaServerConnectionTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin, "jellyfin", "Jellyfin Server")]
-    [InlineData(FakeDialect.Emby, "emby", "Emby Server")]
-    public async Task Detects_the_server_type_and_reports_name_product_and_version(FakeDialect dialect, string type, string product)
+    [InlineData(FakeServerVersion.Jellyfin10_11, "jellyfin", "Jellyfin Server")]
+    [InlineData(FakeServerVersion.Jellyfin12_0, "jellyfin", "Jellyfin Server")]
+    [InlineData(FakeServerVersion.Emby4_8, "emby", "Emby Server")]
+    public async Task Detects_the_server_type_and_reports_name_product_and_version(FakeServerVersion version, string type, string product)
     {
-        var (app, admin, server) = await SignedInAdminAsync(dialect);
+        var (app, admin, server) = await SignedInAdminAsync(version);
         await using var _ = app;
         await using var __ = server;
 
@@ -110,7 +112,7 @@ public sealed class MediaServerConnectionTests
     [Fact]
     public async Task Test_from_the_settings_page_answers_htmx_with_a_fragment()
     {
-        var (app, admin, server) = await SignedInAdminAsync(FakeDialect.Emby);
+        var (app, admin, server) = await SignedInAdminAsync(FakeServerVersion.Emby4_8);
         await using var _ = app;
         await using var __ = server;
         var token = await admin.AntiforgeryTokenAsync("/admin/settings/media-server");

@@ -48,8 +48,16 @@ internal static class ItemApi
         return tag is null ? Reply.NotFound("Image not found.") : Reply.Bytes(Png, "image/png");
     }
 
-    public static Reply Stream(FakeRequest q) =>
-        q.State.ItemOrNull(q.Route("itemId")) is { IsVideo: true } ? Reply.Bytes(Video, "video/mp4") : Reply.NotFound("Item not found.");
+    // Jellyfin: VideosController.GetVideoStream (no auth attribute). Emby 4.8: /Videos/{Id}/stream requires Container in the query,
+    // /Videos/{Id}/stream.{Container} has it in the path.
+    public static Reply Stream(FakeRequest q)
+    {
+        if (q.Dialect.Kind == FakeDialect.Emby && q.Route("container").Length == 0 && q.Query("Container") is null)
+        {
+            return Reply.BadRequest("Container is required.");
+        }
+        return q.State.ItemOrNull(q.Route("itemId")) is { IsVideo: true } ? Reply.Bytes(Video, "video/mp4") : Reply.NotFound("Item not found.");
+    }
 
     // Admins delete anything; a user only their own playlists.
     public static Reply Delete(FakeRequest q)

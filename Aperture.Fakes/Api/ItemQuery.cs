@@ -151,6 +151,12 @@ internal sealed class ItemQuery
         {
             return [];
         }
+        if (parent.Type == FakeItemType.BoxSet && user is null && q.Dialect.Kind == FakeDialect.Jellyfin)
+        {
+            // Jellyfin: ItemsController.GetItems → BoxSet.LoadChildren is empty; its members are linked children, which only
+            // BoxSet.GetChildren(user, includeLinkedChildren) lists: without a userId the answer is empty.
+            return [];
+        }
         if (parent.Type is FakeItemType.BoxSet or FakeItemType.Playlist)
         {
             keepOrder = parent.Type == FakeItemType.Playlist;

@@ -75,16 +75,20 @@ internal static class LibraryApi
     }
 
     // {Name, PathInfo:{Path}} adds a location to a library.
+    // Jellyfin: LibraryStructureController.AddMediaPath → MediaPathDto {Name, Path, PathInfo}, 400 when both paths are missing.
+    // Emby 4.8 (Library.AddMediaPath): {Id, Path, PathInfo, RefreshLibrary}; it has no Name, so a body naming the library by Name
+    // finds none.
     public static Reply AddPath(FakeRequest q)
     {
         var path = Json.PropString(Json.Prop(q.Body, "PathInfo") as JsonObject, "Path") ?? Json.PropString(q.Body, "Path");
-        if (Json.PropString(q.Body, "Name") is not { } name || q.State.FindLibrary(name) is not { } library)
+        var key = q.Dialect.Kind == FakeDialect.Emby ? Json.PropString(q.Body, "Id") : Json.PropString(q.Body, "Name");
+        if (key is null || q.State.FindLibrary(key) is not { } library)
         {
             return Reply.NotFound("Library not found.");
         }
         if (path is null)
         {
-            return Reply.BadRequest("A path is required.");
+            return Reply.BadRequest("PathInfo and Path can't both be null.");
         }
         library.Locations.Add(path);
         return Reply.NoContent();

@@ -15,6 +15,10 @@ internal abstract class Dialect
     public abstract string DefaultVersion { get; }
     public abstract string DefaultClientName { get; }
     public abstract string NewItemId();
+
+    // A playlist entry's id, what removal takes. Jellyfin: the item's own id (PlaylistsController.GetPlaylistItems sends
+    // LinkedChild.ItemId as PlaylistItemId, on 10.11 and 12.0 alike); Emby: an id per entry.
+    public abstract string PlaylistEntryId(string itemId);
     public abstract (string ItemId, string Guid) NewLibraryIds();
 
     // Metadata a BaseItemDto carries without being asked for in Fields (identity and series/season fields always come).
@@ -142,9 +146,10 @@ internal sealed class JellyfinDialect : Dialect
     };
 
     public override FakeDialect Kind => FakeDialect.Jellyfin;
-    public override string DefaultVersion => "10.11.6";
+    public override string DefaultVersion => "10.11.11";
     public override string DefaultClientName => "Jellyfin Web";
     public override string NewItemId() => Ids.NewGuid();
+    public override string PlaylistEntryId(string itemId) => itemId;
 
     public override (string ItemId, string Guid) NewLibraryIds()
     {
@@ -245,6 +250,7 @@ internal sealed class EmbyDialect : Dialect
     public override string DefaultVersion => "4.8.11.0";
     public override string DefaultClientName => "Emby Web";
     public override string NewItemId() => Interlocked.Increment(ref nextId).ToString();
+    public override string PlaylistEntryId(string itemId) => NewItemId();
     public override (string ItemId, string Guid) NewLibraryIds() => (NewItemId(), Ids.NewGuid());
 
     // Emby 4.8 returns no metadata it is not asked for, not even ProductionYear or RunTimeTicks.

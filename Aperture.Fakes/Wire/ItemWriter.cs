@@ -33,7 +33,6 @@ internal sealed class ItemWriter(FakeState state)
         w.WriteString("Id", item.Id);
         w.Opt("PlaylistItemId", row.PlaylistItemId);
         Field(w, f, "DateCreated", (DateTimeOffset?)item.DateCreated);
-        Field(w, f, "DateLastSaved", (DateTimeOffset?)item.DateLastSaved);
         Field(w, f, "OriginalTitle", item.OriginalTitle);
         Field(w, f, "SortName", item.SortName);
         Field(w, f, "Path", item.Path);

@@ -20,9 +20,10 @@ public sealed class ChannelApiTests
         }
     }
 
-    private static async Task<World> StartAsync(FakeDialect dialect)
+    private static async Task<World> StartAsync(FakeServerVersion version)
     {
-        var server = await FakeMediaServer.StartAsync(dialect, b => ChannelCatalog.NoirAndWesterns(b));
+        var dialect = version.Dialect();
+        var server = await FakeMediaServer.StartAsync(version, b => ChannelCatalog.NoirAndWesterns(b));
         var app = new AppFactory();
         await app.ConnectAsync(server);
         var clients = new Dictionary<string, HttpClient>();
@@ -62,7 +63,7 @@ public sealed class ChannelApiTests
     [Fact]
     public async Task Bad_input_is_a_400_naming_the_field()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
 
         async Task ExpectAsync(object body, string field)
         {
@@ -90,7 +91,7 @@ public sealed class ChannelApiTests
     [Fact]
     public async Task Only_the_owner_edits_shared_users_read_and_everyone_else_sees_nothing()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
         var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", examples = new[] { w.Titles["Night Street 0"] }, size = 4, sharedWith = new[] { w.BobId } });
         var update = new { name = "Mine now" };
 
@@ -122,10 +123,11 @@ public sealed class ChannelApiTests
         Assert.Equal(HttpStatusCode.NotFound, (await w.Alice.GetAsync("/api/channels/987654")).StatusCode);
     }
 
-    [Fact]
-    public async Task Jellyfin_sync_makes_one_private_playlist_shared_read_only_replaces_contents_and_deletes_it_with_the_channel()
+    [Theory]
+    [MemberData(nameof(FakeServers.Jellyfin), MemberType = typeof(FakeServers))]
+    public async Task Jellyfin_sync_makes_one_private_playlist_shared_read_only_replaces_contents_and_deletes_it_with_the_channel(FakeServerVersion version)
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(version);
         var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, sharedWith = new[] { w.BobId } });
         var first = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
         var synced = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
@@ -152,16 +154,25 @@ public sealed class ChannelApiTests
         var syncedAt = (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("syncedAt").GetString();
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "noir detective" }));
         await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
-        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{playlistId}").OnMethod("POST").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
+        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{playlistId}/Items").OnMethod("DELETE").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
         var refused = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadGateway);
         Assert.Contains("Playlist store is read-only", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
         Assert.Equal(syncedAt, (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("syncedAt").GetString());
         w.Server.Faults.Clear();
 
-        // Unsharing takes bob off the playlist; deleting the channel deletes the playlist.
-        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>() }));
-        Assert.Empty(w.Server.State.Item(playlistId).Playlist!.Shares);
+        // Only the API key's calls are used (Jellyfin refuses it POST /Playlists/{id} and the share routes): unsharing and renaming
+        // make a new playlist in place of the old one.
+        await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>(), name = "Noir nights" }));
+        Assert.Null(w.Server.State.FindItem(playlistId));
+        var renamed = await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}");
+        playlistId = renamed.GetProperty("playlists").EnumerateArray().Single().GetProperty("playlistId").GetString()!;
+        var remade = w.Server.State.Item(playlistId);
+        Assert.Equal(("Noir nights", w.AliceId, false), (remade.Name, remade.Playlist!.OwnerUserId, remade.Playlist.IsPublic));
+        Assert.Empty(remade.Playlist.Shares);
+        Assert.Equal(EntryItemIds(w, renamed), remade.LinkedItems.Select(e => e.ItemId));
+        Assert.DoesNotContain(w.Server.Calls, c => c.Method is "POST" or "DELETE" && c.Path.StartsWith("/Playlists/", StringComparison.Ordinal)
+            && !c.Path.EndsWith("/Items", StringComparison.Ordinal));
         // A refused delete keeps the channel and its playlist.
         w.Server.Faults.Add(FaultRule.OnPath($"/Items/{playlistId}").OnMethod("DELETE").Respond(Fault.Status(500, "Item is locked")).Forever());
         var kept = await OkJsonAsync(await DeleteAsync(w.Alice, $"/api/channels/{id}"), HttpStatusCode.BadGateway);
@@ -177,7 +188,7 @@ public sealed class ChannelApiTests
     [Fact]
     public async Task Emby_sync_makes_one_playlist_per_user_replaces_contents_and_removes_them_on_unshare_and_delete()
     {
-        await using var w = await StartAsync(FakeDialect.Emby);
+        await using var w = await StartAsync(FakeServerVersion.Emby4_8);
         var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, sharedWith = new[] { w.BobId } });
         var first = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
         var synced = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
@@ -223,7 +234,7 @@ public sealed class ChannelApiTests
     [Fact]
     public async Task Refresh_channels_drops_what_the_owner_watched_since_replaces_the_playlist_and_keeps_a_channel_whose_sync_fails()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
         var noir = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, excludeWatched = true });
         var west = await CreateAsync(w, new { name = "West", kind = "movies", preference = "sheriff outlaw frontier", size = 3 });
         var never = await CreateAsync(w, new { name = "Never generated", kind = "movies", preference = "noir" });
@@ -238,7 +249,7 @@ public sealed class ChannelApiTests
         w.Server.State.SetUserData(w.Server.State.User("alice"), w.Server.State.Item(watched),
             d => (d.Played, d.PlayCount, d.LastPlayedDate) = (true, 1, DateTimeOffset.UtcNow));
         await w.App.RunJobAsync(JobNames.SyncWatchHistory);
-        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{westPlaylist}").OnMethod("POST").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
+        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{westPlaylist}/Items").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
 
         var progress = new RecordingProgress();
         var failed = await Assert.ThrowsAnyAsync<Exception>(() => w.App.RunJobAsync(JobNames.RefreshChannels, progress: progress));
@@ -258,7 +269,7 @@ public sealed class ChannelApiTests
     [Fact]
     public async Task Channel_pages_show_only_what_the_user_may_see_and_refuse_changes_from_readers_and_forged_forms()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
         var id = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 3, sharedWith = new[] { w.BobId } });
 
         // Owner: the page has the owner's forms, and a form post with the token generates.

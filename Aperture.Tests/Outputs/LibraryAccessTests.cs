@@ -12,9 +12,10 @@ public sealed class LibraryAccessTests
 {
     // admin and alice have "all libraries" (the servers' default), bob an explicit list (Movies only), dave "all but Shows".
     // Picks: alice's by name, bob's by id, Top Picks shared, and a picks library whose user is gone (matched by prefix).
-    private static async Task<FakeMediaServer> StartAsync(FakeDialect dialect)
+    private static async Task<FakeMediaServer> StartAsync(FakeServerVersion version)
     {
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var dialect = version.Dialect();
+        var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("admin", "pw", admin: true);
             b.User("alice", "pw");
@@ -49,11 +50,11 @@ public sealed class LibraryAccessTests
         server.Calls.Where(c => c.Method == "POST" && c.Path.EndsWith("/Policy", StringComparison.Ordinal));
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Apply_gives_each_user_their_own_picks_and_Top_Picks_and_converts_all_libraries_users(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Apply_gives_each_user_their_own_picks_and_Top_Picks_and_converts_all_libraries_users(FakeServerVersion version)
     {
-        await using var server = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var server = await StartAsync(version);
         var access = new LibraryAccess(ServerLibrariesTests.ClientFor(server));
 
         var result = await access.ApplyAsync(Picks(server), LibraryAccessState.Empty, CancellationToken.None);
@@ -100,11 +101,11 @@ public sealed class LibraryAccessTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Check_fails_before_apply_passes_after_and_fails_again_for_a_tampered_policy(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Check_fails_before_apply_passes_after_and_fails_again_for_a_tampered_policy(FakeServerVersion version)
     {
-        await using var server = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var server = await StartAsync(version);
         var access = new LibraryAccess(ServerLibrariesTests.ClientFor(server));
         var picks = Picks(server);
 
@@ -136,11 +137,11 @@ public sealed class LibraryAccessTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_real_library_added_later_reaches_converted_users_only_and_one_an_admin_took_away_stays_away(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_real_library_added_later_reaches_converted_users_only_and_one_an_admin_took_away_stays_away(FakeServerVersion version)
     {
-        await using var server = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var server = await StartAsync(version);
         var access = new LibraryAccess(ServerLibrariesTests.ClientFor(server));
         var first = await access.ApplyAsync(Picks(server), LibraryAccessState.Empty, CancellationToken.None);
 
@@ -170,11 +171,11 @@ public sealed class LibraryAccessTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_refused_policy_update_fails_loudly_naming_the_user_while_the_others_are_applied(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_refused_policy_update_fails_loudly_naming_the_user_while_the_others_are_applied(FakeServerVersion version)
     {
-        await using var server = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var server = await StartAsync(version);
         var alice = server.State.User("alice");
         server.Faults.Add(FaultRule.OnPath($"/Users/{alice.Id}/Policy").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());
         var access = new LibraryAccess(ServerLibrariesTests.ClientFor(server));
@@ -200,7 +201,7 @@ public sealed class LibraryAccessTests
     [Fact]
     public async Task Jellyfin_refuses_a_policy_without_its_required_provider_ids_and_the_client_fills_them()
     {
-        await using var server = await StartAsync(FakeDialect.Jellyfin);
+        await using var server = await StartAsync(FakeServerVersion.Jellyfin10_11);
         var client = ServerLibrariesTests.ClientFor(server);
         var bob = await client.GetUserAsync(server.State.User("bob").Id, CancellationToken.None);
         var policy = (JsonObject)bob.Policy!.DeepClone();
@@ -227,7 +228,7 @@ public sealed class LibraryAccessTests
     [Fact]
     public async Task Emby_ignores_numeric_folder_ids_so_the_plan_uses_Guids()
     {
-        await using var server = await StartAsync(FakeDialect.Emby);
+        await using var server = await StartAsync(FakeServerVersion.Emby4_8);
         var movies = server.State.FindLibrary("Movies")!;
         server.State.Write(_ => server.State.User("bob").EnabledFolders = [movies.ItemId]);
         Assert.Empty(Sees(server, "bob"));
@@ -244,7 +245,7 @@ public sealed class LibraryAccessTests
     [Fact]
     public async Task The_service_remembers_converted_users_in_settings_between_runs()
     {
-        await using var server = await StartAsync(FakeDialect.Jellyfin);
+        await using var server = await StartAsync(FakeServerVersion.Jellyfin10_11);
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
 

@@ -54,7 +54,7 @@ public sealed class LibraryWriterTests : IDisposable
     {
         private int _calls;
 
-        public string StreamUrl(string serverItemId)
+        public string StreamUrl(string serverItemId, string? serverPath)
         {
             if (++_calls > failAfter)
             {
@@ -217,7 +217,7 @@ public sealed class LibraryWriterTests : IDisposable
             "Loose - Episode.strm", "Season 00/S00E01.strm", "Season 01/S01E01 [epx].strm", "Season 01/S01E01.strm", "Season 01/S01E02.strm",
             "Season 02/S02E01.strm", "Season 03/Unnumbered.strm", "tvshow.nfo",
         ], files);
-        Assert.Equal("http://emby:8096/emby/Videos/ep1/stream?static=true&MediaSourceId=ep1&api_key=k%26y\n",
+        Assert.Equal("http://emby:8096/emby/Videos/ep1/stream.mkv?Static=true&api_key=k%26y\n",
             await File.ReadAllTextAsync(Path.Combine(seriesPath, "Season 01", "S01E01.strm")));
     }
 
@@ -386,7 +386,7 @@ public sealed class LibraryWriterTests : IDisposable
     {
         private int _calls;
 
-        public string StreamUrl(string serverItemId)
+        public string StreamUrl(string serverItemId, string? serverPath)
         {
             if (++_calls == cancelAfter)
             {
@@ -514,14 +514,14 @@ public sealed class LibraryWriterTests : IDisposable
     [InlineData("https://media.example/jellyfin/", "https://media.example/jellyfin/Videos/a%2Fb/stream?static=true&mediaSourceId=a%2Fb")]
     public void Jellyfin_stream_urls_need_no_key(string baseUrl, string expected)
     {
-        Assert.Equal(expected, StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Jellyfin, baseUrl, "secret").StreamUrl("a/b"));
+        Assert.Equal(expected, StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Jellyfin, baseUrl, "secret").StreamUrl("a/b", null));
     }
 
     [Fact]
     public void Emby_stream_urls_carry_the_key()
     {
-        Assert.Equal("http://emby:8096/emby/Videos/123/stream?static=true&MediaSourceId=123&api_key=abc",
-            StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Emby, "http://emby:8096/", "abc").StreamUrl("123"));
+        Assert.Equal("http://emby:8096/emby/Videos/123/stream.mp4?Static=true&api_key=abc",
+            StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Emby, "http://emby:8096/", "abc").StreamUrl("123", "/media/movies/Alien (1979)/Alien.MP4"));
         Assert.Throws<ArgumentException>(() => StreamUrlBuilder.For(Aperture.MediaServers.MediaServerType.Emby, "http://emby:8096/", null));
     }
 

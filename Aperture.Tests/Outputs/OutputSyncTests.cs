@@ -24,10 +24,11 @@ public sealed class OutputSyncTests : IDisposable
         Directory.Delete(root, recursive: true);
     }
 
-    private async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin, FakeUser Alice, FakeUser Bob)> StartAsync(FakeDialect dialect)
+    private async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin, FakeUser Alice, FakeUser Bob)> StartAsync(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         FakeUser alice = null!, bob = null!;
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             alice = b.User("alice", "pw");
@@ -70,11 +71,11 @@ public sealed class OutputSyncTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Each_user_gets_their_own_picks_library_on_disk_and_in_the_server_visible_to_them_alone(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Each_user_gets_their_own_picks_library_on_disk_and_in_the_server_visible_to_them_alone(FakeServerVersion version)
     {
-        var (server, app, admin, alice, bob) = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        var (server, app, admin, alice, bob) = await StartAsync(version);
         await using var _ = server;
         await using var __ = app;
 
@@ -140,7 +141,7 @@ public sealed class OutputSyncTests : IDisposable
     [Fact]
     public async Task A_policy_update_the_server_refuses_fails_the_run_naming_the_user_and_keeps_the_libraries_written()
     {
-        var (server, app, _, alice, _) = await StartAsync(FakeDialect.Jellyfin);
+        var (server, app, _, alice, _) = await StartAsync(FakeServerVersion.Jellyfin10_11);
         await using var _s = server;
         await using var _a = app;
         server.Faults.Add(FaultRule.OnPath($"/Users/{alice.Id}/Policy").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Aperture.Data;
 using Aperture.Fakes;
+using Aperture.Tests.Infrastructure;
 using Aperture.MediaServers;
 using Aperture.Outputs;
 
@@ -19,11 +20,11 @@ public sealed class ServerLibrariesTests : IDisposable
     private static JsonObject BodyOf(RecordedCall call) => (JsonObject)JsonNode.Parse(call.Body)!;
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task EnsureLibrary_creates_in_each_servers_form_returns_its_ids_and_is_idempotent(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task EnsureLibrary_creates_in_each_servers_form_returns_its_ids_and_is_idempotent(FakeServerVersion version)
     {
-        await using var server = await FakeMediaServer.StartAsync(dialect, b => b.MovieLibrary("Movies"));
+        var dialect = version.Dialect();
+        await using var server = await FakeMediaServer.StartAsync(version, b => b.MovieLibrary("Movies"));
         var libraries = new ServerLibraries(ClientFor(server));
         var path = Path.Combine(folder.FullName, "alice");
         Directory.CreateDirectory(path);
@@ -81,11 +82,11 @@ public sealed class ServerLibrariesTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task EnsureLibrary_adds_a_missing_path_and_fixes_drifted_options_keeping_the_rest(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task EnsureLibrary_adds_a_missing_path_and_fixes_drifted_options_keeping_the_rest(FakeServerVersion version)
     {
-        await using var server = await FakeMediaServer.StartAsync(dialect, b => b.ShowLibrary("AI Picks - bob", "/old/bob"));
+        var dialect = version.Dialect();
+        await using var server = await FakeMediaServer.StartAsync(version, b => b.ShowLibrary("AI Picks - bob", "/old/bob"));
         var fake = server.State.FindLibrary("AI Picks - bob")!;
         Assert.True(fake.LibraryOptions["EnableRealtimeMonitor"]!.GetValue<bool>());
         var path = Path.Combine(folder.FullName, "bob");
@@ -105,11 +106,11 @@ public sealed class ServerLibrariesTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task EnsureLibrary_with_a_folder_missing_on_the_server_fails_and_creates_nothing(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task EnsureLibrary_with_a_folder_missing_on_the_server_fails_and_creates_nothing(FakeServerVersion version)
     {
-        await using var server = await FakeMediaServer.StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var server = await FakeMediaServer.StartAsync(version);
         server.RequireExistingPaths = true;
         var missing = Path.Combine(folder.FullName, "not-there");
 
@@ -130,11 +131,11 @@ public sealed class ServerLibrariesTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Refresh_and_remove_use_each_servers_call(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Refresh_and_remove_use_each_servers_call(FakeServerVersion version)
     {
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var dialect = version.Dialect();
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.MovieLibrary("Movies");
             b.MovieLibrary("AI Picks - alice", "/picks/alice");
@@ -167,13 +168,13 @@ public sealed class ServerLibrariesTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Play_on_session_lists_the_users_sessions_and_sends_PlayNow_with_the_items(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Play_on_session_lists_the_users_sessions_and_sends_PlayNow_with_the_items(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         FakeSession? tv = null;
         FakeItem? alien = null;
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             var alice = b.User("alice", "pw");
             var bob = b.User("bob", "pw");

@@ -24,12 +24,12 @@ public sealed class CatalogSyncTests
         server.Calls.Where(c => c.Path.EndsWith("/Items", StringComparison.Ordinal) && c.Query("Fields")?.Contains("Overview", StringComparison.Ordinal) == true);
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_first_sync_pages_through_the_enabled_libraries_and_stores_every_field(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_first_sync_pages_through_the_enabled_libraries_and_stores_every_field(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         FakeItem alien = null!, dark = null!, odd = null!;
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             b.MovieLibrary("Movies");
@@ -103,7 +103,6 @@ public sealed class CatalogSyncTests
         Assert.Equal("backdrop-1", stored.BackdropImageTag);
         Assert.Equal(alien.Path, stored.Path);
         Assert.Equal(alien.DateCreated.ToUnixTimeMilliseconds(), stored.DateCreated!.Value.ToUnixTimeMilliseconds());
-        Assert.Equal(alien.DateLastSaved.ToUnixTimeMilliseconds(), stored.ServerSavedAt!.Value.ToUnixTimeMilliseconds());
         Assert.Null(stored.EpisodeCount);
 
         // Every row whole, not only the first of a page.
@@ -148,13 +147,13 @@ public sealed class CatalogSyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_delta_reads_only_what_the_server_saved_since_and_a_full_run_when_asked_reads_everything(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_delta_reads_only_what_the_server_saved_since_and_a_full_run_when_asked_reads_everything(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         var movies = new List<FakeItem>();
         var saved = DateTimeOffset.UtcNow.AddDays(-1);
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             for (var n = 1; n <= 7; n++)
@@ -177,8 +176,8 @@ public sealed class CatalogSyncTests
         var detail = DetailCalls(server).ToList();
         Assert.NotEmpty(detail);
         Assert.All(detail, c => Assert.NotNull(c.Query("MinDateLastSaved")));
-        // The two changed, and the one saved at the watermark itself (MinDateLastSaved is inclusive).
-        Assert.Equal(3, delta.AdvancedByStage.Single(s => s.Key.StartsWith("Fetching movies changed", StringComparison.Ordinal)).Value);
+        // The two saved since the previous run started: nothing else (the server sends no DateLastSaved to compare with).
+        Assert.Equal(2, delta.AdvancedByStage.Single(s => s.Key.StartsWith("Fetching movies changed", StringComparison.Ordinal)).Value);
         Assert.Equal("After.", await app.WithDbAsync(db => db.Titles.Where(t => t.ServerItemId == movies[3].Id).Select(t => t.Overview).SingleAsync()));
         Assert.Equal(8, await app.WithDbAsync(db => db.Titles.CountAsync()));
 
@@ -187,6 +186,44 @@ public sealed class CatalogSyncTests
         Assert.Equal((0, 0, 0), (full.Count("added"), full.Count("updated"), full.Count("removed")));
         Assert.Equal(8, full.AdvancedByStage.Single(s => s.Key.StartsWith("Fetching all movies", StringComparison.Ordinal)).Value);
         Assert.All(DetailCalls(server), c => Assert.Null(c.Query("MinDateLastSaved")));
+    }
+
+    [Theory]
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_no_change_delta_reads_no_item_page_using_the_start_of_the_previous_run_as_watermark(FakeServerVersion version)
+    {
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            for (var n = 1; n <= 5; n++)
+            {
+                b.Movie($"Movie {n}", 1990 + n);
+            }
+            b.Series("Dark", 2017, seasons: 1, episodesPerSeason: 3);
+        });
+        server.State.Write(_ =>
+        {
+            foreach (var item in server.State.Items)
+            {
+                item.DateLastSaved = DateTimeOffset.UtcNow.AddDays(-30);
+            }
+        });
+        await using var app = await ConnectedAppAsync(server);
+        var before = DateTimeOffset.UtcNow;
+        await app.RunJobAsync(JobNames.SyncMovies);
+        await app.RunJobAsync(JobNames.SyncSeries);
+        Assert.DoesNotContain(server.Calls, c => c.Query("Fields")?.Contains("DateLastSaved", StringComparison.Ordinal) == true);
+        server.ClearCalls();
+
+        var movies = await app.RunJobAsync(JobNames.SyncMovies);
+        var series = await app.RunJobAsync(JobNames.SyncSeries);
+
+        var detail = DetailCalls(server).ToList();
+        Assert.NotEmpty(detail);
+        Assert.All(detail, c => Assert.True(DateTimeOffset.Parse(c.Query("MinDateLastSaved")!, CultureInfo.InvariantCulture) >= before.AddMinutes(-5)));
+        Assert.All(detail, c => Assert.Null(c.Query("Ids")));
+        Assert.All(movies.AdvancedByStage.Concat(series.AdvancedByStage).Where(s => s.Key.StartsWith("Fetching", StringComparison.Ordinal)),
+            s => Assert.Equal(0L, s.Value));
     }
 
     [Fact]
@@ -211,8 +248,8 @@ public sealed class CatalogSyncTests
 
         Assert.Equal(1, delta.Count("updated"));
         Assert.All(DetailCalls(server), c => Assert.NotNull(c.Query("MinDateLastSavedForUser")));
-        // The edited one and the one saved at the watermark: not the whole library, as MinDateLastSaved alone would give.
-        Assert.Equal(2, delta.AdvancedByStage.Single(s => s.Key.StartsWith("Fetching movies changed", StringComparison.Ordinal)).Value);
+        // The edited one: not the whole library, as MinDateLastSaved alone would give.
+        Assert.Equal(1, delta.AdvancedByStage.Single(s => s.Key.StartsWith("Fetching movies changed", StringComparison.Ordinal)).Value);
     }
 
     [Fact]
@@ -252,13 +289,13 @@ public sealed class CatalogSyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_title_removed_on_the_server_disappears_with_its_episodes_and_watch_states(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_title_removed_on_the_server_disappears_with_its_episodes_and_watch_states(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         FakeItem gone = null!, kept = null!, show = null!, keptShow = null!;
         FakeUser alice = null!;
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             alice = b.User("alice", "pw");
@@ -360,12 +397,12 @@ public sealed class CatalogSyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Every_sync_reads_the_servers_users_before_they_sign_in(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Every_sync_reads_the_servers_users_before_they_sign_in(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         FakeUser carol = null!;
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             b.User("alice", "pw");
@@ -397,11 +434,11 @@ public sealed class CatalogSyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Sync_jobs_started_together_on_a_fresh_install_all_complete(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Sync_jobs_started_together_on_a_fresh_install_all_complete(FakeServerVersion version)
     {
-        await using var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var dialect = version.Dialect();
+        await using var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             var users = Enumerable.Range(0, 5).Select(n => b.User($"user{n}", "pw")).ToList();

@@ -16,10 +16,11 @@ public sealed class HistorySyncTests
     private sealed record World(FakeMediaServer Server, FakeUser Alice, FakeUser Bob, FakeUser Carol,
         FakeItem Alien, FakeItem Heat, FakeItem Ronin, FakeItem Show, IReadOnlyList<FakeItem> Episodes, FakeItem HomeVideo);
 
-    private static async Task<World> StartAsync(FakeDialect dialect)
+    private static async Task<World> StartAsync(FakeServerVersion version)
     {
+        var dialect = version.Dialect();
         World? world = null;
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             var alice = b.User("alice", "pw");
@@ -51,11 +52,11 @@ public sealed class HistorySyncTests
         await app.WithDbAsync(db => db.WatchStates.AsNoTracking().ToDictionaryAsync(w => (w.UserId, w.ServerItemId)));
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_full_sync_stores_every_users_plays_favourites_ratings_and_progress_for_movies_and_episodes(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_full_sync_stores_every_users_plays_favourites_ratings_and_progress_for_movies_and_episodes(FakeServerVersion version)
     {
-        var w = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        var w = await StartAsync(version);
         await using var server = w.Server;
         await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
         await app.RunJobAsync(JobNames.SyncMovies);
@@ -111,7 +112,7 @@ public sealed class HistorySyncTests
     [Fact]
     public async Task Emby_reports_play_count_0_unless_asked_for_UserDataPlayCount_which_the_sync_asks_for()
     {
-        var w = await StartAsync(FakeDialect.Emby);
+        var w = await StartAsync(FakeServerVersion.Emby4_8);
         await using var server = w.Server;
         await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
         await app.RunJobAsync(JobNames.SyncMovies);
@@ -136,11 +137,11 @@ public sealed class HistorySyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task A_delta_reads_new_plays_down_to_the_watermark_in_a_handful_of_requests_per_user(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_delta_reads_new_plays_down_to_the_watermark_in_a_handful_of_requests_per_user(FakeServerVersion version)
     {
-        var w = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        var w = await StartAsync(version);
         await using var server = w.Server;
         await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
         await CatalogSyncTests.RunAllAsync(app);
@@ -176,11 +177,11 @@ public sealed class HistorySyncTests
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Un_favourites_and_un_plays_are_cleared_by_the_full_reconcile_which_a_delta_cannot_see(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Un_favourites_and_un_plays_are_cleared_by_the_full_reconcile_which_a_delta_cannot_see(FakeServerVersion version)
     {
-        var w = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        var w = await StartAsync(version);
         await using var server = w.Server;
         await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
         await CatalogSyncTests.RunAllAsync(app);

@@ -10,9 +10,10 @@ namespace Aperture.Tests.Sync;
 
 public sealed class LibrariesTests
 {
-    private static async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin)> StartAsync(FakeDialect dialect = FakeDialect.Jellyfin)
+    private static async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin)> StartAsync(FakeServerVersion version = FakeServerVersion.Jellyfin10_11)
     {
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var dialect = version.Dialect();
+        var server = await FakeMediaServer.StartAsync(version, b =>
         {
             b.User("Admin", "pw", admin: true);
             b.User("alice", "pw");
@@ -30,11 +31,11 @@ public sealed class LibrariesTests
         app.WithDbAsync(async db => (await db.Libraries.OrderBy(l => l.Name).Select(l => new { l.Name, l.Enabled }).ToListAsync()).Select(l => (l.Name, l.Enabled)).ToList());
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task The_api_refreshes_lists_and_switches_libraries(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task The_api_refreshes_lists_and_switches_libraries(FakeServerVersion version)
     {
-        var (server, app, admin) = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        var (server, app, admin) = await StartAsync(version);
         await using var serverScope = server;
         await using var appScope = app;
 

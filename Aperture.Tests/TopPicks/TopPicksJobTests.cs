@@ -26,10 +26,11 @@ public sealed class TopPicksJobTests : IDisposable
 
     // Three users; "Popular" watched by all three, "Liked" by two, "Solo" by one (below the minimum of 2). bob sees an explicit
     // list of libraries, so he must be given the shared library; the others see all libraries.
-    private async Task<World> StartAsync(FakeDialect dialect, bool sync = true, string? outputRoot = null)
+    private async Task<World> StartAsync(FakeServerVersion version, bool sync = true, string? outputRoot = null)
     {
+        var dialect = version.Dialect();
         var recent = DateTimeOffset.UtcNow.AddDays(-2);
-        var server = await FakeMediaServer.StartAsync(dialect, b =>
+        var server = await FakeMediaServer.StartAsync(version, b =>
         {
             var admin = b.User("Admin", "pw", admin: true);
             var alice = b.User("alice", "pw");
@@ -71,11 +72,11 @@ public sealed class TopPicksJobTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task The_job_ranks_the_history_writes_the_shared_library_and_makes_it_visible_to_every_user(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task The_job_ranks_the_history_writes_the_shared_library_and_makes_it_visible_to_every_user(FakeServerVersion version)
     {
-        await using var w = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var w = await StartAsync(version);
 
         var progress = await w.App.RunJobAsync(JobNames.RefreshTopPicks);
 
@@ -123,11 +124,11 @@ public sealed class TopPicksJobTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Collection_and_playlist_are_created_when_enabled_replaced_on_the_next_run_and_removed_when_switched_off(FakeDialect dialect)
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task Collection_and_playlist_are_created_when_enabled_replaced_on_the_next_run_and_removed_when_switched_off(FakeServerVersion version)
     {
-        await using var w = await StartAsync(dialect);
+        var dialect = version.Dialect();
+        await using var w = await StartAsync(version);
         await JsonAsync(await w.Admin.PatchAsJsonAsync("/api/settings/top-picks/movies",
             new { outputs = new { library = false, collection = true, playlist = true } }));
 
@@ -166,7 +167,7 @@ public sealed class TopPicksJobTests : IDisposable
         // The root is a file: nothing can be created under it.
         var file = Path.Combine(root.FullName, "not-a-folder");
         await File.WriteAllTextAsync(file, "");
-        await using var w = await StartAsync(FakeDialect.Jellyfin, outputRoot: file);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11, outputRoot: file);
 
         var progress = await w.App.RunJobAsync(JobNames.RefreshTopPicks);
 
@@ -179,7 +180,7 @@ public sealed class TopPicksJobTests : IDisposable
     [Fact]
     public async Task The_settings_api_validates_each_field_answers_404_for_an_unknown_kind_and_is_for_admins_only()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin, sync: false);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11, sync: false);
 
         var all = await JsonAsync(await w.Admin.GetAsync("/api/settings/top-picks"));
         var movies = all.GetProperty("movies");
@@ -227,7 +228,7 @@ public sealed class TopPicksJobTests : IDisposable
     [Fact]
     public async Task The_pages_show_the_current_top_picks_with_their_figures_and_the_admin_form_saves_or_names_the_bad_field()
     {
-        await using var w = await StartAsync(FakeDialect.Jellyfin);
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
         await w.App.RunJobAsync(JobNames.RefreshTopPicks);
 
         var page = await w.Alice.GetStringAsync("/top-picks/movies");

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Catalog;
 
 // An episode's library is its series' library.
-internal readonly record struct StoredItem(string LibraryId, DateTimeOffset? SavedAt);
+internal readonly record struct StoredItem(string LibraryId);
 
 internal readonly record struct UpsertCounts(int Added, int Updated, int Skipped);
 
@@ -113,8 +113,8 @@ internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel
 
     public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
         await Rows.AsNoTracking()
-            .Select(t => new { t.ServerItemId, t.LibraryId, t.ServerSavedAt })
-            .ToDictionaryAsync(t => t.ServerItemId, t => new StoredItem(t.LibraryId, t.ServerSavedAt), StringComparer.OrdinalIgnoreCase, ct);
+            .Select(t => new { t.ServerItemId, t.LibraryId })
+            .ToDictionaryAsync(t => t.ServerItemId, t => new StoredItem(t.LibraryId), StringComparer.OrdinalIgnoreCase, ct);
 
     public async Task<int> DeleteOutsideAsync(IReadOnlyCollection<string> activeLibraryIds, CancellationToken ct) =>
         await Rows.Where(t => !activeLibraryIds.Contains(t.LibraryId)).ExecuteDeleteAsync(ct);
@@ -144,8 +144,8 @@ internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel<Episode>(db)
 
     public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
         await Rows.AsNoTracking()
-            .Select(e => new { e.ServerItemId, e.Series.LibraryId, e.ServerSavedAt })
-            .ToDictionaryAsync(e => e.ServerItemId, e => new StoredItem(e.LibraryId, e.ServerSavedAt), StringComparer.OrdinalIgnoreCase, ct);
+            .Select(e => new { e.ServerItemId, e.Series.LibraryId })
+            .ToDictionaryAsync(e => e.ServerItemId, e => new StoredItem(e.LibraryId), StringComparer.OrdinalIgnoreCase, ct);
 
     // The series were synced just before: their ids are loaded once, not per episode.
     protected override async Task PrepareAsync(CancellationToken ct) =>

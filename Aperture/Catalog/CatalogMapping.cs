@@ -36,7 +36,6 @@ internal static class CatalogMapping
         t.Status = c.Set(t.Status, i.Status);
         t.Path = c.Set(t.Path, i.Path);
         t.DateCreated = c.Set(t.DateCreated, Instant(i.DateCreated));
-        t.ServerSavedAt = c.Set(t.ServerSavedAt, Instant(i.DateLastSaved));
         return c.Changed;
     }
 
@@ -52,7 +51,6 @@ internal static class CatalogMapping
         e.RuntimeMinutes = c.Set(e.RuntimeMinutes, Minutes(i.RunTimeTicks));
         e.PremiereDate = c.Set(e.PremiereDate, Day(i.PremiereDate));
         e.PrimaryImageTag = c.Set(e.PrimaryImageTag, PrimaryImage(i));
-        e.ServerSavedAt = c.Set(e.ServerSavedAt, Instant(i.DateLastSaved));
         return c.Changed;
     }
 

@@ -24,9 +24,10 @@ public sealed record CatalogSyncResult(MediaKind Kind, bool Full, IReadOnlyList<
 // 2. per level (titles, then episodes) a cheap id-only listing of every enabled library, checked for consistency (every
 //    page reports the same total and the ids add up to it; otherwise it is read again);
 // 3. the details: everything on a full run or for a library never synced before, else what the server saved since the
-//    watermark (MinDateLastSaved) — each page upserted in its own transaction;
-// 4. a catch-up by id for what the listing shows as new, moved or saved later than stored but the detail pass did not
-//    return (Jellyfin ≤10.10 ignoring MinDateLastSaved, an item saved while the sync ran);
+//    watermark (MinDateLastSaved) — each page upserted in its own transaction. The watermark is the start time of the
+//    last successful run: neither Jellyfin (10.10–12) nor Emby 4.8 sends DateLastSaved in an item, so no save date can be
+//    read back; an item saved while a run goes on is read again by the next one;
+// 4. a catch-up by id for what the listing shows as new or moved but the detail pass did not return;
 // 5. only then removals: titles of libraries no longer enabled or present, and items missing from the listing, confirmed
 //    by a second listing — in one transaction with the new watermark.
 //
@@ -38,7 +39,11 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
     private const int IdsPerRequest = 100;
     private const int ListingAttempts = 3;
 
-    private readonly record struct Listed(string LibraryId, DateTimeOffset? SavedAt);
+    // The watermark is this app's clock, MinDateLastSaved compares with the server's: the delta reaches back a little further
+    // so that a server clock a few minutes behind loses nothing (a few items read twice at most).
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly record struct Listed(string LibraryId);
 
     private sealed class Tally(CatalogLevel level, IJobProgress progress)
     {
@@ -103,8 +108,10 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         var storedTitles = await titles.LoadStoredAsync(ct);
         // A library never synced before is read whole even in a delta run: its items are older than the watermark.
         var syncedLibraries = storedTitles.Values.Select(s => s.LibraryId).ToHashSet();
-        DateTimeOffset? newWatermark = null;
         var missing = new Dictionary<CatalogLevel, List<string>>();
+        // An item that moved between two detail pages may have been skipped; the catch-up finds it only when it is new, so the
+        // watermark stays put and the next run reads the same window again.
+        var steady = true;
         var tallies = levels.ToDictionary(l => l, l => new Tally(l, progress));
 
         foreach (var level in levels)
@@ -114,16 +121,12 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             var fetched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var library in active)
             {
-                var since = !full && marks.Watermark is { } w && syncedLibraries.Contains(library.Id) ? w : (DateTimeOffset?)null;
-                await FetchAsync(client, facts, level, library, since, fetched, tallies[level], progress, ct);
+                var since = !full && marks.Watermark is { } w && syncedLibraries.Contains(library.Id) ? w - ClockSkew : (DateTimeOffset?)null;
+                steady &= await FetchAsync(client, facts, level, library, since, fetched, tallies[level], progress, ct);
             }
             await CatchUpAsync(client, level, listed, stored, fetched, tallies[level], progress, ct);
 
             missing[level] = [.. stored.Where(s => activeIds.Contains(s.Value.LibraryId) && !listed.ContainsKey(s.Key)).Select(s => s.Key)];
-            foreach (var saved in listed.Values.Select(l => l.SavedAt).OfType<DateTimeOffset>())
-            {
-                newWatermark = newWatermark is null || saved > newWatermark ? saved : newWatermark;
-            }
         }
 
         // Every listing of this run is complete: removals may now happen, each confirmed by a second listing so that an
@@ -146,7 +149,7 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             {
                 await titles.UpdateEpisodeCountsAsync(ct);
             }
-            await CatalogMarks.SaveAsync(store, kind, CatalogMapping.Instant(newWatermark) ?? marks.Watermark, full ? now : marks.LastFullAt, ct);
+            await CatalogMarks.SaveAsync(store, kind, steady ? now : marks.Watermark, full ? now : marks.LastFullAt, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -194,7 +197,6 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         {
             IncludeItemTypes = [level.ItemType],
             ParentId = library.Id,
-            Fields = ["DateLastSaved"],
             SortBy = [ItemSortBy.DateCreated, ItemSortBy.SortName],
             EnableImages = false,
         };
@@ -215,7 +217,7 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             }
             foreach (var item in page.Items.Where(i => !string.IsNullOrEmpty(i.Id)))
             {
-                items[item.Id] = new Listed(library.Id, CatalogMapping.Instant(item.DateLastSaved));
+                items[item.Id] = new Listed(library.Id);
             }
             progress.Advance(page.Items.Count);
             return Task.FromResult(true);
@@ -227,7 +229,8 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         return (items, problem);
     }
 
-    private async Task FetchAsync(MediaServerClient client, ServerFacts facts, CatalogLevel level, Library library, DateTimeOffset? since,
+    // False when the result changed while it was paged (its total moved): an item may have slipped between two pages.
+    private async Task<bool> FetchAsync(MediaServerClient client, ServerFacts facts, CatalogLevel level, Library library, DateTimeOffset? since,
         HashSet<string> fetched, Tally tally, IJobProgress progress, CancellationToken ct)
     {
         progress.Stage(since is null ? $"Fetching all {level.Noun} from '{library.Name}'" : $"Fetching {level.Noun} changed in '{library.Name}'");
@@ -238,27 +241,34 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             MinDateLastSavedForUser = since is not null && !MediaServerClient.MinDateLastSavedWorks(facts) ? since : null,
         };
         var size = options.Value.PageSize;
-        var first = true;
+        int? total = null;
+        var steady = true;
         await ServerPaging.ForEachPageAsync(client, query, size, size, $"fetching the {level.Noun} of library '{library.Name}'", async page =>
         {
-            if (first)
+            if (total is null)
             {
+                total = page.TotalRecordCount;
                 progress.SetTotal(page.TotalRecordCount);
-                first = false;
             }
+            steady &= page.TotalRecordCount == total;
             tally.Add(await level.UpsertAsync(page.Items, library.Id, time.GetUtcNow(), ct));
             fetched.UnionWith(page.Items.Select(i => i.Id));
             progress.Advance(page.Items.Count);
             return true;
         }, ct, prefetch: true);
+        if (!steady)
+        {
+            progress.Log($"The {level.Noun} of '{library.Name}' changed while their details were read; the next run reads this window again.",
+                JobLogLevel.Warning);
+        }
+        return steady;
     }
 
     private async Task CatchUpAsync(MediaServerClient client, CatalogLevel level, Dictionary<string, Listed> listed,
         Dictionary<string, StoredItem> stored, HashSet<string> fetched, Tally tally, IJobProgress progress, CancellationToken ct)
     {
         var stale = listed
-            .Where(p => !fetched.Contains(p.Key) && (!stored.TryGetValue(p.Key, out var s) || s.LibraryId != p.Value.LibraryId
-                || (p.Value.SavedAt is { } saved && (s.SavedAt is null || saved > s.SavedAt))))
+            .Where(p => !fetched.Contains(p.Key) && (!stored.TryGetValue(p.Key, out var s) || s.LibraryId != p.Value.LibraryId))
             .ToList();
         if (stale.Count == 0)
         {

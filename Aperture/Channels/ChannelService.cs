@@ -250,7 +250,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         var after = (channel.Name, Shares: string.Join(',', channel.Shares.Select(s => s.UserId).Order(StringComparer.Ordinal)));
         if (channel.Playlists.Count > 0 && before != after)
         {
-            await playlists.SyncAsync(channel, ct);
+            await playlists.SyncAsync(channel, ct, renamed: before.Name != after.Name, sharesChanged: before.Shares != after.Shares);
         }
         await db.SaveChangesAsync(ct);
         return errors;

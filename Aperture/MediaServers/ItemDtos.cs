@@ -44,7 +44,6 @@ public sealed record BaseItemDto(
     DateTimeOffset? PremiereDate,
     DateTimeOffset? EndDate,
     DateTimeOffset? DateCreated,
-    DateTimeOffset? DateLastSaved,
     string? Overview,
     IReadOnlyList<string>? Taglines,
     IReadOnlyList<string>? Genres,

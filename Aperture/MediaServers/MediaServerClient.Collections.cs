@@ -20,13 +20,15 @@ public sealed partial class MediaServerClient
             : throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server created the collection '{name}' without answering its id.");
     }
 
-    // Members are read like any folder's children: /Items?ParentId={collectionId}.
-    public async Task<IReadOnlyList<string>> GetCollectionItemIdsAsync(string collectionId, CancellationToken ct)
+    // Members are read like any folder's children, /Items?ParentId={collectionId}, but through a user: Jellyfin's box set members
+    // are linked children, which it lists only for a user (without a userId the answer is empty).
+    public async Task<IReadOnlyList<string>> GetCollectionItemIdsAsync(string collectionId, string? userId, CancellationToken ct)
     {
         var ids = new List<string>();
         while (true)
         {
-            var page = await GetItemsAsync(new ItemsQuery { ParentId = collectionId, Recursive = false, EnableImages = false }, ids.Count, 500, ct);
+            var query = new ItemsQuery { ParentId = collectionId, UserId = userId, Recursive = false, EnableImages = false };
+            var page = await GetItemsAsync(query, ids.Count, 500, ct);
             ids.AddRange(page.Items.Select(i => i.Id));
             if (page.Items.Count == 0 || ids.Count >= page.TotalRecordCount)
             {

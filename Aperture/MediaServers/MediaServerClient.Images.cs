@@ -35,7 +35,7 @@ public sealed partial class MediaServerClient
             query.Add("maxWidth=" + width.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(connection.ApiRoot, query.Count == 0 ? path : path + "?" + string.Join('&', query)));
-        AddAuthorization(request, connection.ApiKey, "aperture-server");
+        AddAuthorization(request, connection.ApiKey, "aperture-server", null);
 
         HttpResponseMessage response;
         try

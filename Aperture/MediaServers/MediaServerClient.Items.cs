@@ -46,7 +46,7 @@ public sealed partial class MediaServerClient
     // is the heaviest part of an item.
     private static readonly string[] CatalogFieldsJellyfin =
     [
-        "Overview", "Genres", "People", "Studios", "Taglines", "ProviderIds", "DateCreated", "DateLastSaved", "ParentId",
+        "Overview", "Genres", "People", "Studios", "Taglines", "ProviderIds", "DateCreated", "ParentId",
         "Path", "Tags", "OriginalTitle", "SortName",
     ];
 

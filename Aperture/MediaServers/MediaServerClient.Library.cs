@@ -105,10 +105,19 @@ public sealed partial class MediaServerClient
             connection.ApiKey, null, ct);
     }
 
-    // Both servers: {Name, Path, PathInfo:{Path}}; Jellyfin takes refreshLibrary from the query.
-    public Task AddLibraryPathAsync(string libraryName, string path, bool refreshLibrary, CancellationToken ct)
+    // Jellyfin (LibraryStructureController.AddMediaPath): MediaPathDto {Name, Path, PathInfo} with refreshLibrary in the query.
+    // Emby 4.8 (Library.AddMediaPath): {Id, Path, PathInfo, RefreshLibrary}, the library by its Id, nothing in the query.
+    public Task AddLibraryPathAsync(VirtualFolderDto library, string path, bool refreshLibrary, CancellationToken ct)
     {
-        var body = new JsonObject { ["Name"] = libraryName, ["Path"] = path, ["PathInfo"] = new JsonObject { ["Path"] = path } };
+        var pathInfo = new JsonObject { ["Path"] = path };
+        if (connection.Type == MediaServerType.Emby)
+        {
+            var id = library.Id ?? library.ItemId
+                ?? throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server listed the library '{library.Name}' without an Id.");
+            var emby = new JsonObject { ["Id"] = id, ["Path"] = path, ["PathInfo"] = pathInfo, ["RefreshLibrary"] = refreshLibrary };
+            return SendAsync<object>(HttpMethod.Post, "Library/VirtualFolders/Paths", emby, connection.ApiKey, null, ct);
+        }
+        var body = new JsonObject { ["Name"] = library.Name, ["Path"] = path, ["PathInfo"] = pathInfo };
         return SendAsync<object>(HttpMethod.Post, $"Library/VirtualFolders/Paths?refreshLibrary={(refreshLibrary ? "true" : "false")}", body, connection.ApiKey, null, ct);
     }
 

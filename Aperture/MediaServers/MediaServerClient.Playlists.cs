@@ -14,13 +14,16 @@ internal sealed record PlaylistEntryDto(
 public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id, string? Name);
 
 // Playlists (MEDIA-SERVER-API.md §7). Jellyfin: one JSON body with IsPublic:false (with a body it defaults to public)
-// and, from 10.9, per-user read-only shares. Emby: query-string forms only, and no shares: one playlist per user.
+// and, from 10.9, per-user read-only shares set at creation. Emby: query-string forms only, and no shares: one playlist per user,
+// created as that user.
+// Jellyfin's POST /Playlists/{id} and /Playlists/{id}/Users/{userId} act as the calling user, whom an API key does not have
+// (PlaylistsController: 400), so they are never used: a new name or new shares make a new playlist.
 public sealed partial class MediaServerClient
 {
     // Long id lists go in the query string: keep each request's URL well under common limits.
     private const int IdsPerRequest = 100;
 
-    // Jellyfin from 10.9 shares a playlist with chosen users and updates it in one call.
+    // Jellyfin from 10.9 shares a playlist with chosen users.
     public static bool SupportsPlaylistShares(MediaServerType type, string? version) =>
         type == MediaServerType.Jellyfin && (!Version.TryParse(version, out var v) || v >= new Version(10, 9));
 
@@ -44,12 +47,13 @@ public sealed partial class MediaServerClient
         }
         else
         {
+            // Emby 4.8 playlists belong to the caller and POST /Playlists takes no UserId: the API key acts as the owner through
+            // UserId in its authorization header (Emby's documented "Emby UserId=..., Token=..." form).
             var s = new StringBuilder("Playlists?");
             Add(s, "Name", name);
             Add(s, "Ids", first);
             Add(s, "MediaType", "Video");
-            Add(s, "UserId", ownerUserId);
-            created = await SendAsync<CreatedItemDto>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
+            created = await SendAsync<CreatedItemDto>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ownerUserId, ct);
         }
         var id = created?.Id is { Length: > 0 } made ? made
             : throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server created the playlist '{name}' but sent no Id.");
@@ -97,8 +101,7 @@ public sealed partial class MediaServerClient
     }
 
     // Replaces the contents in rank order (playlists keep the order items were added in); false when they already match.
-    // New entries go in first, then the old ones out, so a refused call leaves the previous contents in place (if the
-    // removal is refused, the entries just added are taken out again).
+    // Calls that work under the server's API key: items added as the owner, entries removed by id.
     public async Task<bool> ReplacePlaylistItemsAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
     {
         var old = await GetPlaylistEntriesAsync(playlistId, userId, ct);
@@ -106,6 +109,13 @@ public sealed partial class MediaServerClient
         {
             return false;
         }
+        if (connection.Type == MediaServerType.Jellyfin)
+        {
+            await ReplaceJellyfinEntriesAsync(playlistId, userId, old, itemIds, ct);
+            return true;
+        }
+        // Emby: each entry has its own id, so new entries go in first, then the old ones out, and a refused call leaves the previous
+        // contents in place (if the removal is refused, the entries just added are taken out again).
         var oldEntries = old.Select(e => e.PlaylistItemId).OfType<string>().ToList();
         await AddToPlaylistAsync(playlistId, userId, itemIds, ct);
         try
@@ -130,17 +140,51 @@ public sealed partial class MediaServerClient
         return true;
     }
 
-    // Jellyfin 10.9+: name, contents, shares and privacy in one call (only what is sent changes).
-    public Task UpdatePlaylistAsync(string playlistId, string name, IReadOnlyList<string> itemIds, IReadOnlyList<string> sharedWith, CancellationToken ct)
+    // Jellyfin (PlaylistManager, 10.11 and 12.0): an entry's id is its item's id, so a removal takes every entry of the item, and
+    // 10.11 skips adding an item already there. Adding first would lose the titles that stay: the entries from the first
+    // difference on go out first, then the rest of the list goes in; if the add is refused, the removed entries are put back.
+    private async Task ReplaceJellyfinEntriesAsync(string playlistId, string userId, IReadOnlyList<PlaylistEntry> old, IReadOnlyList<string> itemIds,
+        CancellationToken ct)
     {
-        var body = new JsonObject
+        var keep = 0;
+        while (keep < old.Count && keep < itemIds.Count && string.Equals(old[keep].ItemId, itemIds[keep], StringComparison.OrdinalIgnoreCase))
         {
-            ["Name"] = name,
-            ["Ids"] = new JsonArray([.. itemIds.Select(i => (JsonNode)i)]),
-            ["Users"] = Shares(sharedWith),
-            ["IsPublic"] = false,
-        };
-        return SendAsync<object>(HttpMethod.Post, $"Playlists/{Uri.EscapeDataString(playlistId)}", body, connection.ApiKey, null, ct);
+            keep++;
+        }
+        while (keep > 0)
+        {
+            // A kept item that also sits further down would go out with that later entry.
+            var later = old.Skip(keep).Select(e => e.ItemId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var clash = old.Take(keep).ToList().FindIndex(e => later.Contains(e.ItemId));
+            if (clash < 0)
+            {
+                break;
+            }
+            keep = clash;
+        }
+        var removed = old.Skip(keep).ToList();
+        await RemoveFromPlaylistAsync(playlistId, EntryIds(removed), ct);
+        try
+        {
+            await AddToPlaylistAsync(playlistId, userId, itemIds.Skip(keep).ToList(), ct);
+        }
+        catch (MediaServerException)
+        {
+            try
+            {
+                var now = await GetPlaylistEntriesAsync(playlistId, userId, ct);
+                await RemoveFromPlaylistAsync(playlistId, EntryIds(now.Skip(keep)), ct);
+                await AddToPlaylistAsync(playlistId, userId, removed.Select(e => e.ItemId).ToList(), ct);
+            }
+            catch (MediaServerException)
+            {
+                // The server refuses changes altogether: the first error says why.
+            }
+            throw;
+        }
+
+        static List<string> EntryIds(IEnumerable<PlaylistEntry> entries) =>
+            entries.Select(e => e.PlaylistItemId ?? e.ItemId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private static JsonArray Shares(IReadOnlyList<string> userIds) =>

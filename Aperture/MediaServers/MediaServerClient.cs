@@ -70,10 +70,15 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         "aperture-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(connection.BaseUrl.AbsoluteUri + "\n" + username.ToUpperInvariant())))[..24];
 
-    internal async Task<T?> SendAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, CancellationToken ct)
+    internal Task<T?> SendAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, CancellationToken ct) =>
+        SendAsync<T>(method, relativePath, body, token, deviceId, null, ct);
+
+    // asUserId: Emby only, the user the API key acts for (UserId in its authorization header).
+    private async Task<T?> SendAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, string? asUserId,
+        CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(connection.ApiRoot, relativePath));
-        AddAuthorization(request, token, deviceId ?? "aperture-server");
+        AddAuthorization(request, token, deviceId ?? "aperture-server", asUserId);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Json);
@@ -112,7 +117,7 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         }
     }
 
-    private void AddAuthorization(HttpRequestMessage request, string? token, string deviceId)
+    private void AddAuthorization(HttpRequestMessage request, string? token, string deviceId, string? asUserId)
     {
         var fields = $"Client=\"{Q(ClientIdentity.Client)}\", Device=\"{Q(ClientIdentity.Device)}\", DeviceId=\"{Q(deviceId)}\", Version=\"{Q(ClientIdentity.Version)}\"";
         if (connection.Type == MediaServerType.Jellyfin)
@@ -123,7 +128,8 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         }
         else
         {
-            request.Headers.TryAddWithoutValidation("X-Emby-Authorization", "Emby " + fields);
+            var user = asUserId is null ? "" : $"UserId=\"{Q(asUserId)}\", ";
+            request.Headers.TryAddWithoutValidation("X-Emby-Authorization", "Emby " + user + fields);
             if (token is not null)
             {
                 request.Headers.TryAddWithoutValidation("X-Emby-Token", token);

@@ -289,7 +289,7 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
     {
         if (entry.Kind == MediaKind.Movie)
         {
-            return [new Planned(folder + ".strm", null, false, StrmContent(streamUrls.StreamUrl(entry.ServerItemId)))];
+            return [new Planned(folder + ".strm", null, false, StrmContent(streamUrls.StreamUrl(entry.ServerItemId, entry.ServerPath)))];
         }
         if (entry.Episodes.Count == 0)
         {
@@ -312,7 +312,7 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
                 var relative = seasonFolder is null ? candidate : Path.Combine(seasonFolder, candidate);
                 if (names.Add(relative))
                 {
-                    plan.Add(new Planned(relative, null, false, StrmContent(streamUrls.StreamUrl(episode.ServerItemId))));
+                    plan.Add(new Planned(relative, null, false, StrmContent(streamUrls.StreamUrl(episode.ServerItemId, null))));
                     break;
                 }
             }

@@ -38,7 +38,7 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
         {
             if (!(library.Locations ?? []).Any(l => SamePath(l, serverPath)))
             {
-                await client.AddLibraryPathAsync(library.Name ?? name, serverPath, refreshLibrary: false, ct);
+                await client.AddLibraryPathAsync(library, serverPath, refreshLibrary: false, ct);
             }
             var wanted = WantedOptions(library.LibraryOptions, kind);
             if (!JsonNode.DeepEquals(library.LibraryOptions, wanted))

@@ -6,7 +6,8 @@ namespace Aperture.Outputs;
 // targets from .strm files, so these are always absolute http(s) URLs.
 public interface IStreamUrlBuilder
 {
-    string StreamUrl(string serverItemId);
+    // serverPath: the item's media file as the server sees it, when known (Emby's URL names the container).
+    string StreamUrl(string serverItemId, string? serverPath);
 }
 
 // Jellyfin's stream endpoint needs no key (up to 12.0), so the files hold no secret.
@@ -14,7 +15,7 @@ public sealed class JellyfinStreamUrlBuilder(string baseUrl) : IStreamUrlBuilder
 {
     private readonly string _root = baseUrl.TrimEnd('/');
 
-    public string StreamUrl(string serverItemId)
+    public string StreamUrl(string serverItemId, string? serverPath)
     {
         var id = Uri.EscapeDataString(serverItemId);
         return $"{_root}/Videos/{id}/stream?static=true&mediaSourceId={id}";
@@ -26,10 +27,18 @@ public sealed class EmbyStreamUrlBuilder(string baseUrl, string apiKey) : IStrea
 {
     private readonly string _root = baseUrl.TrimEnd('/');
 
-    public string StreamUrl(string serverItemId)
+    // Emby 4.8's /Videos/{Id}/stream requires Container; /Videos/{Id}/stream.{Container} carries it in the path. With Static the
+    // file is sent as it is, so the container is the file's extension, or mkv when the path is not known (episodes).
+    public string StreamUrl(string serverItemId, string? serverPath)
     {
         var id = Uri.EscapeDataString(serverItemId);
-        return $"{_root}/emby/Videos/{id}/stream?static=true&MediaSourceId={id}&api_key={Uri.EscapeDataString(apiKey)}";
+        return $"{_root}/emby/Videos/{id}/stream.{Container(serverPath)}?Static=true&api_key={Uri.EscapeDataString(apiKey)}";
+    }
+
+    internal static string Container(string? serverPath)
+    {
+        var extension = Path.GetExtension(serverPath ?? "").TrimStart('.').ToLowerInvariant();
+        return extension.Length is > 0 and <= 8 && extension.All(char.IsAsciiLetterOrDigit) ? extension : "mkv";
     }
 }
 

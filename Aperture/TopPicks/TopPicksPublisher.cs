@@ -97,7 +97,8 @@ public sealed class TopPicksPublisher(
         }
 
         var stored = await LoadServerItemsAsync(kind, ct);
-        var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, itemIds, progress, ct);
+        var admin = await FirstAdminAsync(ct);
+        var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, admin, itemIds, progress, ct);
         var (playlistId, owner) = await SyncPlaylistAsync(client, outputs.Playlist, name, stored, itemIds, progress, ct);
         await store.SetAsync(ServerItemsKey(kind), JsonSerializer.Serialize(new ServerItems(collectionId, playlistId, owner), ApiJson.Options), ct);
         await store.SaveAsync(ct);
@@ -129,8 +130,9 @@ public sealed class TopPicksPublisher(
         }
     }
 
-    private static async Task<string?> SyncCollectionAsync(MediaServerClient client, bool enabled, string name, string? id, List<string> itemIds,
-        IJobProgress progress, CancellationToken ct)
+    // Members are read as an administrator: Jellyfin lists a box set's members only through a user (without one, none).
+    private static async Task<string?> SyncCollectionAsync(MediaServerClient client, bool enabled, string name, string? id, string? admin,
+        List<string> itemIds, IJobProgress progress, CancellationToken ct)
     {
         var exists = id is not null && await client.ItemExistsAsync(id, ct);
         if (!enabled)
@@ -147,7 +149,7 @@ public sealed class TopPicksPublisher(
             // Servers drop an empty box set; an empty one is kept only if it already exists.
             if (exists)
             {
-                await client.RemoveFromCollectionAsync(id!, await client.GetCollectionItemIdsAsync(id!, ct), ct);
+                await client.RemoveFromCollectionAsync(id!, await client.GetCollectionItemIdsAsync(id!, admin, ct), ct);
             }
             progress.Log($"Top Picks collection '{name}' is empty: no title has enough viewers in the window.");
             return exists ? id : null;
@@ -158,7 +160,7 @@ public sealed class TopPicksPublisher(
             progress.Log($"Created the Top Picks collection '{name}' with {itemIds.Count} titles.");
             return created;
         }
-        var current = await client.GetCollectionItemIdsAsync(id!, ct);
+        var current = await client.GetCollectionItemIdsAsync(id!, admin, ct);
         var wanted = itemIds.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var have = current.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var remove = current.Where(i => !wanted.Contains(i)).ToList();
@@ -184,9 +186,7 @@ public sealed class TopPicksPublisher(
             }
             return (null, null);
         }
-        var owner = exists && stored.PlaylistOwner is not null ? stored.PlaylistOwner
-            : await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name).ThenBy(u => u.Id)
-                .Select(u => u.Id).FirstOrDefaultAsync(ct);
+        var owner = exists && stored.PlaylistOwner is not null ? stored.PlaylistOwner : await FirstAdminAsync(ct);
         if (owner is null)
         {
             progress.Log($"Top Picks playlist '{name}' not written: a playlist needs an owner, and no administrator has been synced yet (run {JobNames.SyncMovies}).",
@@ -205,6 +205,10 @@ public sealed class TopPicksPublisher(
         }
         return (stored.PlaylistId, owner);
     }
+
+    private Task<string?> FirstAdminAsync(CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.IsAdmin && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name).ThenBy(u => u.Id)
+            .Select(u => u.Id).FirstOrDefaultAsync(ct);
 
     private async Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct)
     {
