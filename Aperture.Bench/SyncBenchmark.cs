@@ -19,7 +19,11 @@ internal static class SyncBenchmark
     private sealed record JobRow(string Database, string Phase, string Job, TimeSpan Elapsed, TimeSpan Cpu, int Requests);
 
     private sealed record PhaseRow(string Database, string Phase, TimeSpan Elapsed, TimeSpan Cpu, TimeSpan ServerCpu, long Items, int Requests, long BaselineMb, long PeakMb,
-        long PeakManagedMb, long AllocatedMb, string Check);
+        long PeakManagedMb, long AllocatedMb, string Check, CatalogPages? Pages);
+
+    // The catalogue's detail requests of a phase (/Items with the catalogue fields, not the history's played/favourite
+    // queries) and how many of their answers held at least one item: a no-change delta should read none.
+    private sealed record CatalogPages(int Requests, int PagesWithItems, int Items);
 
     private static readonly string[] FullJobs =
         [JobNames.SyncMovies, JobNames.SyncSeries, JobNames.FullSyncWatchHistory, JobNames.FullSyncSeriesWatchHistory];
@@ -89,6 +93,11 @@ internal static class SyncBenchmark
         Console.WriteLine("(app and fake server together); server = of that, about what the fake server spends answering the phase's requests");
         Console.WriteLine("(measured by sending them again on their own); WS = process working set (the fake server and its generated");
         Console.WriteLine("catalogue live in this process: 'WS before' is the working set when the phase started); heap = managed heap.");
+        foreach (var p in phases.Where(p => p.Pages is not null))
+        {
+            Console.WriteLine($"{p.Database} {p.Phase}: catalogue item pages read {p.Pages!.PagesWithItems} ({p.Pages.Items:N0} items) "
+                + $"in {p.Pages.Requests} catalogue detail requests");
+        }
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average at the end {LoadAverage()}");
         return phases.Any(p => p.Check != "ok") ? 1 : 0;
     }
@@ -148,6 +157,7 @@ internal static class SyncBenchmark
         await sampling.CancelAsync();
         await sampler;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var pages = phase == "full" ? null : await CatalogPagesAsync(server, recorded);
         var serverCpu = await ReplayAsync(server, recorded, process);
 
         var (titles, episodes, states) = await app.WithDbAsync(async db =>
@@ -157,7 +167,35 @@ internal static class SyncBenchmark
             ? "ok"
             : $"MISMATCH: {titles} titles, {episodes} episodes, {states} watch rows; expected {expected.Item1}, {expected.Item2}, {expected.Item3}";
         return new PhaseRow(database, phase, total.Elapsed, phaseCpu, serverCpu, titles + episodes + states, requests, baseline >> 20, peak >> 20, peakManaged >> 20,
-            allocated >> 20, check);
+            allocated >> 20, check, pages);
+    }
+
+    // Sent again to read their answers (the calls are recorded without bodies; the state is unchanged: they only read).
+    private static async Task<CatalogPages> CatalogPagesAsync(FakeMediaServer server, List<RecordedCall> calls)
+    {
+        using var http = new HttpClient();
+        var detail = calls.Where(c => c.Method == "GET" && c.Path.EndsWith("/Items", StringComparison.Ordinal)
+            && c.Query("Fields")?.Contains("Overview", StringComparison.Ordinal) == true
+            && c.Query("IsPlayed") is null && c.Query("IsFavorite") is null && c.Query("Filters") is null).ToList();
+        int pages = 0, items = 0;
+        foreach (var call in detail)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + call.Path + call.QueryString);
+            foreach (var name in (string[])["Authorization", "X-Emby-Authorization", "X-Emby-Token"])
+            {
+                if (call.Header(name) is { } value)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+            using var response = await http.SendAsync(request);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var count = json.RootElement.GetProperty("Items").GetArrayLength();
+            pages += count > 0 ? 1 : 0;
+            items += count;
+        }
+        server.ClearCalls();
+        return new CatalogPages(detail.Count, pages, items);
     }
 
     // The fake server shares this process, so its work is in the CPU figure: the phase's requests are sent again on their
