@@ -68,7 +68,8 @@ internal static class ItemApi
         }
         if (!q.Me.IsAdmin && item.Playlist?.OwnerUserId != q.Me.User?.Id)
         {
-            return Reply.Forbidden();
+            // Jellyfin: LibraryController.DeleteItem answers Unauthorized("Unauthorized access") when BaseItem.CanDelete refuses.
+            return q.Dialect.Kind == FakeDialect.Jellyfin ? Reply.Text(401, "Unauthorized access") : Reply.Forbidden();
         }
         q.State.RemoveItem(item.Id);
         return Reply.NoContent();
