@@ -231,10 +231,11 @@ public sealed class ChannelApiTests
         Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
     }
 
-    [Fact]
-    public async Task Refresh_channels_drops_what_the_owner_watched_since_replaces_the_playlist_and_keeps_a_channel_whose_sync_fails()
+    [Theory]
+    [MemberData(nameof(FakeServers.Jellyfin), MemberType = typeof(FakeServers))]
+    public async Task Refresh_channels_drops_what_the_owner_watched_since_replaces_the_playlist_and_keeps_a_channel_whose_sync_fails(FakeServerVersion version)
     {
-        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        await using var w = await StartAsync(version);
         var noir = await CreateAsync(w, new { name = "Noir", kind = "movies", preference = "noir detective", size = 4, excludeWatched = true });
         var west = await CreateAsync(w, new { name = "West", kind = "movies", preference = "sheriff outlaw frontier", size = 3 });
         var never = await CreateAsync(w, new { name = "Never generated", kind = "movies", preference = "noir" });
