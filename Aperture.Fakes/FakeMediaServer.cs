@@ -179,6 +179,7 @@ public sealed class FakeMediaServer : IAsyncDisposable
             {
                 calls.Add(call);
             }
+            ContractJournal.Append(Dialect, Version, call);
         }
 
         context.Response.OnStarting(() =>

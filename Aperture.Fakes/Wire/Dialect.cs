@@ -57,7 +57,6 @@ internal abstract class Dialect
             ["EnableContentDeletionFromFolders"] = new JsonArray(),
             ["EnableContentDownloading"] = true,
             ["EnableSubtitleManagement"] = admin,
-            ["EnableCollectionManagement"] = admin,
             ["EnableSyncTranscoding"] = true,
             ["EnableMediaConversion"] = true,
             ["EnabledDevices"] = new JsonArray(),
@@ -179,6 +178,8 @@ internal sealed class JellyfinDialect : Dialect
     protected override JsonObject PolicyExtras(bool admin) => new()
     {
         ["IsHidden"] = admin,
+        // Emby 4.8's UserPolicy has no EnableCollectionManagement (contracts/emby-4.8.json).
+        ["EnableCollectionManagement"] = admin,
         ["EnableLyricManagement"] = admin,
         ["AllowedTags"] = new JsonArray(),
         ["ForceRemoteSourceTranscoding"] = false,
@@ -283,7 +284,6 @@ internal sealed class EmbyDialect : Dialect
         ["RestrictedFeatures"] = new JsonArray(),
         ["EnableSubtitleDownloading"] = false,
         ["AuthenticationProviderId"] = "Emby.Server.Implementations.Library.DefaultAuthenticationProvider",
-        ["PasswordResetProviderId"] = "Emby.Server.Implementations.Library.DefaultPasswordResetProvider",
         ["ExcludedSubFolders"] = new JsonArray(),
         ["SimultaneousStreamLimit"] = 0,
         ["AllowCameraUpload"] = true,
