@@ -22,7 +22,7 @@ public static class ContractJournal
         {
             return;
         }
-        var line = JsonSerializer.Serialize(new JournalEntry(dialect, version, call.Method, call.Path, call.QueryString, call.Body, call.Status), Json);
+        var line = JsonSerializer.Serialize(new JournalEntry(dialect, version, call.Method, call.Path, call.QueryString, call.Body, call.Token is not null, call.Status), Json);
         lock (Sync)
         {
             if (!opened)
@@ -39,7 +39,8 @@ public static class ContractJournal
     }
 
     // What a journal line holds; ContractJournal.Read gives them back.
-    public sealed record JournalEntry(FakeDialect Dialect, string Version, string Method, string Path, string QueryString, string Body, int Status);
+    // HasToken, not the token: the journal sits in test-output/ and must hold no secret.
+    public sealed record JournalEntry(FakeDialect Dialect, string Version, string Method, string Path, string QueryString, string Body, bool HasToken, int Status);
 
     public static IReadOnlyList<JournalEntry> Read(string folder)
     {

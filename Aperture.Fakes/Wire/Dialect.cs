@@ -296,7 +296,7 @@ internal sealed class EmbyDialect : Dialect
     {
         ["EnableArchiveMediaFiles"] = false,
         ["EnableMarkerDetection"] = false,
-        ["ImportMissingEpisodes"] = false,
+        ["ImportCollections"] = false,
     };
 
     public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) => source != AuthSource.QueryApiKey;

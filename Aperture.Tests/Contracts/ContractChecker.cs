@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Aperture.Tests.Contracts;
 
 // A request as a fake received it.
-public sealed record ContractCall(ContractServer Server, string Method, string Path, string QueryString, string Body);
+public sealed record ContractCall(ContractServer Server, string Method, string Path, string QueryString, string Body, bool HasToken = true);
 
-public enum ViolationKind { UnknownRoute, MethodNotAllowed, UnknownQueryParameter, MissingRequiredParameter, BadValue, UnexpectedBody, MissingBody, UnknownBodyField, MissingBodyField, UnreadResponseProperty }
+public enum ViolationKind { UnknownRoute, MissingToken, MethodNotAllowed, UnknownQueryParameter, MissingRequiredParameter, BadValue, UnexpectedBody, MissingBody, UnknownBodyField, MissingBodyField, UnreadResponseProperty }
 
 public sealed record ContractViolation(ContractServer Server, ViolationKind Kind, string Where, string Detail)
 {
@@ -58,6 +58,10 @@ public static class ContractChecker
             return violations;
         }
         where = $"{call.Method} {endpoint.Path}";
+        if (endpoint.NeedsToken && !call.HasToken)
+        {
+            violations.Add(new(contract.Server, ViolationKind.MissingToken, where, "the server requires an authenticated caller; no token was sent"));
+        }
 
         // Route values have types too (Jellyfin's {itemId} is a Guid: an Emby-style numeric id is a 404 there).
         for (var i = 0; i < endpoint.Segments.Count; i++)

@@ -29,12 +29,13 @@ public static class ContractServers
             fake.Dialect == FakeDialect.Emby ? MediaServerType.Emby : MediaServerType.Jellyfin, new Uri(fake.BaseUrl), fake.ApiKey));
 
     public static IEnumerable<ContractCall> CallsOf(FakeMediaServer fake) =>
-        fake.Calls.Select(c => new ContractCall(ServerContract.For(fake.Dialect, fake.Version), c.Method, c.Path, c.QueryString, c.Body));
+        fake.Calls.Select(c => new ContractCall(ServerContract.For(fake.Dialect, fake.Version), c.Method, c.Path, c.QueryString, c.Body, c.Token is not null));
 
     // A URL the app hands to someone else (a .strm file's stream URL) read as the call it will become.
     public static ContractCall CallOf(ContractServer server, string method, string url)
     {
         var uri = new Uri(url);
-        return new ContractCall(server, method, uri.AbsolutePath, uri.Query, "");
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
+        return new ContractCall(server, method, uri.AbsolutePath, uri.Query, "", query.ContainsKey("api_key") || query.ContainsKey("ApiKey"));
     }
 }

@@ -10,6 +10,9 @@ public sealed record ContractParam(string Name, string Source, string Type, bool
 
 public sealed record ContractEndpoint(string Method, string Path, IReadOnlyList<ContractParam> Params, string? BodyType, bool BodyRequired)
 {
+    // Emby's description says per operation whether a caller must be authenticated; Jellyfin's contract does not.
+    public bool NeedsToken { get; init; }
+
     public IReadOnlyList<string> Segments { get; } = Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     public int LiteralSegments => Segments.Count(s => !s.StartsWith('{'));
@@ -173,7 +176,13 @@ public sealed class ServerContract
             }
             endpoints.Add(new ContractEndpoint(e.GetProperty("method").GetString()!, e.GetProperty("path").GetString()!, parameters,
                 e.GetProperty("body").ValueKind == JsonValueKind.String ? e.GetProperty("body").GetString() : null,
-                e.GetProperty("body_required").GetBoolean()));
+                e.GetProperty("body_required").GetBoolean())
+            {
+                // The description marks even the logins as "requires authentication"; they are how a token is obtained.
+                NeedsToken = e.GetProperty("auth").GetString() is { } auth && auth.StartsWith("Requires", StringComparison.Ordinal)
+                    && !e.GetProperty("path").GetString()!.EndsWith("Authenticate", StringComparison.OrdinalIgnoreCase)
+                    && !e.GetProperty("path").GetString()!.EndsWith("AuthenticateByName", StringComparison.OrdinalIgnoreCase),
+            });
         }
 
         var schemas = new Dictionary<string, Dictionary<string, SchemaField>>(StringComparer.OrdinalIgnoreCase);

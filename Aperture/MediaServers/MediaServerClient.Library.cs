@@ -123,10 +123,12 @@ public sealed partial class MediaServerClient
             connection.ApiKey, null, ct);
     }
 
-    // Scans one library: new files are added, gone ones removed, metadata read where it is missing.
+    // Scans one library: new files are added, gone ones removed, metadata read where it is missing. Emby takes Recursive;
+    // Jellyfin's RefreshItem has no such parameter (a folder's refresh always validates its children there).
     public Task RefreshLibraryAsync(string libraryId, CancellationToken ct) =>
         SendAsync<object>(HttpMethod.Post,
-            $"Items/{Uri.EscapeDataString(libraryId)}/Refresh?Recursive=true&MetadataRefreshMode=Default&ImageRefreshMode=Default&ReplaceAllMetadata=false&ReplaceAllImages=false",
+            $"Items/{Uri.EscapeDataString(libraryId)}/Refresh?{(connection.Type == MediaServerType.Emby ? "Recursive=true&" : "")}"
+            + "MetadataRefreshMode=Default&ImageRefreshMode=Default&ReplaceAllMetadata=false&ReplaceAllImages=false",
             null, connection.ApiKey, null, ct);
 
     public Task RefreshAllLibrariesAsync(CancellationToken ct) =>
