@@ -16,13 +16,13 @@ public static class ContractJournal
 
     public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
 
-    internal static void Append(FakeDialect dialect, string version, RecordedCall call)
+    internal static void Append(FakeDialect dialect, string version, RecordedCall call, string? client)
     {
         if (Folder is not { } folder)
         {
             return;
         }
-        var line = JsonSerializer.Serialize(new JournalEntry(dialect, version, call.Method, call.Path, call.QueryString, call.Body, call.Token is not null, call.Status), Json);
+        var line = JsonSerializer.Serialize(new JournalEntry(dialect, version, client, call.Method, call.Path, call.QueryString, call.Body, call.Token is not null, call.Status), Json);
         lock (Sync)
         {
             if (!opened)
@@ -39,8 +39,9 @@ public static class ContractJournal
     }
 
     // What a journal line holds; ContractJournal.Read gives them back.
-    // HasToken, not the token: the journal sits in test-output/ and must hold no secret.
-    public sealed record JournalEntry(FakeDialect Dialect, string Version, string Method, string Path, string QueryString, string Body, bool HasToken, int Status);
+    // HasToken, not the token: the journal sits in test-output/ and must hold no secret. Client is the Client= field of the
+    // caller's authorization header ("Aperture" for the app, "Aperture.Tests" for a test poking the fake directly).
+    public sealed record JournalEntry(FakeDialect Dialect, string Version, string? Client, string Method, string Path, string QueryString, string Body, bool HasToken, int Status);
 
     public static IReadOnlyList<JournalEntry> Read(string folder)
     {

@@ -179,7 +179,7 @@ public sealed class FakeMediaServer : IAsyncDisposable
             {
                 calls.Add(call);
             }
-            ContractJournal.Append(Dialect, Version, call);
+            ContractJournal.Append(Dialect, Version, call, auth.Fields.TryGetValue("Client", out var client) ? client : null);
         }
 
         context.Response.OnStarting(() =>

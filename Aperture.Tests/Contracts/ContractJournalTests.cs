@@ -1,0 +1,52 @@
+using Aperture.Fakes;
+using Aperture.MediaServers;
+
+namespace Aperture.Tests.Contracts;
+
+// The whole suite's requests: every fake appends each call to APERTURE_CONTRACT_JOURNAL (test.sh sets it per run), and
+// test.sh's last step runs this category alone with APERTURE_CONTRACT_JOURNAL_VERIFY=1 to check all of them at once.
+[Trait("Category", Category)]
+public sealed class ContractJournalTests
+{
+    public const string Category = "ContractJournal";
+    public const string VerifyVariable = "APERTURE_CONTRACT_JOURNAL_VERIFY";
+
+    [Fact]
+    public void Every_request_the_app_sent_during_the_whole_suite_is_one_the_server_knows()
+    {
+        if (Environment.GetEnvironmentVariable(VerifyVariable) != "1")
+        {
+            Assert.Skip($"The whole-suite journal is checked by test.sh's contract step ({VerifyVariable}=1 after all runs); "
+                + "ClientContractTests checks every operation inside the normal suite.");
+        }
+        var folder = ContractJournal.Folder;
+        Assert.False(folder is null, $"{VerifyVariable}=1 but {ContractJournal.FolderVariable} names no journal folder.");
+        Assert.True(Directory.Exists(folder), $"The contract journal folder {folder} does not exist: no fake recorded anything.");
+        var entries = ContractJournal.Read(folder);
+        Assert.True(entries.Count > 0, $"The contract journal in {folder} is empty: the suite's fakes recorded no call.");
+
+        var violations = ContractChecker.Check(AppCalls(entries));
+        var unexpected = KnownViolations.Unexpected(violations);
+
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} request(s) of the suite break a server contract "
+            + $"({string.Join(", ", unexpected.GroupBy(v => v.Server).Select(g => $"{g.Key}: {g.Count()}"))}; {entries.Count} calls checked):\n"
+            + ContractChecker.Report(unexpected));
+    }
+
+    [Fact]
+    public void Only_the_apps_own_requests_are_checked_not_a_tests_direct_calls_to_a_fake()
+    {
+        ContractJournal.JournalEntry Entry(string? client) => new(FakeDialect.Jellyfin, "10.11.11", client, "GET", "/Nope", "", "", true, 404);
+
+        var checkedCalls = AppCalls([Entry(ClientIdentity.Client), Entry("Aperture.Tests"), Entry(null)]).ToList();
+
+        Assert.Equal(2, checkedCalls.Count);
+        Assert.Equal(2, ContractChecker.Check(checkedCalls).Count(v => v.Kind == ViolationKind.UnknownRoute));
+    }
+
+    // Tests that poke a fake directly (to prove the fake refuses a bad request) say Client="Aperture.Tests"; Aperture's own
+    // calls say Client="Aperture", and a call with no authorization header at all is checked too.
+    internal static IEnumerable<ContractCall> AppCalls(IEnumerable<ContractJournal.JournalEntry> entries) =>
+        entries.Where(e => e.Client is null || e.Client == ClientIdentity.Client)
+            .Select(e => new ContractCall(ServerContract.For(e.Dialect, e.Version), e.Method, e.Path, e.QueryString, e.Body, e.HasToken));
+}
