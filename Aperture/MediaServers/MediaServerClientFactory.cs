@@ -64,16 +64,21 @@ public sealed class MediaServerClientFactory(IHttpClientFactory httpClients)
     }
 
     // The type is not known yet, so the key goes in a form each server reads: Jellyfin's own Authorization scheme (the only
-    // one 12.0 accepts) and Emby's X-Emby-Token. Jellyfin serves this route to anyone; Emby 4.8 documents it as needing an
-    // authenticated caller, and a proxy in front of either may insist on it.
+    // one 12.0 accepts; Emby reads it too) and Emby's X-Emby-Token. Jellyfin serves this route to anyone; Emby 4.8 documents
+    // it as needing an authenticated caller, and a proxy in front of either may insist on it. Without a key the probe still
+    // says which client it is.
     private static async Task<PublicSystemInfoDto?> TryPublicInfoAsync(HttpClient http, Uri url, Uri baseUrl, string? apiKey, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (!string.IsNullOrEmpty(apiKey))
+        var fields = $"Client=\"{Uri.EscapeDataString(ClientIdentity.Client)}\", Device=\"{Uri.EscapeDataString(ClientIdentity.Device)}\", "
+            + $"DeviceId=\"aperture-server\", Version=\"{Uri.EscapeDataString(ClientIdentity.Version)}\"";
+        if (string.IsNullOrEmpty(apiKey))
         {
-            request.Headers.TryAddWithoutValidation("Authorization",
-                $"MediaBrowser Client=\"{Uri.EscapeDataString(ClientIdentity.Client)}\", Device=\"{Uri.EscapeDataString(ClientIdentity.Device)}\", "
-                + $"DeviceId=\"aperture-server\", Version=\"{Uri.EscapeDataString(ClientIdentity.Version)}\", Token=\"{Uri.EscapeDataString(apiKey)}\"");
+            request.Headers.TryAddWithoutValidation("Authorization", "MediaBrowser " + fields);
+        }
+        else
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", $"MediaBrowser {fields}, Token=\"{Uri.EscapeDataString(apiKey)}\"");
             request.Headers.TryAddWithoutValidation("X-Emby-Token", apiKey);
         }
         HttpResponseMessage response;
