@@ -2,7 +2,8 @@
 # shellcheck disable=SC2317  # stop_child/on_signal run from traps
 # Builds Aperture once and runs Aperture.Tests and Aperture.E2E against SQLite
 # and against a throwaway PostgreSQL 15 + pgvector. Installs missing system
-# packages first (CI starts from a bare Debian 12 image). Extra arguments go to
+# packages first (CI starts from a bare Debian 12 image), then checks every request
+# the fakes received against ../shared/contracts (contract-journal). Extra arguments go to
 # every `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Login".
 # The last line is always "N passed, N failed, N skipped", counted from the
 # .trx files.
@@ -114,6 +115,13 @@ run_failures=0
 rows=()
 failed_names=()
 
+# Every fake of every run appends each call it receives here; the contract step after the runs checks them all against
+# ../shared/contracts. The journal test itself is left out of the runs (it would see half a journal) unless a developer's
+# own --filter is given, under which it only skips.
+export APERTURE_CONTRACT_JOURNAL="${OUT}/contract-journal"
+run_filter=()
+if [[ ${#EXTRA_ARGS[@]} -eq 0 ]]; then run_filter=(--filter "Category!=ContractJournal"); fi
+
 for proj in "${PROJECTS[@]}"; do
   for db in "${DATABASES[@]}"; do
     run="${proj}-${db}"
@@ -126,7 +134,7 @@ for proj in "${PROJECTS[@]}"; do
     if APERTURE_TEST_DB=${db} run_killable dotnet test "${proj}/${proj}.csproj" -c Release --no-build \
         --logger "trx;LogFileName=${run}.trx" --results-directory "${OUT}" \
         --blame-hang-timeout "${HANG_TIMEOUT}" --blame-hang-dump-type none \
-        "${EXTRA_ARGS[@]}"; then
+        "${run_filter[@]}" "${EXTRA_ARGS[@]}"; then
       rc=0
     else
       rc=$?
@@ -160,6 +168,36 @@ for proj in "${PROJECTS[@]}"; do
     rows+=("$(printf '%-28s %6d %6d %7d   exit %-3d %s' "${run}" "${p}" "${f}" "${s}" "${rc}" "${note}")")
   done
 done
+
+# The contract step: every request the app sent to a fake in the runs above, checked against the real servers' API
+# descriptions (routes, parameters, types, enum values, body fields). An empty or missing journal fails it.
+run=contract-journal
+banner "${run}"
+trx="${OUT}/${run}.trx"
+if APERTURE_CONTRACT_JOURNAL_VERIFY=1 run_killable dotnet test Aperture.Tests/Aperture.Tests.csproj -c Release --no-build \
+    --logger "trx;LogFileName=${run}.trx" --results-directory "${OUT}" --filter "Category=ContractJournal"; then
+  rc=0
+else
+  rc=$?
+fi
+if [[ ! -s ${trx} ]]; then
+  rows+=("$(printf '%-28s %s' "${run}" "CRASHED: no trx (exit ${rc})")")
+  run_failures=$((run_failures + 1))
+else
+  mapfile -t summary < <(trx_summary "${trx}")
+  read -r p f s t <<<"${summary[0]}"
+  total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+  for name in "${summary[@]:1}"; do failed_names+=("[${run}] ${name}"); done
+  note=
+  if [[ ${t} -eq 0 || ${s} -gt 0 ]]; then
+    note="the journal check did not run"
+    run_failures=$((run_failures + 1))
+  elif [[ ${rc} -ne 0 && ${f} -eq 0 ]]; then
+    note="exit ${rc} without a failed test: run aborted?"
+    run_failures=$((run_failures + 1))
+  fi
+  rows+=("$(printf '%-28s %6d %6d %7d   exit %-3d %s' "${run}" "${p}" "${f}" "${s}" "${rc}" "${note}")")
+fi
 
 # Blame leaves empty per-run GUID folders behind; they only clutter test-output.
 find "${OUT}" -mindepth 1 -type d -empty -delete 2>/dev/null || true

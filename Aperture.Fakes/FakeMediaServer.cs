@@ -206,6 +206,7 @@ public sealed class FakeMediaServer : IAsyncDisposable
             {
                 calls.Add(call);
             }
+            ContractJournal.Append(Dialect, Version, call, auth.Fields.TryGetValue("Client", out var client) ? client : null);
         }
 
         context.Response.OnStarting(() =>

@@ -61,7 +61,6 @@ internal abstract class Dialect
             ["EnableContentDeletionFromFolders"] = new JsonArray(),
             ["EnableContentDownloading"] = true,
             ["EnableSubtitleManagement"] = admin,
-            ["EnableCollectionManagement"] = admin,
             ["EnableSyncTranscoding"] = true,
             ["EnableMediaConversion"] = true,
             ["EnabledDevices"] = new JsonArray(),
@@ -184,6 +183,8 @@ internal sealed class JellyfinDialect : Dialect
     protected override JsonObject PolicyExtras(bool admin) => new()
     {
         ["IsHidden"] = admin,
+        // Emby 4.8's UserPolicy has no EnableCollectionManagement (contracts/emby-4.8.json).
+        ["EnableCollectionManagement"] = admin,
         ["EnableLyricManagement"] = admin,
         ["AllowedTags"] = new JsonArray(),
         ["ForceRemoteSourceTranscoding"] = false,
@@ -289,7 +290,6 @@ internal sealed class EmbyDialect : Dialect
         ["RestrictedFeatures"] = new JsonArray(),
         ["EnableSubtitleDownloading"] = false,
         ["AuthenticationProviderId"] = "Emby.Server.Implementations.Library.DefaultAuthenticationProvider",
-        ["PasswordResetProviderId"] = "Emby.Server.Implementations.Library.DefaultPasswordResetProvider",
         ["ExcludedSubFolders"] = new JsonArray(),
         ["SimultaneousStreamLimit"] = 0,
         ["AllowCameraUpload"] = true,
@@ -302,7 +302,7 @@ internal sealed class EmbyDialect : Dialect
     {
         ["EnableArchiveMediaFiles"] = false,
         ["EnableMarkerDetection"] = false,
-        ["ImportMissingEpisodes"] = false,
+        ["ImportCollections"] = false,
     };
 
     public override bool AcceptsAuthSource(AuthSource source, bool legacyDisabled) => source != AuthSource.QueryApiKey;

@@ -147,7 +147,8 @@ public sealed class ServerLibrariesTests : IDisposable
         var refresh = Assert.Single(server.Calls, c => c.Path.EndsWith("/Refresh", StringComparison.Ordinal));
         Assert.Equal("POST", refresh.Method);
         Assert.EndsWith($"/Items/{fake.ItemId}/Refresh", refresh.Path, StringComparison.Ordinal);
-        Assert.Equal("true", refresh.Query("Recursive"));
+        // Jellyfin's RefreshItem has no Recursive parameter; Emby's has.
+        Assert.Equal(dialect == FakeDialect.Emby ? "true" : null, refresh.Query("Recursive"));
         Assert.Equal("Default", refresh.Query("MetadataRefreshMode"));
         Assert.Equal(204, refresh.Status);
 

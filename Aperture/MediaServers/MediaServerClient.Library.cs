@@ -6,26 +6,12 @@ namespace Aperture.MediaServers;
 
 public sealed partial class MediaServerClient
 {
-    // Jellyfin answers /Library/VirtualFolders with a plain array. Emby 4.8 pages them under /Query (whose items add Id and
-    // Guid); older Emby only has the plain route, which some versions answer with the paged envelope: both shapes are read.
+    // Jellyfin answers GET /Library/VirtualFolders with a plain array. Emby 4.8 lists them only under /Query, paged (its items
+    // add Id and Guid); its description has no GET on the plain route. Both shapes are read whichever route answers.
     public async Task<IReadOnlyList<VirtualFolderDto>> GetVirtualFoldersAsync(CancellationToken ct)
     {
-        JsonElement answer;
-        if (connection.Type == MediaServerType.Emby)
-        {
-            try
-            {
-                answer = await SendAsync<JsonElement>(HttpMethod.Get, "Library/VirtualFolders/Query", null, connection.ApiKey, null, ct);
-            }
-            catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
-            {
-                answer = await SendAsync<JsonElement>(HttpMethod.Get, "Library/VirtualFolders", null, connection.ApiKey, null, ct);
-            }
-        }
-        else
-        {
-            answer = await SendAsync<JsonElement>(HttpMethod.Get, "Library/VirtualFolders", null, connection.ApiKey, null, ct);
-        }
+        var answer = await SendAsync<JsonElement>(HttpMethod.Get,
+            connection.Type == MediaServerType.Emby ? "Library/VirtualFolders/Query" : "Library/VirtualFolders", null, connection.ApiKey, null, ct);
 
         var list = answer.ValueKind switch
         {
@@ -132,10 +118,12 @@ public sealed partial class MediaServerClient
             connection.ApiKey, null, ct);
     }
 
-    // Scans one library: new files are added, gone ones removed, metadata read where it is missing.
+    // Scans one library: new files are added, gone ones removed, metadata read where it is missing. Emby takes Recursive;
+    // Jellyfin's RefreshItem has no such parameter (a folder's refresh always validates its children there).
     public Task RefreshLibraryAsync(string libraryId, CancellationToken ct) =>
         SendAsync<object>(HttpMethod.Post,
-            $"Items/{Uri.EscapeDataString(libraryId)}/Refresh?Recursive=true&MetadataRefreshMode=Default&ImageRefreshMode=Default&ReplaceAllMetadata=false&ReplaceAllImages=false",
+            $"Items/{Uri.EscapeDataString(libraryId)}/Refresh?{(connection.Type == MediaServerType.Emby ? "Recursive=true&" : "")}"
+            + "MetadataRefreshMode=Default&ImageRefreshMode=Default&ReplaceAllMetadata=false&ReplaceAllImages=false",
             null, connection.ApiKey, null, ct);
 
     public Task RefreshAllLibrariesAsync(CancellationToken ct) =>

@@ -64,10 +64,11 @@ public sealed partial class MediaServerClient
         return id;
     }
 
-    // The playlists a user can see (their own and those shared with them).
+    // The playlists a user can see (their own and those shared with them). Name always comes: it is no ItemFields value
+    // on Jellyfin, so asking for it in Fields would be an unknown value there.
     public async Task<IReadOnlyList<PlaylistSummaryDto>> GetPlaylistsAsync(string userId, CancellationToken ct)
     {
-        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes=Playlist&Recursive=true&Fields=Name";
+        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes=Playlist&Recursive=true";
         return (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
     }
 

@@ -34,6 +34,8 @@ public sealed partial class MediaServerClient
         Add(s, "playCommand", "PlayNow");
         Add(s, "itemIds", itemIds);
         Add(s, "startPositionTicks", startPositionTicks?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return SendAsync<object>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
+        // Emby 4.8 requires a PlayRequest body beside the query (none of its fields are needed here); Jellyfin reads none.
+        var body = connection.Type == MediaServerType.Emby ? new System.Text.Json.Nodes.JsonObject() : null;
+        return SendAsync<object>(HttpMethod.Post, s.ToString().TrimEnd('&'), body, connection.ApiKey, null, ct);
     }
 }

@@ -26,8 +26,8 @@ public sealed class MediaServerClientFactory(IHttpClientFactory httpClients)
     {
         var http = httpClients.CreateClient(ProbeClientName);
         var root = MediaServerConnection.EnsureSlash(baseUrl);
-        var info = await TryPublicInfoAsync(http, new Uri(root, "System/Info/Public"), baseUrl, ct)
-            ?? await TryPublicInfoAsync(http, new Uri(root, "emby/System/Info/Public"), baseUrl, ct)
+        var info = await TryPublicInfoAsync(http, new Uri(root, "System/Info/Public"), baseUrl, apiKey, ct)
+            ?? await TryPublicInfoAsync(http, new Uri(root, "emby/System/Info/Public"), baseUrl, apiKey, ct)
             ?? throw new MediaServerException(MediaServerErrorKind.NotAMediaServer,
                 $"{baseUrl} answered, but not like a Jellyfin or Emby server (no /System/Info/Public).");
 
@@ -63,12 +63,28 @@ public sealed class MediaServerClientFactory(IHttpClientFactory httpClients)
         return null;
     }
 
-    private static async Task<PublicSystemInfoDto?> TryPublicInfoAsync(HttpClient http, Uri url, Uri baseUrl, CancellationToken ct)
+    // The type is not known yet, so the key goes in a form each server reads: Jellyfin's own Authorization scheme (the only
+    // one 12.0 accepts; Emby reads it too) and Emby's X-Emby-Token. Jellyfin serves this route to anyone; Emby 4.8 documents
+    // it as needing an authenticated caller, and a proxy in front of either may insist on it. Without a key the probe still
+    // says which client it is.
+    private static async Task<PublicSystemInfoDto?> TryPublicInfoAsync(HttpClient http, Uri url, Uri baseUrl, string? apiKey, CancellationToken ct)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var fields = $"Client=\"{Uri.EscapeDataString(ClientIdentity.Client)}\", Device=\"{Uri.EscapeDataString(ClientIdentity.Device)}\", "
+            + $"DeviceId=\"aperture-server\", Version=\"{Uri.EscapeDataString(ClientIdentity.Version)}\"";
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "MediaBrowser " + fields);
+        }
+        else
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", $"MediaBrowser {fields}, Token=\"{Uri.EscapeDataString(apiKey)}\"");
+            request.Headers.TryAddWithoutValidation("X-Emby-Token", apiKey);
+        }
         HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync(url, ct);
+            response = await http.SendAsync(request, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && MediaServerClient.Classify(e, baseUrl) is { } error)
         {

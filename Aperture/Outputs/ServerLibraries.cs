@@ -29,7 +29,7 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
         if (library is null)
         {
             // refreshLibrary=true: without it Jellyfin does not create the library's folder item, so it would have no ItemId.
-            await client.CreateLibraryAsync(name, kind.CollectionType(), [serverPath], WantedOptions(null, kind), refreshLibrary: true, ct);
+            await client.CreateLibraryAsync(name, kind.CollectionType(), [serverPath], WantedOptions(client.Connection.Type, null, kind), refreshLibrary: true, ct);
             library = await client.FindLibraryAsync(name, ct)
                 ?? throw new MediaServerException(MediaServerErrorKind.BadResponse,
                     $"The media server accepted the library '{name}' but does not list it (was the name changed?).");
@@ -40,10 +40,10 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
             {
                 await client.AddLibraryPathAsync(library, serverPath, refreshLibrary: false, ct);
             }
-            var wanted = WantedOptions(library.LibraryOptions, kind);
+            var wanted = WantedOptions(client.Connection.Type, library.LibraryOptions, kind);
             if (!JsonNode.DeepEquals(library.LibraryOptions, wanted))
             {
-                await client.UpdateLibraryOptionsAsync(library, o => WantedOptions(o, kind, inPlace: true), ct);
+                await client.UpdateLibraryOptionsAsync(library, o => WantedOptions(client.Connection.Type, o, kind, inPlace: true), ct);
             }
         }
 
@@ -93,13 +93,17 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
     //   (TypeOptions); a type entry with empty lists turns them all off, while local readers (NFO, local images) stay on.
     // - no real-time monitor: Aperture refreshes the library itself once a write is complete, instead of the server scanning
     //   half-written folders.
-    internal static JsonObject WantedOptions(JsonObject? current, MediaKind kind, bool inPlace = false)
+    internal static JsonObject WantedOptions(MediaServerType server, JsonObject? current, MediaKind kind, bool inPlace = false)
     {
         var options = inPlace && current is not null ? current : current?.DeepClone() as JsonObject ?? [];
         options["EnableRealtimeMonitor"] = false;
         options["SaveLocalMetadata"] = false;
         options["MetadataSavers"] = new JsonArray();
-        options["EnableInternetProviders"] = false;
+        if (server == MediaServerType.Jellyfin)
+        {
+            // Jellyfin's LibraryOptions still has this switch; Emby 4.8's has none (its empty MetadataFetchers below do the job).
+            options["EnableInternetProviders"] = false;
+        }
         options["AutomaticRefreshIntervalDays"] = 0;
         options["EnableChapterImageExtraction"] = false;
         options["ExtractChapterImagesDuringLibraryScan"] = false;
