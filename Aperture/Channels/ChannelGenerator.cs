@@ -34,6 +34,9 @@ public sealed class ChannelGenerator(
     TimeProvider time)
 {
     public const double Diversity = 0.2;
+    // How deep each ranking goes into the fusion.
+    public const int LexicalDepth = 400;
+    public const int VectorDepth = 200;
     private const float TasteWeight = 0.5f;
 
     private sealed record Candidate(MediaKind Kind, long TitleId, string Name, int? Year, IReadOnlyList<string> Genres, double Score,
