@@ -126,9 +126,9 @@ internal static class ChannelsBench
         Dictionary<long, TitleDocument> byId, CatalogVocabulary vocabulary, string q)
     {
         var lexical = vocabulary.Rank(vocabulary.Interpret(q)).Take(ChannelGenerator.LexicalDepth).Select(h => h.Id).ToList();
-        var vector = index.Nearest(model.EmbedQuery(q), ChannelGenerator.VectorDepth).Select(h => h.Id).ToList();
-        var fused = ChannelRanking.Fuse(lexical, vector);
-        var candidates = fused.Select(kv => new RankedCandidate(kv.Key, kv.Value, vectors[kv.Key], byId[kv.Key].Genres)).ToList();
+        var vector = index.Nearest(model.EmbedQuery(q), ChannelGenerator.VectorDepth);
+        var pool = ChannelRanking.Pool(ChannelRanking.Fuse(lexical, vector), vector, Size);
+        var candidates = pool.Select(p => new RankedCandidate(p.Id, p.Score, vectors[p.Id], byId[p.Id].Genres)).ToList();
         return ChannelRanking.Choose(candidates, Size, ChannelGenerator.Diversity).Select(c => c.TitleId).ToList();
     }
 }

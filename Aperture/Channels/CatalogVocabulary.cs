@@ -32,6 +32,7 @@ public sealed class CatalogVocabulary
     private const double LearntWeight = 1.2;
     private const double FeedbackWeight = 0.8;
     private const int FeedbackDocs = 10;
+    private const double SaidTextWeight = 0.3;
 
     private readonly VocabularyDocument[] docs;
     private readonly HashSet<string>[] labels;
@@ -165,18 +166,11 @@ public sealed class CatalogVocabulary
 
     public int Count => docs.Length;
 
-    // The catalogue's own spelling of a genre, matched loosely ("film noir" → Film-Noir); null if it has none.
-    public string? FindGenre(string name)
+    // The names closest to one that is not among them, by edit distance on the folded spelling (containment counts).
+    public static IReadOnlyList<string> NearestNames(string name, IReadOnlyList<string> names, int take = 3)
     {
         var norm = Phrase(name);
-        return GenreNames.FirstOrDefault(g => Phrase(g) == norm);
-    }
-
-    // The catalogue's genres closest to a name it does not have, by edit distance on the folded spelling.
-    public IReadOnlyList<string> NearestGenres(string name, int take = 3)
-    {
-        var norm = Phrase(name);
-        return GenreNames.OrderBy(g => Distance(norm, Phrase(g)) - (Phrase(g).Contains(norm, StringComparison.Ordinal) || norm.Contains(Phrase(g), StringComparison.Ordinal) ? 2 : 0))
+        return names.OrderBy(g => Distance(norm, Phrase(g)) - (Phrase(g).Contains(norm, StringComparison.Ordinal) || norm.Contains(Phrase(g), StringComparison.Ordinal) ? 2 : 0))
             .ThenBy(g => g, StringComparer.OrdinalIgnoreCase).Take(take).ToList();
     }
 
@@ -273,10 +267,14 @@ public sealed class CatalogVocabulary
             }
         }
 
+        // A word already understood as a label still counts in the text, but lightly: "classic" as a keyword and as
+        // an overview word is one thing said, not two.
+        var saidWords = found.Values.Where(l => l.Source is LabelSource.Words or LabelSource.Synonym)
+            .SelectMany(l => l.Because.Split(' ')).ToHashSet(StringComparer.Ordinal);
         var terms = new List<(string, double)>();
         foreach (var token in content)
         {
-            terms.Add((token, 1));
+            terms.Add((token, saidWords.Contains(token) ? SaidTextWeight : 1));
         }
         for (var i = 0; i + 1 < tokens.Count; i++)
         {

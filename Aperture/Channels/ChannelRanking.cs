@@ -1,4 +1,5 @@
 using Aperture.Recommendations;
+using Aperture.VectorSearch;
 
 namespace Aperture.Channels;
 
@@ -13,18 +14,41 @@ public static class ChannelRanking
     // The usual RRF constant: ranks 1 and 10 differ, ranks 200 and 210 hardly.
     public const int RrfK = 60;
 
-    public static Dictionary<long, double> Fuse(IReadOnlyList<long> lexical, IReadOnlyList<long> vector)
+    // The vector voice names only titles reasonably near the query (at least this share of the best cosine): rank
+    // fusion forgets magnitudes, and the 150th-nearest title of a local model is often not near at all.
+    public const double VectorNear = 0.5;
+
+    public static Dictionary<long, double> Fuse(IReadOnlyList<long> lexical, IReadOnlyList<VectorHit> vector)
     {
         var fused = new Dictionary<long, double>();
         for (var i = 0; i < lexical.Count; i++)
         {
             fused[lexical[i]] = fused.GetValueOrDefault(lexical[i]) + LexicalWeight / (RrfK + i + 1);
         }
-        for (var i = 0; i < vector.Count; i++)
+        var best = vector.Count == 0 ? 0 : vector.Max(h => h.Score);
+        for (var i = 0; i < vector.Count && vector[i].Score >= VectorNear * best; i++)
         {
-            fused[vector[i]] = fused.GetValueOrDefault(vector[i]) + VectorWeight / (RrfK + i + 1);
+            fused[vector[i].Id] = fused.GetValueOrDefault(vector[i].Id) + VectorWeight / (RrfK + i + 1);
         }
         return fused;
+    }
+
+    // The best fused titles for a channel of this size (four times over, for the diversity re-rank to choose from);
+    // if the two voices name fewer, the rest of the vector ranking fills up, below them, so a filtered channel is full.
+    public static List<(long Id, double Score)> Pool(Dictionary<long, double> fused, IReadOnlyList<VectorHit> vector, int size)
+    {
+        var pool = fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(Math.Max(size * 4, 40)).Select(kv => (kv.Key, kv.Value)).ToList();
+        if (pool.Count < size)
+        {
+            var floor = pool.Count == 0 ? 1e-3 : pool.Min(p => p.Value);
+            var taken = pool.Select(p => p.Key).ToHashSet();
+            foreach (var hit in vector.Where(h => !taken.Contains(h.Id)).Take(size - pool.Count))
+            {
+                floor *= 0.99;
+                pool.Add((hit.Id, floor));
+            }
+        }
+        return pool;
     }
 
     // The fused top, diversified: the candidates carry their fused score (plus any taste lean the caller added).
