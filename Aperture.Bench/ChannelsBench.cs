@@ -94,6 +94,12 @@ internal static class ChannelsBench
                 if (verbose && methods[m].Name.StartsWith("new", StringComparison.Ordinal))
                 {
                     Console.WriteLine("    " + string.Join("; ", got.Select(id => (Relevant(id) ? "+" : "-") + byId[id].Name)));
+                    // What the why of the first entries says (the matched parts a channel entry names).
+                    var reasons = vocabulary.Rank(vocabulary.Interpret(q.Query)).ToDictionary(h => h.Id, h => h.Reasons);
+                    foreach (var id in got.Take(3))
+                    {
+                        Console.WriteLine($"      {byId[id].Name}: {(reasons.TryGetValue(id, out var r) && r.Count > 0 ? "Matches " + string.Join(", ", r.Take(3)) : "(vector only)")}");
+                    }
                 }
             }
             for (var m = 0; m < methods.Length; m++)

@@ -11,7 +11,8 @@ public sealed record VocabularyDocument(long Id, string Name, int? Year, IReadOn
 // (a word of the query that co-occurs with the label in overviews), or from the first-pass results (feedback).
 public enum LabelSource { Words, Synonym, Learnt, Feedback }
 
-public sealed record QueryLabel(string Feature, string Display, string Kind, double Weight, LabelSource Source, string Because);
+// Because: the query's words that brought the label in, folded (the key of its span); Said: the same words as typed.
+public sealed record QueryLabel(string Feature, string Display, string Kind, double Weight, LabelSource Source, string Because, string? Said = null);
 
 public sealed record WordQuery(string Text, IReadOnlyList<QueryLabel> Labels, IReadOnlyList<(string Term, double Weight)> Terms);
 
@@ -178,6 +179,7 @@ public sealed class CatalogVocabulary
     public WordQuery Interpret(string words)
     {
         var tokens = Tokens(words).ToList();
+        var typed = Split(words, fold: false).ToList();
         var found = new Dictionary<string, QueryLabel>(StringComparer.Ordinal);
         var covered = new bool[tokens.Count];
         void Found(QueryLabel label)
@@ -198,6 +200,7 @@ public sealed class CatalogVocabulary
                     continue;
                 }
                 var phrase = string.Join(' ', tokens.Skip(i).Take(n));
+                var said = string.Join(' ', typed.Skip(i).Take(n));
                 if (n == 1 && Stop.Contains(phrase))
                 {
                     continue;
@@ -207,7 +210,7 @@ public sealed class CatalogVocabulary
                 {
                     foreach (var f in features)
                     {
-                        Found(new QueryLabel(f, display[f], KindOf(f), SaidWeight, LabelSource.Words, phrase));
+                        Found(new QueryLabel(f, display[f], KindOf(f), SaidWeight, LabelSource.Words, phrase, said));
                         hit = true;
                     }
                 }
@@ -219,7 +222,7 @@ public sealed class CatalogVocabulary
                         {
                             foreach (var f in synonymFeatures.Where(f => f[0] is 'g' or 'k'))
                             {
-                                Found(new QueryLabel(f, display[f], KindOf(f), SaidWeight, LabelSource.Synonym, phrase));
+                                Found(new QueryLabel(f, display[f], KindOf(f), SaidWeight, LabelSource.Synonym, phrase, said));
                                 hit = true;
                             }
                         }
@@ -227,7 +230,7 @@ public sealed class CatalogVocabulary
                 }
                 if (Decade(phrase) is { } decade && labelCount.ContainsKey(decade))
                 {
-                    Found(new QueryLabel(decade, display[decade], "decade", SaidWeight, LabelSource.Words, phrase));
+                    Found(new QueryLabel(decade, display[decade], "decade", SaidWeight, LabelSource.Words, phrase, said));
                     hit = true;
                 }
                 if (hit && n > 1)
@@ -262,7 +265,8 @@ public sealed class CatalogVocabulary
                 if (!found.ContainsKey(feature))
                 {
                     var weight = LearntWeight * Math.Min(1, given * Math.Log(lift) / 2);
-                    Found(new QueryLabel(feature, display[feature], KindOf(feature), weight, LabelSource.Learnt, token));
+                    Found(new QueryLabel(feature, display[feature], KindOf(feature), weight, LabelSource.Learnt, token,
+                        typed.ElementAtOrDefault(tokens.IndexOf(token))));
                 }
             }
         }
@@ -384,7 +388,14 @@ public sealed class CatalogVocabulary
     private List<string> Reasons(WordQuery query, int i)
     {
         var reasons = new List<string>();
-        foreach (var label in query.Labels.Where(l => labels[i].Contains(l.Feature)).OrderByDescending(l => l.Weight).ThenBy(l => l.Source))
+        var carried = query.Labels.Where(l => labels[i].Contains(l.Feature)).OrderByDescending(l => l.Weight).ThenBy(l => l.Source).ToList();
+        var wordsHit = query.Terms.Any(t => text[i].ContainsKey(t.Term));
+        // Feedback labels are the weakest evidence: named only when nothing the query said matched.
+        if (wordsHit || carried.Any(l => l.Source != LabelSource.Feedback))
+        {
+            carried.RemoveAll(l => l.Source == LabelSource.Feedback);
+        }
+        foreach (var label in carried)
         {
             var what = label.Kind switch
             {
@@ -397,8 +408,8 @@ public sealed class CatalogVocabulary
             };
             reasons.Add(label.Source switch
             {
-                LabelSource.Synonym => $"{what} (for \u201C{label.Because}\u201D)",
-                LabelSource.Learnt => $"{what} (the catalogue links it to \u201C{label.Because}\u201D)",
+                LabelSource.Synonym => $"{what} (for \u201C{label.Said ?? label.Because}\u201D)",
+                LabelSource.Learnt => $"{what} (the catalogue links it to \u201C{label.Said ?? label.Because}\u201D)",
                 LabelSource.Feedback => $"{what} (shared by the best matches)",
                 _ => what,
             });
@@ -445,7 +456,9 @@ public sealed class CatalogVocabulary
     // A label or query phrase, folded: lower case, no accents, punctuation as spaces, each word's inflection folded.
     public static string Phrase(string value) => string.Join(' ', Tokens(value));
 
-    public static IEnumerable<string> Tokens(string? value)
+    public static IEnumerable<string> Tokens(string? value) => Split(value, fold: true);
+
+    private static IEnumerable<string> Split(string? value, bool fold)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -466,7 +479,7 @@ public sealed class CatalogVocabulary
             }
             if (word.Length > 0)
             {
-                yield return Fold(word.ToString());
+                yield return fold ? Fold(word.ToString()) : word.ToString();
                 word.Clear();
             }
         }
