@@ -131,10 +131,12 @@ internal static class ChannelsBench
     private static List<long> Hybrid(LocalEmbeddingModel model, ExactVectorIndex index, Dictionary<long, float[]> vectors,
         Dictionary<long, TitleDocument> byId, CatalogVocabulary vocabulary, string q)
     {
-        var lexical = vocabulary.Rank(vocabulary.Interpret(q)).Take(ChannelGenerator.LexicalDepth).Select(h => h.Id).ToList();
+        var words = vocabulary.Interpret(q);
+        var lexical = vocabulary.Rank(words).Take(ChannelGenerator.LexicalDepth).Select(h => h.Id).ToList();
+        var asked = ChannelRanking.AskedGenres(words, []);
         var vector = index.Nearest(model.EmbedQuery(q), ChannelGenerator.VectorDepth);
         var pool = ChannelRanking.Pool(ChannelRanking.Fuse(lexical, vector), vector, Size);
-        var candidates = pool.Select(p => new RankedCandidate(p.Id, p.Score, vectors[p.Id], byId[p.Id].Genres)).ToList();
+        var candidates = pool.Select(p => new RankedCandidate(p.Id, p.Score, vectors[p.Id], byId[p.Id].Genres.Where(g => !asked.Contains(g)).ToList())).ToList();
         return ChannelRanking.Choose(candidates, Size, ChannelGenerator.Diversity).Select(c => c.TitleId).ToList();
     }
 }

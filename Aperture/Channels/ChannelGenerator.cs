@@ -211,11 +211,14 @@ public sealed class ChannelGenerator(
             return [];
         }
         var lexical = new List<LexicalHit>();
+        WordQuery? words = null;
         if (!string.IsNullOrWhiteSpace(channel.Preference))
         {
             var vocabulary = await vocabularies.ForAsync(db, kind, ct);
-            lexical = vocabulary.Rank(vocabulary.Interpret(channel.Preference), titles.ContainsKey).Take(LexicalDepth).ToList();
+            words = vocabulary.Interpret(channel.Preference);
+            lexical = vocabulary.Rank(words, titles.ContainsKey).Take(LexicalDepth).ToList();
         }
+        var asked = ChannelRanking.AskedGenres(words, include);
         List<VectorHit> vectorHits = [];
         if (query.Vector is not null)
         {
@@ -247,7 +250,7 @@ public sealed class ChannelGenerator(
             {
                 score += TasteLean * TensorPrimitives.Dot(query.Taste, v);
             }
-            return new RankedCandidate(id, score, vectors.GetValueOrDefault(id), titles[id].Genres);
+            return new RankedCandidate(id, score, vectors.GetValueOrDefault(id), titles[id].Genres.Where(g => !asked.Contains(g)).ToList());
         }).ToList();
         var reasons = lexical.ToDictionary(h => h.Id, h => h.Reasons);
         var anchor = lexical.FirstOrDefault(h => h.Reasons.Count > 0) is { } top && titles.TryGetValue(top.Id, out var anchorTitle)

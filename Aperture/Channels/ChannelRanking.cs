@@ -51,6 +51,18 @@ public static class ChannelRanking
         return pool;
     }
 
+    // The genres the channel asks for (its filter, and genres its words name outright or through a synonym): sharing
+    // them is what the channel is, not repetition, so the diversity re-rank does not count them.
+    public static HashSet<string> AskedGenres(WordQuery? query, IEnumerable<string> include)
+    {
+        var asked = new HashSet<string>(include, StringComparer.OrdinalIgnoreCase);
+        if (query is not null)
+        {
+            asked.UnionWith(query.Labels.Where(l => l.Kind == "genre" && l.Source is LabelSource.Words or LabelSource.Synonym).Select(l => l.Display));
+        }
+        return asked;
+    }
+
     // The fused top, diversified: the candidates carry their fused score (plus any taste lean the caller added).
     public static List<RankedCandidate> Choose(IReadOnlyList<RankedCandidate> candidates, int size, double diversity) =>
         Reranker.Diversify(candidates, size, diversity);
