@@ -9,6 +9,8 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
     ["quality"] = ("recommendation quality on MovieLens (time split) vs popularity and the original [--grid]", QualityBench.Run),
     ["embed20k"] = ("local provider: fit + embed 20,000 titles, titles/s and peak memory", _ => VectorBench.RunLocal20k()),
     ["pgvector"] = ("pgvector HNSW latency and recall@50 vs exact [n] [dims]; needs APERTURE_BENCH_PG", a => VectorBench.RunPgVectorAsync(a).GetAwaiter().GetResult()),
+    ["channels"] = ("channels from words alone: precision@20 of 30 natural-language queries on MovieLens [--show]", ChannelsBench.Run),
+    ["similar"] = ("more like this on MovieLens: sequel in the top 10, audience overlap vs random, before and after", SimilarBench.Run),
     ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too with APERTURE_BENCH_PG)", a => SyncBenchmark.RunAsync(a).GetAwaiter().GetResult()),
 };
 

@@ -80,10 +80,16 @@ public sealed class ChannelApiTests
         await ExpectAsync(new { name = "Noir", preference = "noir", sharedWith = new[] { "nobody" } }, "sharedWith");
         await ExpectAsync(new { name = "Noir", preference = "noir", colour = "red" }, "colour");
 
-        // Words the catalogue never uses, and filters nothing passes: a clear error, not an empty channel.
-        var id = await CreateAsync(w, new { name = "Nothing", kind = "movies", preference = "noir", includeGenres = new[] { "Documentary" } });
+        // A genre the catalogue does not have: a 400 naming it and the nearest genres it does have.
+        var unknownGenre = await OkJsonAsync(await w.Alice.PostAsJsonAsync("/api/channels",
+            new { name = "Docs", kind = "movies", preference = "noir", includeGenres = new[] { "Mysterie" } }), HttpStatusCode.BadRequest);
+        var genreError = unknownGenre.GetProperty("errors").GetProperty("includeGenres")[0].GetString()!;
+        Assert.Equal("This catalogue has no genre \u201CMysterie\u201D; the nearest are Mystery, Western, Crime.", genreError);
+
+        // Words the catalogue never uses: a clear error, not an empty channel.
+        var id = await CreateAsync(w, new { name = "Nothing", kind = "movies", preference = "zzyzx qwerty" });
         var empty = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"), HttpStatusCode.BadRequest);
-        Assert.True(empty.GetProperty("errors").TryGetProperty("includeGenres", out _), empty.ToString());
+        Assert.True(empty.GetProperty("errors").TryGetProperty("preference", out _), empty.ToString());
         var sync = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadRequest);
         Assert.True(sync.GetProperty("errors").TryGetProperty("entries", out _), sync.ToString());
     }

@@ -97,8 +97,9 @@ public sealed class ChannelGenerationTests : IAsyncLifetime
 
         Assert.Equal(10, entries.Count);
         Assert.True(entries.Take(6).All(e => e.Name.StartsWith("noir", StringComparison.Ordinal)), Show(entries));
-        Assert.Contains("noir detective stories in the rain", entries[0].Why, StringComparison.Ordinal);
-        Assert.Contains("Crime", entries[0].Why, StringComparison.Ordinal);
+        // The why names what matched this title (its keywords, its overview words), never the channel's words wholesale.
+        Assert.DoesNotContain("noir detective stories in the rain", entries[0].Why, StringComparison.Ordinal);
+        Assert.All(entries.Where(e => e.Name.StartsWith("noir", StringComparison.Ordinal)), e => Assert.Matches("keyword \u201C(noir|detective|rain)\u201D", e.Why));
         Assert.True(entries[0].Score >= entries[^1].Score);
     }
 
@@ -146,7 +147,19 @@ public sealed class ChannelGenerationTests : IAsyncLifetime
         var (channel, _) = await service.CreateAsync("annid", new ChannelInput(Name: "Noir", Kind: "movies", Preference: "noir", Size: 3), CancellationToken.None);
         await service.GenerateAsync(channel!, CancellationToken.None);
 
-        Assert.Empty(await service.UpdateAsync(channel!, new ChannelInput(IncludeGenres: ["Documentary"]), CancellationToken.None));
+        // Filters that leave nothing: every Western watched.
+        await app.WithDbAsync(async db =>
+        {
+            foreach (var i in Enumerable.Range(0, 8))
+            {
+                db.WatchStates.Add(new WatchState
+                {
+                    UserId = "annid", TitleId = ids[$"western {i}"], ServerItemId = $"western-{i}", Played = true, PlayCount = 1, LastPlayedAt = Now.AddDays(-1), SyncedAt = Now,
+                });
+            }
+            return await db.SaveChangesAsync();
+        });
+        Assert.Empty(await service.UpdateAsync(channel!, new ChannelInput(IncludeGenres: ["Western"]), CancellationToken.None));
         var e = await Assert.ThrowsAsync<ChannelGenerationException>(() => service.GenerateAsync(channel!, CancellationToken.None));
         Assert.Equal("includeGenres", e.Field);
 

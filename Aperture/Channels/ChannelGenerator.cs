@@ -22,8 +22,10 @@ public sealed class ChannelGenerationException(string field, string message, boo
 
 public sealed record ChannelGenerationResult(int Entries, string Description, string DescriptionSource);
 
-// Fills a channel: candidates from the vector index near a blend of the text's vector, the examples' vectors and
-// (optionally) the owner's taste; genre filters; a diversity re-rank; a reason per title; a description.
+// Fills a channel. Two rankings over every title the filters allow: the catalogue vocabulary (what the words say:
+// genres, keywords, people, decades, overview words, synonyms and what the catalogue teaches) and the vector match
+// (the active embedding model's vector of the words, blended with the examples' vectors); fused by reciprocal rank,
+// leaned a little towards the owner's taste when asked, diversified; each title says what actually matched.
 public sealed class ChannelGenerator(
     AppDbContext db,
     IVectorIndex index,
@@ -31,13 +33,21 @@ public sealed class ChannelGenerator(
     SettingsStore store,
     RecommendationSettings recommendationSettings,
     NarrativeService narratives,
+    ChannelVocabularies vocabularies,
     TimeProvider time)
 {
     public const double Diversity = 0.2;
-    private const float TasteWeight = 0.5f;
+    // How deep each ranking goes into the fusion.
+    public const int LexicalDepth = 400;
+    public const int VectorDepth = 200;
+    // The taste lean, on the fused scale: at full cosine about the gap between ranks 1 and 15 of the vocabulary ranking.
+    private const double TasteLean = 0.004;
+    // Below this cosine a title is not said to be close to the owner's taste.
+    private const double TasteSaid = 0.35;
+    // Only a genre filter smaller than this is scored whole from stored vectors; a larger one uses the index.
+    private const int FilteredScanLimit = 20_000;
 
-    private sealed record Candidate(MediaKind Kind, long TitleId, string Name, int? Year, IReadOnlyList<string> Genres, double Score,
-        float[] Vector, string Why);
+    private sealed record Candidate(MediaKind Kind, long TitleId, string Name, int? Year, IReadOnlyList<string> Genres, double Score, string Why);
 
     public static IReadOnlyList<MediaKind> Kinds(ChannelKind kind) => kind switch
     {
@@ -66,12 +76,13 @@ public sealed class ChannelGenerator(
             anyVectors = true;
             var query = await QueryAsync(channel, kind, modelKey, now, ct);
             exampleNames.AddRange(query.Examples.Select(e => e.Name));
-            if (query.Vector is null)
+            var found = await CandidatesAsync(channel, kind, modelKey, query, ct);
+            if (found is null)
             {
                 continue;
             }
             anyQuery = true;
-            chosen.AddRange(await CandidatesAsync(channel, kind, modelKey, query, ct));
+            chosen.AddRange(found);
             progress.Advance();
         }
         if (!anyVectors)
@@ -101,7 +112,7 @@ public sealed class ChannelGenerator(
         channel.Entries.Clear();
         for (var i = 0; i < ranked.Count; i++)
         {
-            channel.Entries.Add(new ChannelEntry { TitleId = ranked[i].TitleId, Rank = i + 1, Score = Math.Round(ranked[i].Score, 4), Why = ranked[i].Why });
+            channel.Entries.Add(new ChannelEntry { TitleId = ranked[i].TitleId, Rank = i + 1, Score = Math.Round(ranked[i].Score, 6), Why = ranked[i].Why });
         }
         channel.Description = description.Text;
         channel.DescriptionSource = description.Source;
@@ -110,7 +121,7 @@ public sealed class ChannelGenerator(
         return new ChannelGenerationResult(ranked.Count, description.Text, description.Source);
     }
 
-    private sealed record Query(float[]? Vector, float[]? Text, IReadOnlyList<(string Name, float[] Vector)> Examples, float[]? Taste, IReadOnlySet<long> Exclude);
+    private sealed record Query(float[]? Vector, IReadOnlyList<(string Name, float[] Vector)> Examples, float[]? Taste, IReadOnlySet<long> Exclude);
 
     private async Task<Query> QueryAsync(Channel channel, MediaKind kind, string modelKey, DateTimeOffset now, CancellationToken ct)
     {
@@ -139,19 +150,20 @@ public sealed class ChannelGenerator(
             }
         }
 
-        // The blend: the words and the examples count alike, the taste a little; each part is a unit vector.
+        // The vector voice: the words and the examples count alike; each part is a unit vector. The taste is a lean
+        // applied after the fusion, not part of what the channel is about.
         float[]? blend = null;
-        void AddPart(float[] part, float weight)
+        void AddPart(float[] part)
         {
             blend ??= new float[part.Length];
             if (part.Length == blend.Length)
             {
-                TensorPrimitives.MultiplyAdd(part, weight, blend, blend);
+                TensorPrimitives.Add(part, blend, blend);
             }
         }
         if (text is not null)
         {
-            AddPart(text, 1);
+            AddPart(text);
         }
         if (withVectors.Count > 0)
         {
@@ -164,13 +176,8 @@ public sealed class ChannelGenerator(
             if (norm > 0)
             {
                 TensorPrimitives.Divide(mean, norm, mean);
-                AddPart(mean, 1);
+                AddPart(mean);
             }
-        }
-        // Taste alone does not make a channel: it only leans one that words or examples describe.
-        if (taste is not null && blend is not null)
-        {
-            AddPart(taste, TasteWeight);
         }
         if (blend is not null)
         {
@@ -184,67 +191,107 @@ public sealed class ChannelGenerator(
                 blend = null;
             }
         }
-        return new Query(blend, text, withVectors, taste, exclude);
+        return new Query(blend, withVectors, taste, exclude);
     }
 
-    private async Task<List<Candidate>> CandidatesAsync(Channel channel, MediaKind kind, string modelKey, Query query, CancellationToken ct)
+    // Null when neither the words nor the examples give anything to rank by.
+    private async Task<List<Candidate>?> CandidatesAsync(Channel channel, MediaKind kind, string modelKey, Query query, CancellationToken ct)
     {
         var libraries = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
-        var filtered = channel.IncludeGenres.Count + channel.ExcludeGenres.Count > 0;
-        // Filters drop many of the nearest titles: ask for more of them.
-        var k = Math.Clamp(channel.Size * (filtered ? 20 : 6), 60, 3000);
-        var hits = await index.NearestAsync(kind, query.Vector!, k, new VectorFilter(query.Exclude, libraries), ct);
-        var ids = hits.Select(h => h.Id).ToList();
-        var titles = await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id))
-            .Select(t => new { t.Id, t.Name, t.Year, t.Genres }).ToDictionaryAsync(t => t.Id, ct);
         var include = channel.IncludeGenres.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var exclude = channel.ExcludeGenres.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var kept = hits.Where(h => titles.TryGetValue(h.Id, out var t)
-                && (include.Count == 0 || t.Genres.Any(include.Contains))
-                && !t.Genres.Any(exclude.Contains))
-            .ToList();
-        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, kept.Select(h => h.Id), ct);
-        var candidates = kept.Where(h => vectors.ContainsKey(h.Id))
-            .Select(h => new RankedCandidate(h.Id, h.Score, vectors[h.Id], titles[h.Id].Genres)).ToList();
-        var diverse = Reranker.Diversify(candidates, channel.Size, Diversity);
-        return diverse.Select(c =>
+        // The filters apply to the whole catalogue before any cut, so "only Film-Noir" ranks every Film-Noir title.
+        var titles = (await db.Titles.AsNoTracking().Where(t => t.Kind == kind && libraries.Contains(t.LibraryId))
+                .Select(t => new { t.Id, t.Name, t.Year, t.Genres }).ToListAsync(ct))
+            .Where(t => !query.Exclude.Contains(t.Id) && (include.Count == 0 || t.Genres.Any(include.Contains)) && !t.Genres.Any(exclude.Contains))
+            .ToDictionary(t => t.Id);
+
+        if (titles.Count == 0)
+        {
+            return [];
+        }
+        var lexical = new List<LexicalHit>();
+        WordQuery? words = null;
+        if (!string.IsNullOrWhiteSpace(channel.Preference))
+        {
+            var vocabulary = await vocabularies.ForAsync(db, kind, ct);
+            words = vocabulary.Interpret(channel.Preference);
+            lexical = vocabulary.Rank(words, titles.ContainsKey).Take(LexicalDepth).ToList();
+        }
+        var asked = ChannelRanking.AskedGenres(words, include);
+        List<VectorHit> vectorHits = [];
+        if (query.Vector is not null)
+        {
+            if (include.Count > 0 && titles.Count <= FilteredScanLimit)
+            {
+                var all = await RecommendationInputs.VectorsAsync(db, kind, modelKey, titles.Keys, ct);
+                vectorHits = all.Select(kv => new VectorHit(kv.Key, TensorPrimitives.Dot(query.Vector, kv.Value)))
+                    .OrderByDescending(h => h.Score).ThenBy(h => h.Id).Take(VectorDepth).ToList();
+            }
+            else
+            {
+                var k = exclude.Count > 0 || include.Count > 0 ? VectorDepth * 4 : VectorDepth;
+                vectorHits = (await index.NearestAsync(kind, query.Vector, k, new VectorFilter(query.Exclude, libraries), ct))
+                    .Where(h => titles.ContainsKey(h.Id)).Take(VectorDepth).ToList();
+            }
+        }
+        if (lexical.Count == 0 && (query.Vector is null || (query.Examples.Count == 0 && !string.IsNullOrWhiteSpace(channel.Preference) && vectorHits.Count == 0)))
+        {
+            return null;
+        }
+
+        var fused = ChannelRanking.Fuse(lexical.Select(h => h.Id).ToList(), vectorHits);
+        var pool = ChannelRanking.Pool(fused, vectorHits, channel.Size);
+        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, pool.Select(p => p.Id), ct);
+        var candidates = pool.Select(p =>
+        {
+            var (id, score) = p;
+            if (query.Taste is not null && vectors.TryGetValue(id, out var v) && v.Length == query.Taste.Length)
+            {
+                score += TasteLean * TensorPrimitives.Dot(query.Taste, v);
+            }
+            return new RankedCandidate(id, score, vectors.GetValueOrDefault(id), titles[id].Genres.Where(g => !asked.Contains(g)).ToList());
+        }).ToList();
+        var reasons = lexical.ToDictionary(h => h.Id, h => h.Reasons);
+        var anchor = lexical.FirstOrDefault(h => h.Reasons.Count > 0) is { } top && titles.TryGetValue(top.Id, out var anchorTitle)
+            ? (Name: anchorTitle.Name, Vector: vectors.GetValueOrDefault(top.Id)) : default;
+        return ChannelRanking.Choose(candidates, channel.Size, Diversity).Select(c =>
         {
             var t = titles[c.TitleId];
-            return new Candidate(kind, c.TitleId, t.Name, t.Year, t.Genres, c.Score, c.Vector!, Why(channel, query, c.Vector!, t.Genres, include));
+            return new Candidate(kind, c.TitleId, t.Name, t.Year, t.Genres, c.Score,
+                Why(channel, query, reasons.GetValueOrDefault(c.TitleId) ?? [], c.Vector, t.Genres, include, anchor));
         }).ToList();
     }
 
-    // Why a title is in the channel, from the parts of the blend it is closest to.
-    private static string Why(Channel channel, Query query, float[] vector, IReadOnlyList<string> genres, HashSet<string> include)
+    // Why a title is in the channel: only what actually matched it, strongest first; never the channel's words as if
+    // they matched a title none of whose labels or text carry them.
+    private static string Why(Channel channel, Query query, IReadOnlyList<string> matched, float[]? vector, IReadOnlyList<string> genres,
+        HashSet<string> include, (string? Name, float[]? Vector) anchor)
     {
-        var reasons = new List<(double Similarity, string Text)>();
-        if (query.Text is not null)
+        var parts = new List<string>();
+        if (matched.Count > 0)
         {
-            reasons.Add((TensorPrimitives.Dot(query.Text, vector), $"{Closeness(TensorPrimitives.Dot(query.Text, vector))} \u201C{Short(channel.Preference!.Trim())}\u201D"));
+            parts.Add("Matches " + string.Join(", ", matched.Take(3)));
         }
-        if (query.Examples.Count > 0)
+        if (vector is not null && query.Examples.Count > 0)
         {
             var best = query.Examples.MaxBy(e => TensorPrimitives.Dot(e.Vector, vector));
             var similarity = TensorPrimitives.Dot(best.Vector, vector);
-            reasons.Add((similarity, $"{(similarity >= 0.5 ? "very like" : "like")} {best.Name}"));
+            parts.Add($"{(similarity >= 0.5 ? "very like" : "like")} {best.Name}");
         }
-        if (query.Taste is not null)
+        if (parts.Count == 0 && !string.IsNullOrWhiteSpace(channel.Preference))
         {
-            reasons.Add((TensorPrimitives.Dot(query.Taste, vector) * TasteWeight, "close to your taste"));
+            // Came in through the vector voice alone: say so, and what it is near.
+            parts.Add(anchor.Name is not null && anchor.Vector is not null && vector is not null && TensorPrimitives.Dot(anchor.Vector, vector) >= 0.3
+                ? $"None of the words are in its genres, keywords or overview; its content is close to {anchor.Name}, which matches them"
+                : "None of the words are in its genres, keywords or overview; picked by the embedding model's reading of the description");
         }
-        var parts = reasons.OrderByDescending(r => r.Similarity).Take(2).Select(r => r.Text).ToList();
-        var text = parts.Count == 0 ? "Near this channel's description" : char.ToUpperInvariant(parts[0][0]) + parts[0][1..] + (parts.Count > 1 ? "; " + parts[1] : "");
-        var matched = genres.Where(include.Contains).Take(3).ToList();
-        var shown = matched.Count > 0 ? matched : genres.Take(3).ToList();
-        return shown.Count > 0 ? $"{text}. {string.Join(", ", shown)}." : text + ".";
+        if (query.Taste is not null && vector is not null && vector.Length == query.Taste.Length && TensorPrimitives.Dot(query.Taste, vector) >= TasteSaid)
+        {
+            parts.Add("close to your taste");
+        }
+        var text = parts.Count == 0 ? "Ranked by the channel's filters" : char.ToUpperInvariant(parts[0][0]) + parts[0][1..] + string.Concat(parts.Skip(1).Select(p => "; " + p));
+        var filtered = genres.Where(include.Contains).Take(3).ToList();
+        return filtered.Count > 0 ? $"{text}. In {string.Join(", ", filtered)}, as asked." : text + ".";
     }
-
-    private static string Short(string text) => text.Length <= 80 ? text : text[..79].TrimEnd() + "\u2026";
-
-    private static string Closeness(double similarity) => similarity switch
-    {
-        >= 0.5 => "a close match for",
-        >= 0.25 => "matches",
-        _ => "touches on",
-    };
 }

@@ -41,7 +41,7 @@ public sealed record ChannelDetail(long Id, string Name, string Kind, string Own
     bool CanEdit, IReadOnlyList<ChannelEntryView> Entries, IReadOnlyList<ChannelPlaylistView> Playlists);
 
 // Channels: who may see and change them, their validation, and the operations the pages and the API share.
-public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, ChannelPlaylistSync playlists, TimeProvider time)
+public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, ChannelPlaylistSync playlists, ChannelVocabularies vocabularies, TimeProvider time)
 {
     public const int MaxSize = 200;
     public const int MaxNameLength = 120;
@@ -154,6 +154,45 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         if (include.Intersect(exclude, StringComparer.OrdinalIgnoreCase).ToList() is { Count: > 0 } both)
         {
             errors["excludeGenres"] = $"{string.Join(", ", both)} cannot be both included and excluded.";
+        }
+        if (kind is { } genreKind && (input.IncludeGenres is not null || input.ExcludeGenres is not null))
+        {
+            var known = await vocabularies.GenresAsync(db, ChannelGenerator.Kinds(genreKind), ct);
+            // An empty catalogue knows no genres yet: nothing to check against.
+            if (known.Count > 0)
+            {
+                include = CheckGenres(include, "includeGenres");
+                exclude = CheckGenres(exclude, "excludeGenres");
+            }
+
+            // The catalogue's own spelling ("film noir" is Film-Noir); an unknown name is an error naming the nearest ones.
+            List<string> CheckGenres(List<string> names, string field)
+            {
+                var spelled = new List<string>();
+                var unknown = new List<string>();
+                foreach (var name in names)
+                {
+                    var match = known.FirstOrDefault(g => CatalogVocabulary.Phrase(g) == CatalogVocabulary.Phrase(name));
+                    if (match is null)
+                    {
+                        unknown.Add(name);
+                    }
+                    else if (!spelled.Contains(match, StringComparer.OrdinalIgnoreCase))
+                    {
+                        spelled.Add(match);
+                    }
+                }
+                if (unknown.Count > 0)
+                {
+                    errors[field] = string.Join(" ", unknown.Select(u =>
+                        $"This catalogue has no genre \u201C{u}\u201D; the nearest are {string.Join(", ", CatalogVocabulary.NearestNames(u, known))}."));
+                }
+                return spelled;
+            }
+        }
+        if (!errors.ContainsKey("excludeGenres") && include.Intersect(exclude, StringComparer.OrdinalIgnoreCase).ToList() is { Count: > 0 } spelledBoth)
+        {
+            errors["excludeGenres"] = $"{string.Join(", ", spelledBoth)} cannot be both included and excluded.";
         }
         var examples = input.Examples?.Distinct().ToList() ?? channel.ExampleTitleIds;
         if (examples.Count > 20)
@@ -301,6 +340,9 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             .Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct);
         return rows.Select(t => Example(t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag)).ToList();
     }
+
+    // The catalogue's genres of these kinds, for the form to offer.
+    public Task<IReadOnlyList<string>> GenresAsync(ChannelKind kind, CancellationToken ct) => vocabularies.GenresAsync(db, ChannelGenerator.Kinds(kind), ct);
 
     public Task<List<ChannelUser>> OtherUsersAsync(string ownerId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id != ownerId && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name)

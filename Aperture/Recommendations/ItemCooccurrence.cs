@@ -196,6 +196,10 @@ public sealed class ItemCooccurrence
     }
 
     // How strongly two titles are watched together (0 when not among each other's neighbours).
+    // The titles most watched together with this one, strongest first ("people who watched this also watched").
+    public IReadOnlyList<(long Item, float Similarity)> NeighboursOf(long item) =>
+        neighbours.TryGetValue(item, out var row) ? row : [];
+
     public float SimilarityOf(long watched, long other)
     {
         if (!neighbours.TryGetValue(watched, out var row))

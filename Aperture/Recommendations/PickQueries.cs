@@ -10,8 +10,24 @@ public sealed record PickSummary(long TitleId, string Kind, int Rank, string Nam
 
 public sealed record PickList(string UserId, string UserName, string Kind, bool Enabled, DateTimeOffset? GeneratedAt, long? RunId, IReadOnlyList<PickSummary> Picks);
 
-// The four bars on a pick page, each 0–100.
-public sealed record PickInsightBars(int TasteMatch, int Discovery, int Quality, int Variety, int Popularity, int PeopleLikeYou);
+// The bars on a pick page, each 0–100; the taste bar is the match % itself, so the two never disagree.
+public sealed record PickInsightBars(int TasteMatch, int Discovery, int Quality, int Variety, int Popularity, int PeopleLikeYou)
+{
+    public static PickInsightBars Of(int matchPercent, double novelty, double rating, double variety, double popularity, double collaborative) =>
+        new(Math.Clamp(matchPercent, 0, 100), Percent(novelty), Percent(rating), Percent(variety), Percent(popularity), Percent(collaborative));
+
+    private static int Percent(double value) => (int)Math.Round(100 * Math.Clamp(value, 0, 1));
+}
+
+// The one definition of the match %, shown on the pick page; below LowMatch a pick is not said to match the taste.
+public static class MatchScale
+{
+    public const int LowMatch = 50;
+
+    public const string Definition = "Match % is how close this title sits to your taste against the whole catalogue: 90 % means closer than 90 % of the titles here.";
+
+    public static bool SaysTaste(int matchPercent) => matchPercent >= LowMatch;
+}
 
 public sealed record EvidenceView(long TitleId, string Name, int? Year, string Reason, double Similarity, string? PosterUrl);
 
@@ -42,7 +58,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
             : await db.RecommendationRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.FinishedAt).FirstOrDefaultAsync(ct);
         var enabled = kind == MediaKind.Movie ? user.MoviePicksEnabled : user.SeriesPicksEnabled;
         return new PickList(user.Id, user.Name, kind.Slug(), enabled, generated, runId,
-            [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, r.MatchedGenres,
+            [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, MatchScale.SaysTaste(r.MatchPercent) ? r.MatchedGenres : [],
                 BrowseKinds.ImageUrl(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);
     }
 
@@ -61,9 +77,8 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         var config = await servers.GetAsync(ct);
         var t = pick.Title;
         return new PickInsights(userId, kind.Slug(), t.Id, t.Name, t.Year, t.Overview, pick.Rank, pick.MatchPercent, Math.Round(pick.Score, 4),
-            new PickInsightBars(Percent(pick.Similarity), Percent(pick.Novelty), Percent(pick.Rating), Percent(pick.Variety),
-                Percent(pick.Popularity), Percent(pick.Collaborative)),
-            t.Genres, pick.MatchedGenres,
+            PickInsightBars.Of(pick.MatchPercent, pick.Novelty, pick.Rating, pick.Variety, pick.Popularity, pick.Collaborative),
+            t.Genres, MatchScale.SaysTaste(pick.MatchPercent) ? pick.MatchedGenres : [],
             [.. pick.Evidence.Where(e => posters.ContainsKey(e.TitleId)).Select(e => new EvidenceView(e.TitleId, e.Name, e.Year, ReasonText(e.Reason), e.Similarity,
                 BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, posters[e.TitleId])))],
             pick.Explanation, pick.ExplanationSource,
@@ -89,5 +104,4 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         _ => "watched",
     };
 
-    private static int Percent(double value) => (int)Math.Round(100 * Math.Clamp(value, 0, 1));
 }

@@ -34,6 +34,13 @@ public sealed class RecommendationContext(
 
     public float[]? VectorOf(long id) => vectorOf(id);
 
+    private Dictionary<string, double>? libraryGenreShare;
+
+    // The share of the catalogue in each genre: a genre is the user's own only where they watch more of it than this.
+    public IReadOnlyDictionary<string, double> LibraryGenreShare => libraryGenreShare ??= Titles.Count == 0 ? []
+        : Titles.Values.SelectMany(t => t.Genres.Distinct(StringComparer.OrdinalIgnoreCase)).GroupBy(g => g, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Count() / (double)Titles.Count, StringComparer.OrdinalIgnoreCase);
+
     // The share of the catalogue sample this close to the taste or less: 0.9 = closer than 90 % of titles
     // (the match %); and the "unrelated" level the similarity signal starts from: the 10th percentile, not
     // the median, because in a small library half the titles may be the user's favourite kind.
@@ -166,7 +173,9 @@ public static class UserRecommender
         var chosen = Reranker.Diversify(ranked, settings.PicksPerUser, weights.Diversity);
 
         var picks = new List<PickDraft>(chosen.Count);
-        var liked = share.Where(kv => kv.Value >= 0.15).Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The user's matched genres as My Taste shows them (watched more than the library holds), and a real share of what they watch.
+        var liked = share.Where(kv => kv.Value >= 0.15 && kv.Value >= context.LibraryGenreShare.GetValueOrDefault(kv.Key))
+            .Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var rank = 0; rank < chosen.Count; rank++)
         {
             var c = chosen[rank];
@@ -182,7 +191,8 @@ public static class UserRecommender
                     }
                 }
             }
-            var genres = context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList();
+            // A pick that is not close to the taste is never said to match it, whatever genres it shares.
+            var genres = MatchScale.SaysTaste(match) ? context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList() : [];
             picks.Add(new PickDraft(c.TitleId, rank + 1, c.Score, s.Similarity, s.Novelty, s.Rating, s.Popularity, s.Collaborative,
                 variety, match, genres, Evidence(c, positive, context)));
         }
