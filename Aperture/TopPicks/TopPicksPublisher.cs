@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Aperture.Api;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Jobs;
@@ -25,6 +23,7 @@ public sealed class TopPicksPublisher(
     PathMapper mapper,
     IOptions<OutputOptions> outputOptions,
     SettingsStore store,
+    JsonSettings json,
     ILogger<TopPicksPublisher> logger)
 {
     // The folder under the output root: "Top Picks/movies", "Top Picks/series".
@@ -99,7 +98,7 @@ public sealed class TopPicksPublisher(
         var stored = await LoadServerItemsAsync(kind, ct);
         var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, itemIds, progress, ct);
         var (playlistId, owner) = await SyncPlaylistAsync(client, outputs.Playlist, name, stored, itemIds, progress, ct);
-        await store.SetAsync(ServerItemsKey(kind), JsonSerializer.Serialize(new ServerItems(collectionId, playlistId, owner), ApiJson.Options), ct);
+        await json.SetAsync(ServerItemsKey(kind), new ServerItems(collectionId, playlistId, owner), ct);
         await store.SaveAsync(ct);
         return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
     }
@@ -206,16 +205,8 @@ public sealed class TopPicksPublisher(
         return (stored.PlaylistId, owner);
     }
 
-    private async Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct)
-    {
-        var value = (await store.GetAsync(ServerItemsKey(kind), ct)).Value;
-        try
-        {
-            return string.IsNullOrEmpty(value) ? new ServerItems(null, null, null) : JsonSerializer.Deserialize<ServerItems>(value, ApiJson.Options) ?? new ServerItems(null, null, null);
-        }
-        catch (JsonException)
-        {
-            return new ServerItems(null, null, null);
-        }
-    }
+    // Unreadable ids fail the run (StoredSettingException naming the key): starting over would orphan the old collection
+    // and playlist on the server.
+    private Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetAsync(ServerItemsKey(kind), () => new ServerItems(null, null, null), ct);
 }
