@@ -40,10 +40,23 @@ public static class AuthApi
             }
         }).AllowAnonymous();
 
-        auth.MapPost("/logout", async (HttpContext http) =>
+        // The session row goes first, so the cookie is dead on every instance even if the browser keeps it.
+        auth.MapPost("/logout", async (HttpContext http, SessionStore sessions, CancellationToken ct) =>
         {
+            if (SessionStore.SessionId(http.User) is { } sessionId)
+            {
+                await sessions.RevokeAsync(sessionId, ct);
+            }
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.NoContent();
+        });
+
+        // "Sign out everywhere": every session of the signed-in user, this one included.
+        auth.MapPost("/sessions/revoke-all", async (HttpContext http, SessionStore sessions, CancellationToken ct) =>
+        {
+            var ended = await sessions.RevokeAllAsync(http.User.UserId(), ct);
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Ok(new { ended });
         });
 
         auth.MapGet("/me", async (HttpContext http, AppDbContext db, CancellationToken ct) =>

@@ -16,7 +16,7 @@ public sealed record LoginResult(LoginStatus Status, ClaimsPrincipal? Principal,
 
 // Users log in with their Jellyfin/Emby account; Aperture keeps no passwords and no user tokens.
 public sealed class LoginService(MediaServerSettings settings, MediaServerClientFactory clients, AppDbContext db,
-    TimeProvider time, ILogger<LoginService> logger)
+    SessionStore sessions, TimeProvider time, ILogger<LoginService> logger)
 {
     public async Task<LoginResult> LoginAsync(string? username, string? password, CancellationToken ct)
     {
@@ -54,15 +54,17 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
         }
 
         var user = await RecordAsync(remote, ct);
-        return new LoginResult(LoginStatus.Success, CreatePrincipal(user), user, null);
+        var sessionId = await sessions.CreateAsync(user.Id, ct);
+        return new LoginResult(LoginStatus.Success, CreatePrincipal(user, sessionId), user, null);
     }
 
-    public static ClaimsPrincipal CreatePrincipal(AppUser user)
+    public static ClaimsPrincipal CreatePrincipal(AppUser user, string sessionId)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id),
             new(ClaimTypes.Name, user.Name),
+            new(SessionStore.ClaimType, sessionId),
         };
         if (user.IsAdmin)
         {
