@@ -56,6 +56,7 @@ public static class WebExtensions
             pages.UseExceptionHandler("/error");
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
+        app.UseBodyLimits();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
