@@ -27,7 +27,7 @@ public static class AuthApi
             {
                 return ApiJson.Invalid("username", "Enter your media server user name.");
             }
-            var result = await login.LoginAsync(body.Username, body.Password, ct);
+            var result = await login.LoginAsync(body.Username, body.Password, http.Connection.RemoteIpAddress, ct);
             switch (result.Status)
             {
                 case LoginStatus.Success:
@@ -35,6 +35,9 @@ public static class AuthApi
                     return Results.Ok(new MeResponse(result.User!.Id, result.User.Name, result.User.IsAdmin));
                 case LoginStatus.InvalidCredentials:
                     return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: result.Error);
+                case LoginStatus.Throttled:
+                    http.Response.Headers.RetryAfter = ((int)result.RetryAfter!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: result.Error);
                 default:
                     return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: result.Error);
             }

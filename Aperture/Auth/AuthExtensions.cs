@@ -67,6 +67,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddScoped<SessionStore>();
+        builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }
 
