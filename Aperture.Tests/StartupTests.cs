@@ -135,6 +135,58 @@ public sealed class StartupTests
         Assert.DoesNotContain("   at ", await stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_second_process_on_the_same_SQLite_data_folder_is_refused_with_one_line()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            // Several instances on one PostgreSQL are the supported cluster; the lock is SQLite's.
+            return;
+        }
+        var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;
+        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = data,
+        };
+        start.Environment["APERTURE_DATA_DIR"] = data;
+        start.Environment["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        using var first = Process.Start(start)!;
+        var firstOut = first.StandardOutput.ReadToEndAsync();
+        var firstErr = first.StandardError.ReadToEndAsync();
+        try
+        {
+            var lockFile = Path.Combine(data, "aperture.lock");
+            for (var i = 0; i < 240 && !(File.Exists(lockFile) && new FileInfo(lockFile).Length > 0); i++)
+            {
+                await Task.Delay(250);
+            }
+            Assert.True(File.Exists(lockFile), "the first instance did not take its lock");
+
+            var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["APERTURE_DATA_DIR"] = data });
+
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"Aperture cannot start: Another Aperture is already running on the data folder {data}", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+            Assert.False(first.HasExited, "the first instance must keep running");
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+            await Task.WhenAll(firstOut, firstErr);
+        }
+
+        // Killed (no clean shutdown): the operating system released the lock, so the next start is not refused.
+        using (new FileStream(Path.Combine(data, "aperture.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
