@@ -81,6 +81,7 @@ public sealed class TopPicksPublisher(
                 {
                     progress.Log($"Top Picks #{skipped.Rank} {skipped.Title} left out of the library: {skipped.Reason}", JobLogLevel.Warning);
                 }
+                await RemoveRenamedAsync(client, kind, name, written.ServerPath, progress, ct);
                 var libraries = new ServerLibraries(client);
                 var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
                 await libraries.RefreshLibraryAsync(library.ItemId, ct);
@@ -106,6 +107,18 @@ public sealed class TopPicksPublisher(
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
         string.Create(CultureInfo.InvariantCulture,
             $"Top Pick #{rank} on this server over the last {days} days: {viewers} viewers, {plays} {(kind == MediaKind.Movie ? "plays" : "episode plays")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
+
+    // After a rename the library under the old name still points at Aperture's folder: it goes (only libraries over that folder).
+    private static async Task RemoveRenamedAsync(MediaServerClient client, MediaKind kind, string name, string serverPath, IJobProgress progress,
+        CancellationToken ct)
+    {
+        foreach (var old in (await client.GetVirtualFoldersAsync(ct)).Where(l => !string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)
+            && (l.Locations ?? []).Any(loc => string.Equals(loc.TrimEnd('/', '\\'), serverPath.TrimEnd('/', '\\'), StringComparison.Ordinal))))
+        {
+            await client.RemoveLibraryAsync(old, refreshLibrary: false, ct);
+            progress.Log($"Removed the {kind.Slug()} Top Picks library's old name '{old.Name}' (renamed to '{name}').");
+        }
+    }
 
     // Only a library over Aperture's own folder is removed: a library an admin happens to have called the same is left alone.
     private async Task RemoveLibraryAsync(MediaServerClient client, MediaKind kind, string name, IJobProgress progress, CancellationToken ct)

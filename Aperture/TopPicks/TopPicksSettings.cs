@@ -97,9 +97,11 @@ public sealed class TopPicksSettings(JsonSettings json, SettingsStore store, Mic
             {
                 name = null;
             }
-            else if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+            else if (trimmed.Length > MaxNameLength || !SafeName.IsSafe(trimmed))
             {
-                errors["libraryName"] = $"libraryName must be at most {MaxNameLength} characters, without control characters.";
+                // The same name goes to the server (library, collection, playlist) as is: it must be a plain name there too.
+                errors["libraryName"] = $"libraryName must be a plain name of at most {MaxNameLength} characters: no / or \\, no leading or " +
+                    "trailing dots, no control or bidi characters, none of : * ? \" < > |.";
             }
             else
             {
