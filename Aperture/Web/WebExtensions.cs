@@ -58,6 +58,7 @@ public static class WebExtensions
             pages.UseExceptionHandler("/error");
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
+        app.UseSecurityHeaders();
         app.UseBodyLimits();
         app.UseStaticFiles();
         app.UseRouting();
