@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aperture.Fakes;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -26,24 +28,83 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public async Task Instances_sharing_session_secret_accept_each_others_sessions_and_a_new_secret_signs_everyone_out()
+    public async Task A_restart_with_the_same_session_secret_keeps_sessions_and_a_new_secret_signs_everyone_out()
     {
+        // Sessions live in the database: another instance (here the next start) on the same database and secret accepts the
+        // cookie; a changed secret cannot read it.
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("alice", "pw"));
         const string secret = "correct horse battery staple 42";
-        await using var first = new AppFactory().With("SESSION_SECRET", secret);
+        var first = new AppFactory().With("SESSION_SECRET", secret);
         await first.ConnectAsync(server);
         var cookie = await SessionCookieAsync(first);
+        var second = first.Restarted();
+        await first.DisposeAsync();
 
-        // A second instance (own data folder, own Data Protection keys) with the same secret and users.
-        await using var second = new AppFactory().With("SESSION_SECRET", secret);
-        await second.ConnectAsync(server);
-        await SessionCookieAsync(second);
         Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(second, cookie));
-
-        await using var rotated = new AppFactory().With("SESSION_SECRET", "a completely different secret!!");
-        await rotated.ConnectAsync(server);
-        await SessionCookieAsync(rotated);
+        var rotated = second.Restarted().With("SESSION_SECRET", "a completely different secret!!");
+        await second.DisposeAsync();
+        await using var _ = rotated;
         Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(rotated, cookie));
+    }
+
+    [Fact]
+    public async Task After_logout_the_old_cookie_gets_401()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("alice", "pw"));
+        await using var app = new AppFactory();
+        await app.ConnectAsync(server);
+        var cookie = await SessionCookieAsync(app);
+        var other = await SessionCookieAsync(app);
+        Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(app, cookie));
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout") { Content = JsonContent.Create(new { }) };
+        logout.Headers.Add("Cookie", cookie);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false }).SendAsync(logout)).StatusCode);
+
+        // The browser (or a thief) keeps sending the old cookie: it is dead on the server. Her other browser is not.
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, cookie));
+        Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(app, other));
+    }
+
+    [Fact]
+    public async Task Sign_out_everywhere_by_the_user_or_by_an_admin_ends_every_session_of_that_user_only()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("alice", "pw");
+            b.User("Boss", "pw", admin: true);
+        });
+        await using var app = new AppFactory();
+        await app.ConnectAsync(server);
+        var phone = await SessionCookieAsync(app);
+        var laptop = app.CreateBrowserlessClient();
+        await laptop.LoginOkAsync("alice", "pw");
+        var boss = await app.SignedInClientAsync("Boss", "pw");
+
+        var ended = await laptop.PostAsJsonAsync("/api/auth/sessions/revoke-all", new { });
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        Assert.Equal(2, (await ended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ended").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, phone));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/api/auth/me")).StatusCode);
+
+        // An admin ends alice's new sessions: by the API, and from Admin › Users.
+        var again = await SessionCookieAsync(app);
+        var aliceId = await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").Select(u => u.Id).SingleAsync());
+        var alice = app.CreateBrowserlessClient();
+        await alice.LoginOkAsync("alice", "pw");
+        Assert.Equal(HttpStatusCode.Forbidden, (await alice.PostAsJsonAsync($"/api/users/{aliceId}/sessions/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await boss.PostAsJsonAsync($"/api/users/{aliceId}/sessions/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, again));
+
+        await alice.LoginOkAsync("alice", "pw");
+        var token = await boss.AntiforgeryTokenAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.BadRequest, (await boss.PostFormAsync("/admin/users?handler=EndSessions", null, [new("id", aliceId)], htmx: true)).StatusCode);
+        var row = await boss.PostFormAsync("/admin/users?handler=EndSessions", token, [new("id", aliceId)], htmx: true);
+        Assert.Equal(HttpStatusCode.OK, row.StatusCode);
+        Assert.DoesNotContain("<html", await row.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/api/auth/me")).StatusCode);
     }
 
     [Fact]

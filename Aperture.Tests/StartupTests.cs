@@ -76,6 +76,124 @@ public sealed class StartupTests
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("strm", "MEDIA_SERVER_STRM_ROOT must be an absolute path (got \"strm\")")]
+    [InlineData("/", "MEDIA_SERVER_STRM_ROOT must not be the file-system root")]
+    public async Task A_relative_or_root_strm_root_stops_startup_with_one_clear_line(string root, string message)
+    {
+        var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["MEDIA_SERVER_STRM_ROOT"] = root });
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"Aperture cannot start: {message}", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Started_from_another_working_directory_the_app_serves_its_static_files_and_reads_its_appsettings()
+    {
+        var port = FreePort();
+        var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;
+        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = data,
+        };
+        start.Environment["APERTURE_DATA_DIR"] = data;
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            HttpResponseMessage? htmx = null;
+            for (var attempt = 0; attempt < 120 && htmx is null; attempt++)
+            {
+                try
+                {
+                    htmx = await http.GetAsync("/lib/htmx/htmx.min.js");
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(250);
+                }
+            }
+            Assert.NotNull(htmx);
+            Assert.Equal(HttpStatusCode.OK, htmx.StatusCode);
+            Assert.Contains("htmx", await htmx.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
+        }
+        // appsettings.json keeps ASP.NET's per-request lines out of the log; without it every request is logged.
+        Assert.DoesNotContain("Request starting", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_process_on_the_same_SQLite_data_folder_is_refused_with_one_line()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            // Several instances on one PostgreSQL are the supported cluster; the lock is SQLite's.
+            return;
+        }
+        var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;
+        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = data,
+        };
+        start.Environment["APERTURE_DATA_DIR"] = data;
+        start.Environment["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        using var first = Process.Start(start)!;
+        var firstOut = first.StandardOutput.ReadToEndAsync();
+        var firstErr = first.StandardError.ReadToEndAsync();
+        try
+        {
+            var lockFile = Path.Combine(data, "aperture.lock");
+            for (var i = 0; i < 240 && !(File.Exists(lockFile) && new FileInfo(lockFile).Length > 0); i++)
+            {
+                await Task.Delay(250);
+            }
+            Assert.True(File.Exists(lockFile), "the first instance did not take its lock");
+
+            var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["APERTURE_DATA_DIR"] = data });
+
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"Aperture cannot start: Another Aperture is already running on the data folder {data}", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+            Assert.False(first.HasExited, "the first instance must keep running");
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+            await Task.WhenAll(firstOut, firstErr);
+        }
+
+        // Killed (no clean shutdown): the operating system released the lock, so the next start is not refused.
+        using (new FileStream(Path.Combine(data, "aperture.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     [Fact]
     public async Task Unconfigured_install_sends_every_page_to_setup_and_the_api_answers_503()
     {

@@ -11,6 +11,16 @@ public sealed class AppPaths
     public string DataDirectory { get; }
     public string KeysDirectory => Path.Combine(DataDirectory, "keys");
 
+    // The app's own folder is its content root (wwwroot, appsettings.json) wherever it is started from: `dotnet /app/Aperture.dll`
+    // from any working directory serves htmx and reads its settings. An explicit --contentRoot or ASPNETCORE_CONTENTROOT wins.
+    public static WebApplicationOptions BuilderOptions(string[] args)
+    {
+        var explicitRoot = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+        return explicitRoot ? new WebApplicationOptions { Args = args } : new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory };
+    }
+
     public static AppPaths FromConfiguration(IConfiguration configuration)
     {
         var paths = new AppPaths(configuration["APERTURE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");

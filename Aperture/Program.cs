@@ -18,7 +18,7 @@ using Aperture.Web;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(AppPaths.BuilderOptions(args));
     builder.AddHosting();
     builder.AddData();
     builder.AddSettings();
@@ -38,6 +38,9 @@ try
     builder.AddTopPicks();
 
     var app = builder.Build();
+    // Options checked at start (MEDIA_SERVER_STRM_ROOT, …) fail here, as one line, not later inside the host's start with its
+    // stack trace in the log.
+    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
     app.UseWeb();
     app.MapApi();

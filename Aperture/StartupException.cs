@@ -11,6 +11,8 @@ public sealed class StartupException : Exception
     {
         null => null,
         StartupException s => s,
+        // A bad setting found by an options validator at start (MEDIA_SERVER_STRM_ROOT, …): its own words, one line.
+        Microsoft.Extensions.Options.OptionsValidationException o => new StartupException(string.Join("; ", o.Failures), o),
         AggregateException a => a.InnerExceptions.Select(Find).FirstOrDefault(x => x is not null),
         _ => Find(e.InnerException),
     };

@@ -16,7 +16,7 @@ public sealed class LibraryWriterTests : IDisposable
     private const string SeriesId = "bbbbbbbb11112222333344445555abcd";
 
     private readonly string _temp = Directory.CreateTempSubdirectory("aperture-out-").FullName;
-    private readonly OutputLibrary _library = OutputLibrary.ForUser("AI Picks - ", "alice", MediaKind.Movie);
+    private readonly OutputLibrary _library = OutputLibrary.ForUser("AI Picks - ", "alice", "a11ce000", MediaKind.Movie);
 
     public LibraryWriterTests()
     {
@@ -27,7 +27,7 @@ public sealed class LibraryWriterTests : IDisposable
 
     private string Media => Path.Combine(_temp, "media");
     private string Root => Path.Combine(_temp, "out");
-    private string LibraryPath => Path.Combine(Root, "AI Picks - alice", "movies");
+    private string LibraryPath => Path.Combine(Root, "AI Picks - alice [a11ce000]", "movies");
 
     private LibraryWriter Writer(string? mapping = null, string? serverRoot = null)
     {
@@ -149,7 +149,7 @@ public sealed class LibraryWriterTests : IDisposable
         var snapshot = Snapshot(LibraryPath);
         Assert.Equal("-> /media/movies/Heat/Heat.mkv", snapshot["Heat (1995) [aaaaaaaa]/Heat (1995) [aaaaaaaa].mkv"]);
         Assert.Equal("-> /media/movies/Heat/Heat.srt", snapshot["Heat (1995) [aaaaaaaa]/Heat (1995) [aaaaaaaa].srt"]);
-        Assert.Equal("/aperture/AI Picks - alice/movies", result.ServerPath);
+        Assert.Equal("/aperture/AI Picks - alice [a11ce000]/movies", result.ServerPath);
         Assert.Equal(LibraryPath, result.LocalPath);
     }
 
@@ -162,11 +162,11 @@ public sealed class LibraryWriterTests : IDisposable
         MediaFile("tv/Lost/poster.jpg");
         MediaFile("tv/Lost/tvshow.nfo", "<tvshow>the server's own</tvshow>");
         MediaFile("tv/Lost/.DS_Store");
-        var library = OutputLibrary.ForUser("AI Picks - ", "alice", MediaKind.Series);
+        var library = OutputLibrary.ForUser("AI Picks - ", "alice", "a11ce000", MediaKind.Series);
 
         var result = await Writer().WriteAsync(library, [Series(1, SeriesId, "Lost", 2004, show)], OutputMode.Symlink, null, default);
 
-        var seriesPath = Path.Combine(Root, "AI Picks - alice", "series");
+        var seriesPath = Path.Combine(Root, "AI Picks - alice [a11ce000]", "series");
         var snapshot = Snapshot(seriesPath);
         Assert.Equal(
             ["Lost (2004) [bbbbbbbb]", "Lost (2004) [bbbbbbbb]/Season 01", "Lost (2004) [bbbbbbbb]/Season 02", "Lost (2004) [bbbbbbbb]/poster.jpg", "Lost (2004) [bbbbbbbb]/tvshow.nfo"],
@@ -200,7 +200,7 @@ public sealed class LibraryWriterTests : IDisposable
     [Fact]
     public async Task Strm_series_writes_one_file_per_episode_in_season_folders()
     {
-        var library = OutputLibrary.ForUser("AI Picks - ", "alice", MediaKind.Series);
+        var library = OutputLibrary.ForUser("AI Picks - ", "alice", "a11ce000", MediaKind.Series);
         EpisodeEntry[] episodes =
         [
             new("ep2", 1, 2, "Pilot (2)"), new("ep1", 1, 1, "Pilot (1)"), new("ep3", 2, 1, "Man of Science"),
@@ -210,7 +210,7 @@ public sealed class LibraryWriterTests : IDisposable
         await Writer().WriteAsync(library, [Series(1, SeriesId, "Lost", 2004, null, episodes)], OutputMode.Strm,
             new EmbyStreamUrlBuilder("http://emby:8096", "k&y"), default);
 
-        var seriesPath = Path.Combine(Root, "AI Picks - alice", "series", "Lost (2004) [bbbbbbbb]");
+        var seriesPath = Path.Combine(Root, "AI Picks - alice [a11ce000]", "series", "Lost (2004) [bbbbbbbb]");
         var files = Snapshot(seriesPath).Where(kv => kv.Value != "dir").Select(kv => kv.Key).ToList();
         Assert.Equal(
         [
@@ -224,7 +224,7 @@ public sealed class LibraryWriterTests : IDisposable
     [Fact]
     public async Task A_series_without_episodes_is_skipped_in_strm_mode()
     {
-        var library = OutputLibrary.ForUser("AI Picks - ", "alice", MediaKind.Series);
+        var library = OutputLibrary.ForUser("AI Picks - ", "alice", "a11ce000", MediaKind.Series);
         var result = await Writer().WriteAsync(library, [Series(1, SeriesId, "Lost", 2004, null)], OutputMode.Strm, new Urls(), default);
         var skipped = Assert.Single(result.Skipped);
         Assert.Equal((SeriesId, "no episodes are known for it"), (skipped.ServerItemId, skipped.Reason));
@@ -324,7 +324,7 @@ public sealed class LibraryWriterTests : IDisposable
         Assert.Equal(titles.Length, result.ItemCount);
         Assert.Empty(result.Skipped);
         Assert.Equal(["media", "out"], Directory.GetFileSystemEntries(_temp).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(["AI Picks - alice"], Directory.GetFileSystemEntries(Root).Select(Path.GetFileName));
+        Assert.Equal(["AI Picks - alice [a11ce000]"], Directory.GetFileSystemEntries(Root).Select(Path.GetFileName));
         var folders = Directory.GetDirectories(LibraryPath).Select(Path.GetFileName).ToList();
         Assert.Equal(titles.Length, folders.Count);
         Assert.All(folders, f =>
@@ -349,7 +349,7 @@ public sealed class LibraryWriterTests : IDisposable
             await Assert.ThrowsAsync<OutputPathException>(() => Writer().DeleteLibraryAsync(new OutputLibrary(bad), default));
         }
         Assert.Equal(["media"], Directory.GetFileSystemEntries(_temp).Select(Path.GetFileName));
-        Assert.Equal("AI Picks - a-b/series", OutputLibrary.ForUser("AI Picks - ", "a/b", MediaKind.Series).FolderName);
+        Assert.Equal("AI Picks - a-b [0000abcd]/series", OutputLibrary.ForUser("AI Picks - ", "a/b", "0000abcd", MediaKind.Series).FolderName);
     }
 
     [Fact]
@@ -451,7 +451,7 @@ public sealed class LibraryWriterTests : IDisposable
         Directory.CreateDirectory(Path.Combine(outside, "movies", "Old (1990) [o]"));
         File.WriteAllText(Path.Combine(outside, "movies", "Old (1990) [o]", "movie.nfo"), "keep");
         Directory.CreateDirectory(Root);
-        Directory.CreateSymbolicLink(Path.Combine(Root, "AI Picks - alice"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(Root, "AI Picks - alice [a11ce000]"), outside);
         var before = Snapshot(outside);
 
         await Assert.ThrowsAsync<OutputPathException>(() => Writer().DeleteLibraryAsync(_library, default));
@@ -460,8 +460,8 @@ public sealed class LibraryWriterTests : IDisposable
         Assert.Equal(before, Snapshot(outside));
 
         // The library folder itself being a link is refused the same way.
-        Directory.Delete(Path.Combine(Root, "AI Picks - alice"));
-        Directory.CreateDirectory(Path.Combine(Root, "AI Picks - alice"));
+        Directory.Delete(Path.Combine(Root, "AI Picks - alice [a11ce000]"));
+        Directory.CreateDirectory(Path.Combine(Root, "AI Picks - alice [a11ce000]"));
         Directory.CreateSymbolicLink(LibraryPath, Path.Combine(outside, "movies"));
         await Assert.ThrowsAsync<OutputPathException>(() => Writer().DeleteLibraryAsync(_library, default));
         await Assert.ThrowsAsync<OutputPathException>(() => Writer().WriteAsync(_library, [], OutputMode.Strm, new Urls(), default));
@@ -534,6 +534,6 @@ public sealed class LibraryWriterTests : IDisposable
         await using var app = builder.Build();
         var writer = app.Services.GetRequiredService<LibraryWriter>();
         var result = await writer.WriteAsync(_library, [], OutputMode.Symlink, null, default);
-        Assert.Equal("/srv/AI Picks - alice/movies", result.ServerPath);
+        Assert.Equal("/srv/AI Picks - alice [a11ce000]/movies", result.ServerPath);
     }
 }

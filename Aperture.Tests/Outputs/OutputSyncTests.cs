@@ -82,7 +82,7 @@ public sealed class OutputSyncTests : IDisposable
         var progress = await app.RunJobAsync(JobNames.SyncStrm);
 
         // On disk: one folder per pick, in rank order, linking the real file, with an NFO carrying the why.
-        var aliceFolder = Path.Combine(root, "AI Picks - alice", "movies");
+        var aliceFolder = Path.Combine(root, $"AI Picks - alice [{alice.Id[..8]}]", "movies");
         var picks = await app.WithDbAsync(db => db.Picks.Where(p => p.UserId == alice.Id).OrderBy(p => p.Rank).Include(p => p.Title).ToListAsync());
         var titleFolders = Directory.GetDirectories(aliceFolder);
         Assert.Equal(picks.Count, titleFolders.Length);
@@ -126,7 +126,7 @@ public sealed class OutputSyncTests : IDisposable
         // bob switched off: his library leaves the disk and the server at the next run; alice's stays.
         await admin.PutAsJsonAsync($"/api/users/{bob.Id}", new { moviePicksEnabled = false });
         await app.RunJobAsync(JobNames.SyncStrm);
-        Assert.False(Directory.Exists(Path.Combine(root, "AI Picks - bob")));
+        Assert.False(Directory.Exists(Path.Combine(root, $"AI Picks - bob [{bob.Id[..8]}]")));
         Assert.DoesNotContain("AI Picks - bob", server.State.Libraries.Select(l => l.Name));
         Assert.True(Directory.Exists(aliceFolder));
 
@@ -141,7 +141,7 @@ public sealed class OutputSyncTests : IDisposable
     [Fact]
     public async Task A_policy_update_the_server_refuses_fails_the_run_naming_the_user_and_keeps_the_libraries_written()
     {
-        var (server, app, _, alice, _) = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        var (server, app, _, alice, bob) = await StartAsync(FakeServerVersion.Jellyfin10_11);
         await using var _s = server;
         await using var _a = app;
         server.Faults.Add(FaultRule.OnPath($"/Users/{alice.Id}/Policy").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());
@@ -149,7 +149,7 @@ public sealed class OutputSyncTests : IDisposable
         var error = await Assert.ThrowsAsync<OutputSyncException>(() => app.RunJobAsync(JobNames.SyncStrm));
 
         Assert.Contains("access for alice", error.Message, StringComparison.Ordinal);
-        Assert.True(Directory.Exists(Path.Combine(root, "AI Picks - alice", "movies")));
-        Assert.True(Directory.Exists(Path.Combine(root, "AI Picks - bob", "movies")));
+        Assert.True(Directory.Exists(Path.Combine(root, $"AI Picks - alice [{alice.Id[..8]}]", "movies")));
+        Assert.True(Directory.Exists(Path.Combine(root, $"AI Picks - bob [{bob.Id[..8]}]", "movies")));
     }
 }

@@ -121,6 +121,13 @@ public sealed class TopPicksJobTests : IDisposable
         // A second run with nothing new changes nothing on disk and creates no second library.
         await w.App.RunJobAsync(JobNames.RefreshTopPicks);
         Assert.Single(w.Server.State.Libraries, l => l.Name.StartsWith("Top Picks - Movies", StringComparison.Ordinal));
+
+        // Renamed: the next run leaves one library over the folder, under the new name; the old one is gone from the server.
+        var topFolder = w.Server.State.FindLibrary("Top Picks - Movies")!.Locations.Single();
+        Assert.Equal(HttpStatusCode.OK, (await w.Admin.PatchAsJsonAsync("/api/settings/top-picks/movies", new { libraryName = "Crowd Favourites" })).StatusCode);
+        await w.App.RunJobAsync(JobNames.RefreshTopPicks);
+        Assert.Null(w.Server.State.FindLibrary("Top Picks - Movies"));
+        Assert.Equal("Crowd Favourites", Assert.Single(w.Server.State.Libraries, l => l.Locations.Contains(topFolder)).Name);
     }
 
     [Theory]
@@ -200,6 +207,12 @@ public sealed class TopPicksJobTests : IDisposable
             (new { weights = new { uniqueViewers = 0, playCount = 0, completion = 0 } }, "weights.uniqueViewers"),
             (new { libraryName = "Top Picks - Series" }, "libraryName"),
             (new { libraryName = "AI Picks - everyone" }, "libraryName"),
+            (new { libraryName = "../../etc" }, "libraryName"),
+            (new { libraryName = "/etc/passwd" }, "libraryName"),
+            (new { libraryName = "Top\r\nPicks" }, "libraryName"),
+            (new { libraryName = "Top \u202Egnp.Picks" }, "libraryName"),
+            (new { libraryName = "Top Picks." }, "libraryName"),
+            (new { libraryName = "Top: Picks" }, "libraryName"),
             (new { surprise = true }, "surprise"),
         })
         {

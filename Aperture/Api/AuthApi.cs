@@ -27,7 +27,7 @@ public static class AuthApi
             {
                 return ApiJson.Invalid("username", "Enter your media server user name.");
             }
-            var result = await login.LoginAsync(body.Username, body.Password, ct);
+            var result = await login.LoginAsync(body.Username, body.Password, http.Connection.RemoteIpAddress, ct);
             switch (result.Status)
             {
                 case LoginStatus.Success:
@@ -35,15 +35,31 @@ public static class AuthApi
                     return Results.Ok(new MeResponse(result.User!.Id, result.User.Name, result.User.IsAdmin));
                 case LoginStatus.InvalidCredentials:
                     return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: result.Error);
+                case LoginStatus.Throttled:
+                    http.Response.Headers.RetryAfter = ((int)result.RetryAfter!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: result.Error);
                 default:
                     return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: result.Error);
             }
         }).AllowAnonymous();
 
-        auth.MapPost("/logout", async (HttpContext http) =>
+        // The session row goes first, so the cookie is dead on every instance even if the browser keeps it.
+        auth.MapPost("/logout", async (HttpContext http, SessionStore sessions, CancellationToken ct) =>
         {
+            if (SessionStore.SessionId(http.User) is { } sessionId)
+            {
+                await sessions.RevokeAsync(sessionId, ct);
+            }
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.NoContent();
+        });
+
+        // "Sign out everywhere": every session of the signed-in user, this one included.
+        auth.MapPost("/sessions/revoke-all", async (HttpContext http, SessionStore sessions, CancellationToken ct) =>
+        {
+            var ended = await sessions.RevokeAllAsync(http.User.UserId(), ct);
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Ok(new { ended });
         });
 
         auth.MapGet("/me", async (HttpContext http, AppDbContext db, CancellationToken ct) =>

@@ -81,7 +81,7 @@ public static class RecommendationsApi
 
         var settings = api.MapGroup("/settings/recommendations").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
         settings.MapGet("", async (RecommendationSettings s, CancellationToken ct) =>
-            Results.Ok(new { movies = await s.GetAsync(MediaKind.Movie, ct), series = await s.GetAsync(MediaKind.Series, ct) }));
+            Results.Ok(new { movies = await s.GetForEditAsync(MediaKind.Movie, ct), series = await s.GetForEditAsync(MediaKind.Series, ct) }));
         settings.MapPatch("/{kind}", async (string kind, HttpRequest request, RecommendationSettings s, CancellationToken ct) =>
         {
             if (ParseKind(kind) is not { } k)
@@ -93,7 +93,7 @@ public static class RecommendationsApi
             {
                 return error;
             }
-            var (result, errors) = RecommendationSettings.Apply(await s.GetAsync(k, ct), patch!);
+            var (result, errors) = RecommendationSettings.Apply(await s.GetForEditAsync(k, ct), patch!);
             if (errors.Count > 0)
             {
                 return ApiJson.Invalid(errors);

@@ -14,9 +14,9 @@ public static class TopPicksApi
 
         var settings = api.MapGroup("/settings/top-picks").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
         settings.MapGet("", async (TopPicksSettings s, CancellationToken ct) =>
-            Results.Ok(new { movies = await s.GetAsync(MediaKind.Movie, ct), series = await s.GetAsync(MediaKind.Series, ct) }));
+            Results.Ok(new { movies = await s.GetForEditAsync(MediaKind.Movie, ct), series = await s.GetForEditAsync(MediaKind.Series, ct) }));
         settings.MapGet("/{kind}", async (string kind, TopPicksSettings s, CancellationToken ct) =>
-            RecommendationsApi.ParseKind(kind) is { } k ? Results.Ok(await s.GetAsync(k, ct)) : UnknownKind());
+            RecommendationsApi.ParseKind(kind) is { } k ? Results.Ok(await s.GetForEditAsync(k, ct)) : UnknownKind());
         settings.MapPatch("/{kind}", async (string kind, HttpRequest request, TopPicksSettings s, CancellationToken ct) =>
         {
             if (RecommendationsApi.ParseKind(kind) is not { } k)

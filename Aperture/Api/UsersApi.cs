@@ -34,6 +34,11 @@ public static class UsersApi
             return await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging, ct));
         });
 
+        // An admin ends every session of a user (a lost phone, a shared computer): they sign in again at their next request.
+        users.MapPost("/{id}/sessions/revoke", async (string id, UserActivity activity, SessionStore sessions, CancellationToken ct) =>
+            await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(new { ended = await sessions.RevokeAllAsync(id, ct) }))
+            .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+
         users.MapGet("/{id}/stats", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
             Denied(http, id) ?? (await activity.StatsAsync(id, ct) is { } stats ? Results.Ok(stats) : UnknownUser(id)));
     }

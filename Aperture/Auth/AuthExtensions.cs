@@ -66,6 +66,8 @@ public static class AuthExtensions
 
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddScoped<LoginService>();
+        builder.Services.AddScoped<SessionStore>();
+        builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }
 
@@ -80,17 +82,23 @@ public static class AuthExtensions
         return Task.CompletedTask;
     }
 
-    // A user disabled or removed on the server loses the session; a changed admin flag takes effect.
+    // A session signed out (here, everywhere, or by an admin) or a user disabled or removed on the server loses the cookie;
+    // a changed admin flag takes effect. Cookies from before server-side sessions carry no session id and sign in again.
     private static async Task RefreshFromDatabaseAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (id is null)
+        var sessionId = context.Principal is { } principal ? SessionStore.SessionId(principal) : null;
+        if (id is null || sessionId is null)
         {
             context.RejectPrincipal();
             return;
         }
+        var ct = context.HttpContext.RequestAborted;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
         var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
+        var user = await sessions.IsActiveAsync(sessionId, id, ct)
+            ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
+            : null;
         if (user is null || user.IsDisabled || !user.PresentOnServer)
         {
             context.RejectPrincipal();
@@ -99,7 +107,7 @@ public static class AuthExtensions
         }
         if (user.IsAdmin != context.Principal!.IsAdmin() || user.Name != context.Principal!.Identity?.Name)
         {
-            context.ReplacePrincipal(LoginService.CreatePrincipal(user));
+            context.ReplacePrincipal(LoginService.CreatePrincipal(user, sessionId));
             context.ShouldRenew = true;
         }
     }

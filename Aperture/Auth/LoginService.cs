@@ -6,23 +6,34 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Auth;
 
-public enum LoginStatus { Success, InvalidCredentials, Unreachable, NotConfigured }
+public enum LoginStatus { Success, InvalidCredentials, Unreachable, NotConfigured, Throttled }
 
 public sealed record LoginResult(LoginStatus Status, ClaimsPrincipal? Principal, AppUser? User, string? Error)
 {
+    // Throttled: how long to wait (Retry-After).
+    public TimeSpan? RetryAfter { get; init; }
+
     public const string InvalidMessage = "Invalid username or password.";
     public const string UnreachableMessage = "The media server is unreachable right now. Try again in a moment, or ask your admin to check it.";
 }
 
 // Users log in with their Jellyfin/Emby account; Aperture keeps no passwords and no user tokens.
 public sealed class LoginService(MediaServerSettings settings, MediaServerClientFactory clients, AppDbContext db,
-    TimeProvider time, ILogger<LoginService> logger)
+    SessionStore sessions, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
 {
-    public async Task<LoginResult> LoginAsync(string? username, string? password, CancellationToken ct)
+    public async Task<LoginResult> LoginAsync(string? username, string? password, System.Net.IPAddress? address, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(username))
         {
             return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
+        }
+        if (throttle.RetryAfter(username, address) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            logger.LogWarning("Login for {User} from {Address} refused for {Seconds} s after repeated wrong passwords",
+                LoginThrottle.ForLog(username), address, seconds);
+            return new LoginResult(LoginStatus.Throttled, null, null,
+                $"Too many wrong passwords. Try again in {seconds} seconds.") { RetryAfter = TimeSpan.FromSeconds(seconds) };
         }
         var connection = await settings.GetConnectionAsync(ct);
         if (connection is null)
@@ -37,32 +48,37 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
         }
         catch (MediaServerException e) when (e.Kind is MediaServerErrorKind.Unauthorized or MediaServerErrorKind.Forbidden)
         {
-            logger.LogInformation("Login refused by the media server for {User}", username);
+            logger.LogInformation("Login refused by the media server for {User}", LoginThrottle.ForLog(username));
+            throttle.Failed(username, address);
             return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
         }
         catch (MediaServerException e)
         {
             // The detail (addresses, status codes) goes to the log, not to an anonymous visitor.
-            logger.LogWarning("Login for {User} failed: {Reason}", username, e.Message);
+            logger.LogWarning("Login for {User} failed: {Reason}", LoginThrottle.ForLog(username), e.Message);
             return new LoginResult(LoginStatus.Unreachable, null, null, LoginResult.UnreachableMessage);
         }
 
         var remote = result.User!;
         if (remote.IsDisabled)
         {
+            throttle.Failed(username, address);
             return new LoginResult(LoginStatus.InvalidCredentials, null, null, LoginResult.InvalidMessage);
         }
 
+        throttle.Succeeded(username);
         var user = await RecordAsync(remote, ct);
-        return new LoginResult(LoginStatus.Success, CreatePrincipal(user), user, null);
+        var sessionId = await sessions.CreateAsync(user.Id, ct);
+        return new LoginResult(LoginStatus.Success, CreatePrincipal(user, sessionId), user, null);
     }
 
-    public static ClaimsPrincipal CreatePrincipal(AppUser user)
+    public static ClaimsPrincipal CreatePrincipal(AppUser user, string sessionId)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id),
             new(ClaimTypes.Name, user.Name),
+            new(SessionStore.ClaimType, sessionId),
         };
         if (user.IsAdmin)
         {

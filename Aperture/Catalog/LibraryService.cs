@@ -23,8 +23,24 @@ public sealed record LibraryRefreshResult(int Added, int Updated, int Gone);
 // out of the box, as a self-hoster expects) and disabled when it appears later: a library added afterwards (the kids'
 // one, someone's private one) waits for the admin to switch it on. Libraries gone from the server, or no longer movies
 // or TV, are kept with their switch and marked gone; the next catalogue sync removes their titles.
-public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time)
+//
+// Aperture's own libraries (the picks and Top Picks it writes) are never catalogue sources, whatever the admin enables: a
+// library is Aperture's when one of its locations is under the output root as the server sees it, or when its name starts
+// with the picks prefix. They are listed (disabled) so the admin sees why.
+public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Outputs.OutputOptions> outputs)
 {
+    public bool IsApertureOutput(string name, IEnumerable<string> locations)
+    {
+        var o = outputs.Value;
+        if (o.LibraryNamePrefix.Length > 0 && name.StartsWith(o.LibraryNamePrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        var root = o.ServerRoot.Replace('\\', '/').TrimEnd('/') + "/";
+        return locations.Any(l => (l.Replace('\\', '/').TrimEnd('/') + "/").StartsWith(root, StringComparison.Ordinal));
+    }
+
     public async Task<IReadOnlyList<LibraryView>> ListAsync(CancellationToken ct)
     {
         var counts = await db.Titles.GroupBy(t => t.LibraryId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
@@ -73,7 +89,7 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
             var guid = folder.Guid ?? (client.Connection.Type == MediaServerType.Jellyfin ? folder.LibraryId : null);
             if (!known.TryGetValue(folder.LibraryId, out var library))
             {
-                library = new Library { Id = folder.LibraryId, Name = name, Kind = kind, Enabled = firstSync };
+                library = new Library { Id = folder.LibraryId, Name = name, Kind = kind, Enabled = firstSync && !IsApertureOutput(name, locations) };
                 db.Libraries.Add(library);
                 added++;
             }
@@ -113,5 +129,6 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
 
     // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
     public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct) =>
-        await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).OrderBy(l => l.Name).ToListAsync(ct);
+        [.. (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).OrderBy(l => l.Name).ToListAsync(ct))
+            .Where(l => !IsApertureOutput(l.Name, l.Locations))];
 }

@@ -10,8 +10,11 @@ namespace Aperture.Data;
 // as the first hosted service it also covers hosts started by tests.
 public sealed class DatabaseInitializer(IServiceProvider services, ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
 {
+    public const string LockFileName = "aperture.lock";
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private bool done;
+    private FileStream? dataFolderLock;
 
     public Task StartAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
 
@@ -35,6 +38,10 @@ public sealed class DatabaseInitializer(IServiceProvider services, ILogger<Datab
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var target = services.GetRequiredService<DatabaseTarget>();
+        if (target.Provider == DatabaseProvider.Sqlite)
+        {
+            LockDataFolder(services.GetRequiredService<AppPaths>().DataDirectory);
+        }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         try
@@ -72,7 +79,32 @@ public sealed class DatabaseInitializer(IServiceProvider services, ILogger<Datab
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        dataFolderLock?.Dispose();
+        gate.Dispose();
+    }
+
+    // One instance per SQLite data folder: a second one would take the first one's running jobs for a crash's leftovers and
+    // run the same jobs at once. The lock is the operating system's (released when the process dies, even by kill -9), held
+    // on a file in the data folder for as long as this instance runs.
+    private void LockDataFolder(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, LockFileName);
+        try
+        {
+            dataFolderLock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            dataFolderLock.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+            dataFolderLock.Write(pid);
+            dataFolderLock.Flush();
+        }
+        catch (IOException)
+        {
+            throw new StartupException($"Another Aperture is already running on the data folder {dataDirectory} (it holds {path}); " +
+                "stop it first: one instance per SQLite data folder (use PostgreSQL for several).");
+        }
+    }
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

@@ -5,15 +5,17 @@ namespace Aperture.Outputs;
 
 // Which libraries are Aperture's: each user's own picks libraries, the shared ones (Top Picks) every user sees, and the name
 // prefixes of every library Aperture makes, so that a picks library whose user is gone is never taken for a real library.
-// Libraries are named by name or by any of their ids.
+// Libraries are named by name or by any of their ids. OwnFoldersByUser: the folders (as the server sees them) each user's picks
+// are written to, so that Check access also proves no library points at another user's folder.
 public sealed record PicksLibraries(
     IReadOnlyDictionary<string, IReadOnlyList<string>> OwnByUser,
     IReadOnlyList<string> Shared,
-    IReadOnlyList<string> ManagedNamePrefixes)
+    IReadOnlyList<string> ManagedNamePrefixes,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> OwnFoldersByUser)
 {
     public static PicksLibraries Of(IReadOnlyDictionary<string, IReadOnlyList<string>> ownByUser, IReadOnlyList<string>? shared = null,
-        IReadOnlyList<string>? managedNamePrefixes = null) =>
-        new(ownByUser, shared ?? [], managedNamePrefixes ?? []);
+        IReadOnlyList<string>? managedNamePrefixes = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? ownFoldersByUser = null) =>
+        new(ownByUser, shared ?? [], managedNamePrefixes ?? [], ownFoldersByUser ?? new Dictionary<string, IReadOnlyList<string>>());
 }
 
 // What Aperture remembers between runs: the users whose "all libraries" it turned into an explicit list, each with the real
@@ -26,7 +28,10 @@ public sealed record LibraryAccessState(IReadOnlyDictionary<string, IReadOnlyLis
 
 public enum AccessLibraryRole { Real, Picks, Shared }
 
-public sealed record AccessLibrary(string Name, string ItemId, string AccessId, AccessLibraryRole Role, string? OwnerUserId);
+public sealed record AccessLibrary(string Name, string ItemId, string AccessId, AccessLibraryRole Role, string? OwnerUserId)
+{
+    public IReadOnlyList<string> Locations { get; init; } = [];
+}
 
 // ConvertedNow: the user's policy said "all libraries" (or "all but these") and is now an explicit list of every real
 // library plus their own picks. Converted: Aperture keeps that list in step with new real libraries.
@@ -146,6 +151,7 @@ public sealed class LibraryAccess(MediaServerClient client)
                     problems.Add($"does not see their own picks library '{own.Name}'");
                 }
             }
+            problems.AddRange(FolderProblems(user.Id, libraries, picks, names));
             foreach (var other in libraries.Where(l => l.Role == AccessLibraryRole.Picks && !string.Equals(l.OwnerUserId, user.Id, StringComparison.OrdinalIgnoreCase)))
             {
                 if (visible.Contains(other.AccessId))
@@ -257,10 +263,52 @@ public sealed class LibraryAccess(MediaServerClient client)
                 : owner is not null || picks.ManagedNamePrefixes.Any(p => p.Length > 0 && r!.Name.StartsWith(p, StringComparison.OrdinalIgnoreCase))
                     ? AccessLibraryRole.Picks
                     : AccessLibraryRole.Real;
-            result.Add(new AccessLibrary(r!.Name, r.ItemId, r.AccessId, role, role == AccessLibraryRole.Picks ? owner : null));
+            result.Add(new AccessLibrary(r!.Name, r.ItemId, r.AccessId, role, role == AccessLibraryRole.Picks ? owner : null) { Locations = r.Locations });
         }
         return result;
     }
+
+    // A library id proves nothing about the files behind it: each of the user's picks libraries must point only at their own
+    // folders, and no folder of theirs may be behind a library that is not theirs.
+    private static IEnumerable<string> FolderProblems(string userId, IReadOnlyList<AccessLibrary> libraries, PicksLibraries picks,
+        IReadOnlyDictionary<string, string> names)
+    {
+        var ownFolders = (picks.OwnFoldersByUser.GetValueOrDefault(userId) ?? []).Select(NormPath).ToHashSet(StringComparer.Ordinal);
+        if (ownFolders.Count == 0)
+        {
+            yield break;
+        }
+        var folderOwner = picks.OwnFoldersByUser
+            .SelectMany(p => p.Value.Select(f => (Folder: NormPath(f), User: p.Key)))
+            .GroupBy(x => x.Folder, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.User).ToList(), StringComparer.Ordinal);
+        string Name(string id) => names.GetValueOrDefault(id, id);
+        foreach (var own in libraries.Where(l => l.Role == AccessLibraryRole.Picks && string.Equals(l.OwnerUserId, userId, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var location in own.Locations)
+            {
+                var owners = folderOwner.GetValueOrDefault(NormPath(location)) ?? [];
+                foreach (var other in owners.Where(o => !string.Equals(o, userId, StringComparison.OrdinalIgnoreCase)))
+                {
+                    yield return $"their picks library '{own.Name}' points at '{location}', the folder of {Name(other)}";
+                }
+                if (owners.Count == 0)
+                {
+                    yield return $"their picks library '{own.Name}' points at '{location}', which is not their picks folder";
+                }
+            }
+        }
+        foreach (var other in libraries.Where(l => !string.Equals(l.OwnerUserId, userId, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var location in other.Locations.Where(l => ownFolders.Contains(NormPath(l))))
+            {
+                var owner = other.OwnerUserId is { } id ? Name(id) : "no current user";
+                yield return $"their folder '{location}' is also behind '{other.Name}' (of {owner})";
+            }
+        }
+    }
+
+    private static string NormPath(string path) => path.Replace('\\', '/').TrimEnd('/');
 
     private static AccessLibrary? Resolve(IReadOnlyList<AccessLibrary> libraries, string wanted) =>
         libraries.FirstOrDefault(l => string.Equals(l.Name, wanted, StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Aperture.MediaServers;
 using Aperture.Settings;
 
@@ -6,17 +5,15 @@ namespace Aperture.Outputs;
 
 // LibraryAccess with its memory: which users Aperture converted from "all libraries", kept in the settings table so that
 // every instance and every run agrees on who gets new real libraries automatically.
-public sealed class LibraryAccessService(MediaServerSettings mediaServer, SettingsStore settings, ILogger<LibraryAccessService> logger)
+public sealed class LibraryAccessService(MediaServerSettings mediaServer, SettingsStore settings, JsonSettings json, ILogger<LibraryAccessService> logger)
 {
     public static readonly SettingKey StateKey = new("outputs.libraryAccess");
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<LibraryAccessResult> ApplyAsync(PicksLibraries picks, CancellationToken ct)
     {
         var access = new LibraryAccess(await mediaServer.GetClientAsync(ct));
         var result = await access.ApplyAsync(picks, await LoadStateAsync(ct), ct);
-        await settings.SetAsync(StateKey, JsonSerializer.Serialize(new StoredState(result.State.ConvertedUsers), Json), ct);
+        await json.SetAsync(StateKey, new StoredState(result.State.ConvertedUsers), ct);
         await settings.SaveAsync(ct);
 
         foreach (var user in result.ConvertedNow)
@@ -33,25 +30,13 @@ public sealed class LibraryAccessService(MediaServerSettings mediaServer, Settin
     public async Task<LibraryAccessCheck> CheckAsync(PicksLibraries picks, CancellationToken ct) =>
         await new LibraryAccess(await mediaServer.GetClientAsync(ct)).CheckAsync(picks, ct);
 
+    // Losing this only means converted users stop getting new libraries automatically: an unreadable state is logged (naming
+    // the key) and read as empty, and the next save keeps its text beside the new one.
     public async Task<LibraryAccessState> LoadStateAsync(CancellationToken ct)
     {
-        var stored = (await settings.GetAsync(StateKey, ct)).Value;
-        if (string.IsNullOrEmpty(stored))
-        {
-            return LibraryAccessState.Empty;
-        }
-        try
-        {
-            var state = JsonSerializer.Deserialize<StoredState>(stored, Json);
-            return new LibraryAccessState(new Dictionary<string, IReadOnlyList<string>>(
-                state?.ConvertedUsers ?? new Dictionary<string, IReadOnlyList<string>>(), StringComparer.OrdinalIgnoreCase));
-        }
-        catch (JsonException e)
-        {
-            // Losing this only means converted users stop getting new libraries automatically: say so, do not fail outputs.
-            logger.LogWarning("The stored library access state is unreadable ({Error}); new real libraries will not be added automatically until the next conversion", e.Message);
-            return LibraryAccessState.Empty;
-        }
+        var state = await json.GetOrDefaultsAsync<StoredState?>(StateKey, () => null, ct);
+        return new LibraryAccessState(new Dictionary<string, IReadOnlyList<string>>(
+            state?.ConvertedUsers ?? new Dictionary<string, IReadOnlyList<string>>(), StringComparer.OrdinalIgnoreCase));
     }
 
     private sealed record StoredState(IReadOnlyDictionary<string, IReadOnlyList<string>>? ConvertedUsers);

@@ -26,9 +26,19 @@ public sealed record EpisodeEntry(string ServerItemId, int? Season, int? Episode
 // (e.g. "AI Picks - alice/movies"). One media-server library points at one such folder.
 public sealed record OutputLibrary(string FolderName)
 {
-    // The per-user layout: {AI_LIBRARY_NAME_PREFIX}{user}/{movies|series}.
-    public static OutputLibrary ForUser(string namePrefix, string userName, MediaKind kind) =>
-        new($"{SafeName.Clean(namePrefix + userName)}/{kind.Slug()}");
+    // The per-user layout: {AI_LIBRARY_NAME_PREFIX}{user} [{id}]/{movies|series}. The id tag, from the user's server id,
+    // is the folder's identity: cleaning makes "u5" and "u5." (or a name with a NUL) the same name, never the same folder.
+    public static OutputLibrary ForUser(string namePrefix, string userName, string userIdTag, MediaKind kind) =>
+        new($"{SafeName.TitleFolder(namePrefix + userName, null, userIdTag)}/{kind.Slug()}");
+
+    // The user's id as a folder tag: its first 8 characters, or all of it when another user's id starts the same.
+    public static string UserIdTag(string userId, IEnumerable<string> allUserIds)
+    {
+        var shortId = SafeName.ShortId(userId);
+        var clash = allUserIds.Any(other => !string.Equals(other, userId, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(SafeName.ShortId(other), shortId, StringComparison.OrdinalIgnoreCase));
+        return clash ? userId : shortId;
+    }
 
     // A library every user sees (Top Picks): {name}/{movies|series}.
     public static OutputLibrary Shared(string name, MediaKind kind) =>

@@ -25,6 +25,18 @@ public sealed class OutputSyncService(
     public static string LibraryName(string prefix, string userName, MediaKind kind) =>
         $"{prefix}{userName}{(kind == MediaKind.Movie ? "" : " (Series)")}";
 
+    // The server-side name: the plain one, unless the user name is not a plain name (control or bidi characters, trailing
+    // dots) or cleans to the same name as another user's; then the cleaned name with the user's id tag, so two users never
+    // share a library name (the servers name the library's own folder after it).
+    public static string LibraryName(string prefix, string userName, string userIdTag, IEnumerable<string> allUserNames, MediaKind kind)
+    {
+        var cleaned = SafeName.Clean(userName);
+        var twins = allUserNames.Count(n => string.Equals(SafeName.Clean(n), cleaned, StringComparison.OrdinalIgnoreCase));
+        return cleaned == userName && twins <= 1
+            ? LibraryName(prefix, userName, kind)
+            : LibraryName(prefix, $"{cleaned} [{userIdTag}]", kind);
+    }
+
     public async Task<OutputSyncResult> SyncAsync(MediaKind kind, IJobProgress progress, CancellationToken ct)
     {
         var o = options.Value;
@@ -38,6 +50,10 @@ public sealed class OutputSyncService(
         var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
             .Where(u => kind == MediaKind.Movie ? u.MoviePicksEnabled : u.SeriesPicksEnabled)
             .OrderBy(u => u.Name).Select(u => new { u.Id, u.Name }).ToListAsync(ct);
+        // Every user the server has, enabled or not: a tag or name must not change when another user is switched on.
+        var everyone = await db.Users.AsNoTracking().Select(u => new { u.Id, u.Name }).ToListAsync(ct);
+        var allUserIds = everyone.Select(u => u.Id).ToList();
+        var allUserNames = everyone.Select(u => u.Name).ToList();
         var errors = new List<string>();
         int written = 0, unchanged = 0, items = 0, skipped = 0;
 
@@ -45,8 +61,9 @@ public sealed class OutputSyncService(
         foreach (var user in users)
         {
             ct.ThrowIfCancellationRequested();
-            var library = OutputLibrary.ForUser(o.LibraryNamePrefix, user.Name, kind);
-            var name = LibraryName(o.LibraryNamePrefix, user.Name, kind);
+            var tag = OutputLibrary.UserIdTag(user.Id, allUserIds);
+            var library = OutputLibrary.ForUser(o.LibraryNamePrefix, user.Name, tag, kind);
+            var name = LibraryName(o.LibraryNamePrefix, user.Name, tag, allUserNames, kind);
             var record = await db.OutputLibraries.FirstOrDefaultAsync(r => r.UserId == user.Id && r.Kind == kind, ct);
             if (record is not null && (record.FolderName != library.FolderName || record.LibraryName != name))
             {
@@ -143,11 +160,13 @@ public sealed class OutputSyncService(
     // Which libraries are whose: what this and earlier runs made (both kinds), plus Aperture's shared ones.
     public async Task<PicksLibraries> PicksLibrariesAsync(CancellationToken ct)
     {
-        var own = (await db.OutputLibraries.AsNoTracking().Where(r => r.ServerItemId != null).ToListAsync(ct))
-            .GroupBy(r => r.UserId, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.LibraryName).ToList(), StringComparer.OrdinalIgnoreCase);
+        var records = (await db.OutputLibraries.AsNoTracking().Where(r => r.ServerItemId != null).ToListAsync(ct))
+            .GroupBy(r => r.UserId, StringComparer.OrdinalIgnoreCase).ToList();
+        var own = records.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.LibraryName).ToList(), StringComparer.OrdinalIgnoreCase);
+        var folders = records.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.ServerPath).OfType<string>().ToList(),
+            StringComparer.OrdinalIgnoreCase);
         // Top Picks libraries are everybody's: every user keeps them.
-        return PicksLibraries.Of(own, await topPicks.SharedLibraryNamesAsync(ct), [options.Value.LibraryNamePrefix]);
+        return PicksLibraries.Of(own, await topPicks.SharedLibraryNamesAsync(ct), [options.Value.LibraryNamePrefix], folders);
     }
 
     private async Task RemoveAsync(ServerLibraries libraries, OutputLibraryRecord record, CancellationToken ct)

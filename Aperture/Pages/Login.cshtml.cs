@@ -33,7 +33,7 @@ public sealed class LoginModel(LoginService login, MediaServerSettings settings)
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await login.LoginAsync(Username, Password, ct);
+        var result = await login.LoginAsync(Username, Password, HttpContext.Connection.RemoteIpAddress, ct);
         if (result.Status == LoginStatus.Success)
         {
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, result.Principal!);
@@ -42,7 +42,16 @@ public sealed class LoginModel(LoginService login, MediaServerSettings settings)
         await LoadLabelAsync(ct);
         Error = result.Error;
         Password = null;
-        Response.StatusCode = result.Status == LoginStatus.InvalidCredentials ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
+        Response.StatusCode = result.Status switch
+        {
+            LoginStatus.InvalidCredentials => StatusCodes.Status401Unauthorized,
+            LoginStatus.Throttled => StatusCodes.Status429TooManyRequests,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        };
+        if (result.RetryAfter is { } wait)
+        {
+            Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return Page();
     }
 

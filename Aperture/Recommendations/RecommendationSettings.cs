@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Aperture.Api;
+using System.Text.Json.Serialization;
 using Aperture.Data;
 using Aperture.Settings;
 
@@ -19,6 +18,7 @@ public sealed record KindRecommendationSettings
     // Fewer users with history than this: the co-watch signal is too thin to trust and stays off.
     public int MinCollaborativeUsers { get; init; } = 5;
 
+    [JsonIgnore]
     public TasteOptions Taste => new()
     {
         HalfLifeDays = HalfLifeDays,
@@ -27,33 +27,42 @@ public sealed record KindRecommendationSettings
     };
 }
 
+public sealed record ScoringWeightsPatch(double? Similarity, double? Novelty, double? Rating, double? Popularity, double? Collaborative, double? Diversity);
+
+// The weights come flat (similarity, novelty, ...) or nested as GET returns them (weights.similarity, ...): what GET
+// answers, PATCH takes back unchanged. A flat field wins over its nested twin.
 public sealed record RecommendationSettingsPatch(
     int? PicksPerUser, double? Similarity, double? Novelty, double? Rating, double? Popularity, double? Collaborative, double? Diversity,
-    double? HalfLifeDays, double? FavoriteBoost, double? DislikeAtOrBelow, bool? ClearDislike, bool? UseCollaborative, int? MinCollaborativeUsers);
+    double? HalfLifeDays, double? FavoriteBoost, double? DislikeAtOrBelow, bool? ClearDislike, bool? UseCollaborative, int? MinCollaborativeUsers,
+    ScoringWeightsPatch? Weights = null)
+{
+    public RecommendationSettingsPatch Flattened() => this with
+    {
+        Similarity = Similarity ?? Weights?.Similarity,
+        Novelty = Novelty ?? Weights?.Novelty,
+        Rating = Rating ?? Weights?.Rating,
+        Popularity = Popularity ?? Weights?.Popularity,
+        Collaborative = Collaborative ?? Weights?.Collaborative,
+        Diversity = Diversity ?? Weights?.Diversity,
+        Weights = null,
+    };
+}
 
-public sealed class RecommendationSettings(SettingsStore store)
+public sealed class RecommendationSettings(JsonSettings json, SettingsStore store)
 {
     public static SettingKey Key(MediaKind kind) => new($"recommendations.{kind.Slug()}");
 
-    public async Task<KindRecommendationSettings> GetAsync(MediaKind kind, CancellationToken ct)
-    {
-        var value = (await store.GetAsync(Key(kind), ct)).Value;
-        if (string.IsNullOrEmpty(value))
-        {
-            return new KindRecommendationSettings();
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<KindRecommendationSettings>(value, ApiJson.Options) ?? new KindRecommendationSettings();
-        }
-        catch (JsonException)
-        {
-            return new KindRecommendationSettings();
-        }
-    }
+    // For the jobs: a stored value that cannot be read fails them (StoredSettingException naming the key).
+    public Task<KindRecommendationSettings> GetAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetAsync(Key(kind), () => new KindRecommendationSettings(), ct);
+
+    // For pages and edits: defaults in memory when the stored value cannot be read (it stays stored as it was).
+    public Task<KindRecommendationSettings> GetForEditAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetOrDefaultsAsync(Key(kind), () => new KindRecommendationSettings(), ct);
 
     public static (KindRecommendationSettings Result, Dictionary<string, string> Errors) Apply(KindRecommendationSettings current, RecommendationSettingsPatch patch)
     {
+        patch = patch.Flattened();
         var errors = new Dictionary<string, string>();
         void Range(double? value, string field, double min, double max)
         {
@@ -102,7 +111,7 @@ public sealed class RecommendationSettings(SettingsStore store)
 
     public async Task SaveAsync(MediaKind kind, KindRecommendationSettings value, CancellationToken ct)
     {
-        await store.SetAsync(Key(kind), JsonSerializer.Serialize(value, ApiJson.Options), ct);
+        await json.SetAsync(Key(kind), value, ct);
         await store.SaveAsync(ct);
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Aperture.Api;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Jobs;
@@ -25,6 +23,7 @@ public sealed class TopPicksPublisher(
     PathMapper mapper,
     IOptions<OutputOptions> outputOptions,
     SettingsStore store,
+    JsonSettings json,
     ILogger<TopPicksPublisher> logger)
 {
     // The folder under the output root: "Top Picks/movies", "Top Picks/series".
@@ -82,6 +81,7 @@ public sealed class TopPicksPublisher(
                 {
                     progress.Log($"Top Picks #{skipped.Rank} {skipped.Title} left out of the library: {skipped.Reason}", JobLogLevel.Warning);
                 }
+                await RemoveRenamedAsync(client, kind, name, written.ServerPath, progress, ct);
                 var libraries = new ServerLibraries(client);
                 var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
                 await libraries.RefreshLibraryAsync(library.ItemId, ct);
@@ -100,7 +100,7 @@ public sealed class TopPicksPublisher(
         var admin = await FirstAdminAsync(ct);
         var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, admin, itemIds, progress, ct);
         var (playlistId, owner) = await SyncPlaylistAsync(client, outputs.Playlist, name, stored, itemIds, progress, ct);
-        await store.SetAsync(ServerItemsKey(kind), JsonSerializer.Serialize(new ServerItems(collectionId, playlistId, owner), ApiJson.Options), ct);
+        await json.SetAsync(ServerItemsKey(kind), new ServerItems(collectionId, playlistId, owner), ct);
         await store.SaveAsync(ct);
         return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
     }
@@ -108,6 +108,18 @@ public sealed class TopPicksPublisher(
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
         string.Create(CultureInfo.InvariantCulture,
             $"Top Pick #{rank} on this server over the last {days} days: {viewers} viewers, {plays} {(kind == MediaKind.Movie ? "plays" : "episode plays")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
+
+    // After a rename the library under the old name still points at Aperture's folder: it goes (only libraries over that folder).
+    private static async Task RemoveRenamedAsync(MediaServerClient client, MediaKind kind, string name, string serverPath, IJobProgress progress,
+        CancellationToken ct)
+    {
+        foreach (var old in (await client.GetVirtualFoldersAsync(ct)).Where(l => !string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)
+            && (l.Locations ?? []).Any(loc => string.Equals(loc.TrimEnd('/', '\\'), serverPath.TrimEnd('/', '\\'), StringComparison.Ordinal))))
+        {
+            await client.RemoveLibraryAsync(old, refreshLibrary: false, ct);
+            progress.Log($"Removed the {kind.Slug()} Top Picks library's old name '{old.Name}' (renamed to '{name}').");
+        }
+    }
 
     // Only a library over Aperture's own folder is removed: a library an admin happens to have called the same is left alone.
     private async Task RemoveLibraryAsync(MediaServerClient client, MediaKind kind, string name, IJobProgress progress, CancellationToken ct)
@@ -210,16 +222,8 @@ public sealed class TopPicksPublisher(
         db.Users.AsNoTracking().Where(u => u.IsAdmin && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name).ThenBy(u => u.Id)
             .Select(u => u.Id).FirstOrDefaultAsync(ct);
 
-    private async Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct)
-    {
-        var value = (await store.GetAsync(ServerItemsKey(kind), ct)).Value;
-        try
-        {
-            return string.IsNullOrEmpty(value) ? new ServerItems(null, null, null) : JsonSerializer.Deserialize<ServerItems>(value, ApiJson.Options) ?? new ServerItems(null, null, null);
-        }
-        catch (JsonException)
-        {
-            return new ServerItems(null, null, null);
-        }
-    }
+    // Unreadable ids fail the run (StoredSettingException naming the key): starting over would orphan the old collection
+    // and playlist on the server.
+    private Task<ServerItems> LoadServerItemsAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetAsync(ServerItemsKey(kind), () => new ServerItems(null, null, null), ct);
 }

@@ -39,7 +39,7 @@ public sealed class TopPicksService(AppDbContext db, TopPicksSettings settings, 
 
     public async Task<TopPicksList> ListAsync(MediaKind kind, CancellationToken ct)
     {
-        var s = await settings.GetAsync(kind, ct);
+        var s = await settings.GetForEditAsync(kind, ct);
         var rows = await db.TopPicks.AsNoTracking().Where(p => p.Kind == kind).OrderBy(p => p.Rank)
             .Select(p => new
             {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Aperture.Api;
 using Aperture.Data;
 using Aperture.Outputs;
 using Aperture.Settings;
@@ -45,34 +43,26 @@ public sealed record TopPicksOutputsPatch(bool? Library, bool? Collection, bool?
 public sealed record TopPicksSettingsPatch(
     bool? Enabled, int? WindowDays, TopPicksWeightsPatch? Weights, int? MinViewers, int? Count, TopPicksOutputsPatch? Outputs, string? LibraryName);
 
-public sealed class TopPicksSettings(SettingsStore store, Microsoft.Extensions.Options.IOptions<OutputOptions> outputs)
+public sealed class TopPicksSettings(JsonSettings json, SettingsStore store, Microsoft.Extensions.Options.IOptions<OutputOptions> outputs)
 {
     public const int MaxNameLength = 100;
 
     public static SettingKey Key(MediaKind kind) => new($"topPicks.{kind.Slug()}");
 
-    public async Task<KindTopPicksSettings> GetAsync(MediaKind kind, CancellationToken ct)
-    {
-        var value = (await store.GetAsync(Key(kind), ct)).Value;
-        if (string.IsNullOrEmpty(value))
-        {
-            return new KindTopPicksSettings();
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<KindTopPicksSettings>(value, ApiJson.Options) ?? new KindTopPicksSettings();
-        }
-        catch (JsonException)
-        {
-            return new KindTopPicksSettings();
-        }
-    }
+    // For the jobs and the access pass: a stored value that cannot be read fails them (StoredSettingException naming the key)
+    // rather than publishing under default names and orphaning the real library, collection and playlist.
+    public Task<KindTopPicksSettings> GetAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetAsync(Key(kind), () => new KindTopPicksSettings(), ct);
+
+    // For pages and edits: defaults in memory when the stored value cannot be read (it stays stored as it was).
+    public Task<KindTopPicksSettings> GetForEditAsync(MediaKind kind, CancellationToken ct) =>
+        json.GetOrDefaultsAsync(Key(kind), () => new KindTopPicksSettings(), ct);
 
     // Validates the patch against the kind's current settings and the other kind's (the two libraries need two names).
     public async Task<(KindTopPicksSettings Result, Dictionary<string, string> Errors)> ApplyAsync(MediaKind kind, TopPicksSettingsPatch patch, CancellationToken ct)
     {
         var other = Enum.GetValues<MediaKind>().Single(k => k != kind);
-        return Apply(kind, await GetAsync(kind, ct), patch, (await GetAsync(other, ct)).NameFor(other), outputs.Value.LibraryNamePrefix);
+        return Apply(kind, await GetForEditAsync(kind, ct), patch, (await GetForEditAsync(other, ct)).NameFor(other), outputs.Value.LibraryNamePrefix);
     }
 
     public static (KindTopPicksSettings Result, Dictionary<string, string> Errors) Apply(MediaKind kind, KindTopPicksSettings current,
@@ -107,9 +97,11 @@ public sealed class TopPicksSettings(SettingsStore store, Microsoft.Extensions.O
             {
                 name = null;
             }
-            else if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+            else if (trimmed.Length > MaxNameLength || !SafeName.IsSafe(trimmed))
             {
-                errors["libraryName"] = $"libraryName must be at most {MaxNameLength} characters, without control characters.";
+                // The same name goes to the server (library, collection, playlist) as is: it must be a plain name there too.
+                errors["libraryName"] = $"libraryName must be a plain name of at most {MaxNameLength} characters: no / or \\, no leading or " +
+                    "trailing dots, no control or bidi characters, none of : * ? \" < > |.";
             }
             else
             {
@@ -160,7 +152,7 @@ public sealed class TopPicksSettings(SettingsStore store, Microsoft.Extensions.O
 
     public async Task SaveAsync(MediaKind kind, KindTopPicksSettings value, CancellationToken ct)
     {
-        await store.SetAsync(Key(kind), JsonSerializer.Serialize(value, ApiJson.Options), ct);
+        await json.SetAsync(Key(kind), value, ct);
         await store.SaveAsync(ct);
     }
 }

@@ -19,6 +19,8 @@ public static class WebExtensions
             builder.WebHost.UseUrls($"http://0.0.0.0:{number}");
         }
         builder.Services.AddSingleton(TimeProvider.System);
+        // A build (not a publish) keeps wwwroot in the project: its manifest says where, in every environment.
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 
@@ -56,6 +58,8 @@ public static class WebExtensions
             pages.UseExceptionHandler("/error");
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
+        app.UseSecurityHeaders();
+        app.UseBodyLimits();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -19,7 +19,7 @@ public sealed class TopPicksModel(TopPicksSettings settings, TopPicksService top
     {
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
-            Settings[kind] = await settings.GetAsync(kind, ct);
+            Settings[kind] = await settings.GetForEditAsync(kind, ct);
             Lists[kind] = await topPicks.ListAsync(kind, ct);
         }
     }

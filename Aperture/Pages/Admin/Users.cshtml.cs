@@ -10,7 +10,7 @@ public sealed record UserRow(string Id, string Name, bool IsAdmin, bool IsDisabl
     int MoviesWatched, int EpisodesWatched, int MoviePicks, int SeriesPicks, DateTimeOffset? LastLoginAt);
 
 // Admin › Users: who gets picks (per kind), with what each user has watched and been picked.
-public sealed class UsersModel(AppDbContext db) : PageModel
+public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : PageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
 
@@ -44,6 +44,22 @@ public sealed class UsersModel(AppDbContext db) : PageModel
             user.SeriesPicksEnabled = enabled;
         }
         await db.SaveChangesAsync(ct);
+        if (Request.IsHtmx())
+        {
+            Response.Htmx(h => h.WithVary());
+            return Partial("_UserRow", (await RowsAsync(id, ct))[0]);
+        }
+        return RedirectToPage();
+    }
+
+    // Ends every session of the user: they sign in again at their next request, on every instance.
+    public async Task<IActionResult> OnPostEndSessionsAsync(string id, CancellationToken ct)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == id, ct))
+        {
+            return NotFound();
+        }
+        await sessions.RevokeAllAsync(id, ct);
         if (Request.IsHtmx())
         {
             Response.Htmx(h => h.WithVary());

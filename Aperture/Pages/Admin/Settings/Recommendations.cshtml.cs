@@ -17,8 +17,8 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Movies = await settings.GetAsync(MediaKind.Movie, ct);
-        Series = await settings.GetAsync(MediaKind.Series, ct);
+        Movies = await settings.GetForEditAsync(MediaKind.Movie, ct);
+        Series = await settings.GetForEditAsync(MediaKind.Series, ct);
     }
 
     public async Task<IActionResult> OnPostAsync(string kind, RecommendationSettingsPatch input, CancellationToken ct)
@@ -27,7 +27,7 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
         {
             return NotFound();
         }
-        var (result, errors) = RecommendationSettings.Apply(await settings.GetAsync(k, ct), input with { ClearDislike = input.DislikeAtOrBelow is null });
+        var (result, errors) = RecommendationSettings.Apply(await settings.GetForEditAsync(k, ct), input with { ClearDislike = input.DislikeAtOrBelow is null });
         foreach (var (key, entry) in ModelState)
         {
             // A number the binder could not read ("abc") is reported, not silently kept.
