@@ -162,7 +162,8 @@ public sealed class OutputSettings(SettingsStore store, IConfiguration configura
                 var symlinks = Enum.GetValues<MediaKind>().Any(k => o.ModeFor(k) == OutputMode.Symlink);
                 if (symlinks)
                 {
-                    errors["libraryRoot"] = $"{LibraryRootLabel}: {sample.Name} is at {sample.Path} on the server, which is {example.LocalPath} here, and that does not exist"
+                    var here = example.LocalPath == sample.Path ? "Aperture cannot see that path" : $"Aperture looks for it at {example.LocalPath}, which does not exist";
+                    errors["libraryRoot"] = $"{LibraryRootLabel}: {sample.Name} is at {sample.Path} on the server, and {here}"
                         + (suggestion is null ? "; mount the media in Aperture and enter serverPrefix=localPrefix." : $"; it was found at {suggestion.LocalPath}, so try {suggestion.Mapping}.");
                 }
             }
