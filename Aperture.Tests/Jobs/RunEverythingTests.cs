@@ -80,6 +80,7 @@ public sealed class RunEverythingTests : IDisposable
         // The catalogue sync reads the users; switching alice on is the admin's one decision.
         var run = await RunAsync(app, admin, JobNames.RunEverything);
         Assert.Equal(JobRunStatus.Succeeded, run.Status);
+        Assert.Equal("/admin/getting-started", (await admin.GetAsync("/")).Headers.Location?.OriginalString);
         var alice = server.State.User("alice");
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{alice.Id}", new { moviePicksEnabled = true })).StatusCode);
         run = await RunAsync(app, admin, JobNames.RunEverything);

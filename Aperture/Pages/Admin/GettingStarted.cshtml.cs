@@ -19,9 +19,11 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
     public Jobs.IndexModel.CardModel? RunEverything { get; private set; }
     public bool PipelineRan { get; private set; }
 
-    // The pipeline ran once when "Run everything", or the picks output job after the jobs before it, succeeded.
-    public static Task<bool> PipelineRanAsync(AppDbContext db, CancellationToken ct) =>
-        db.JobRuns.AsNoTracking().AnyAsync(r => (r.JobName == JobNames.RunEverything || r.JobName == JobNames.SyncStrm || r.JobName == JobNames.SyncSeriesStrm)
+    // The pipeline ran once when "Run everything", or a picks output job, succeeded and someone's picks library is in
+    // the server (a run before anyone was switched on reads the catalogue and users, but puts nothing in front of anyone).
+    public static async Task<bool> PipelineRanAsync(AppDbContext db, CancellationToken ct) =>
+        await db.OutputLibraries.AsNoTracking().AnyAsync(l => l.ServerItemId != null, ct)
+        && await db.JobRuns.AsNoTracking().AnyAsync(r => (r.JobName == JobNames.RunEverything || r.JobName == JobNames.SyncStrm || r.JobName == JobNames.SyncSeriesStrm)
             && r.Status == JobRunStatus.Succeeded, ct);
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -53,7 +55,8 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
                         : $"Output root {options.StrmRoot} can be written and {check.SampleTitle}'s file is readable here."
                     : string.Join(" ", check.Errors.Values),
                 "/admin/outputs", "Outputs"),
-            new("First run", PipelineRan, PipelineRan ? "The pipeline has run: everyone's picks are in the media server." : "Not run yet: Run everything below.",
+            new("First run", PipelineRan, PipelineRan ? "The pipeline has run: everyone's picks are in the media server."
+                    : "No picks library written yet: switch users on, then Run everything below.",
                 "/admin/jobs", "Jobs"),
         ];
         if (registry.Find(JobNames.RunEverything) is { } job)
