@@ -43,7 +43,7 @@ public sealed partial class FirstRunTests(BrowserFixture browser)
         await page.GetByLabel("Password").FillAsync("admin-pw");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex("/picks$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/getting-started$"));
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await nav.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Media server settings" }).ClickAsync();

@@ -24,7 +24,7 @@ public sealed partial class JobsPageTests(BrowserFixture browser)
         await page.GetByLabel("User name").FillAsync("Admin");
         await page.GetByLabel("Password").FillAsync("admin-pw");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/picks$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/getting-started$"));
 
         await page.GotoAsync(app.Url + "/admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();

@@ -28,6 +28,13 @@ public sealed class AppPaths
         {
             Directory.CreateDirectory(paths.DataDirectory);
             Directory.CreateDirectory(paths.KeysDirectory);
+            // The folder holds the database and the encryption keys: wherever it is (Aperture/data under `dotnet run`,
+            // a folder inside someone's checkout), `git add .` must never pick it up.
+            var ignore = Path.Combine(paths.DataDirectory, ".gitignore");
+            if (!File.Exists(ignore))
+            {
+                File.WriteAllText(ignore, "# Aperture's data folder: database, encryption keys, caches. Never commit it.\n*\n");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

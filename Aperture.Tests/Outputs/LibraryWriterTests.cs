@@ -2,10 +2,8 @@ using System.Text;
 using System.Xml.Linq;
 using Aperture.Data;
 using Aperture.Outputs;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Aperture.Tests.Outputs;
 
@@ -32,7 +30,7 @@ public sealed class LibraryWriterTests : IDisposable
     private LibraryWriter Writer(string? mapping = null, string? serverRoot = null)
     {
         var options = new OutputOptions { StrmRoot = Root, LibraryRoot = mapping, LibraryPathPrefix = serverRoot };
-        return new LibraryWriter(Options.Create(options), new PathMapper(options), NullLogger<LibraryWriter>.Instance);
+        return new LibraryWriter(options, NullLogger<LibraryWriter>.Instance);
     }
 
     private string MediaFile(string relative, string content = "video")
@@ -225,10 +223,11 @@ public sealed class LibraryWriterTests : IDisposable
     public async Task A_series_without_episodes_is_skipped_in_strm_mode()
     {
         var library = OutputLibrary.ForUser("AI Picks - ", "alice", "a11ce000", MediaKind.Series);
-        var result = await Writer().WriteAsync(library, [Series(1, SeriesId, "Lost", 2004, null)], OutputMode.Strm, new Urls(), default);
+        var result = await Writer().WriteAsync(library, [Series(1, SeriesId, "Lost", 2004, null), Series(2, "s2", "Dark", 2017, null, [new("e1", 1, 1, "Secrets")])],
+            OutputMode.Strm, new Urls(), default);
         var skipped = Assert.Single(result.Skipped);
         Assert.Equal((SeriesId, "no episodes are known for it"), (skipped.ServerItemId, skipped.Reason));
-        Assert.Equal(0, result.ItemCount);
+        Assert.Equal(1, result.ItemCount);
     }
 
     [Fact]
@@ -486,7 +485,7 @@ public sealed class LibraryWriterTests : IDisposable
 
         Assert.Equal(1, result.ItemCount);
         Assert.Equal(["m2", "m3", "m1", "s1"], result.Skipped.Select(s => s.ServerItemId));
-        Assert.Equal($"/media/movies/Gone/Gone.mkv maps to {Media}/movies/Gone/Gone.mkv, which does not exist here; check MEDIA_SERVER_LIBRARY_ROOT", result.Skipped[0].Reason);
+        Assert.Equal($"/media/movies/Gone/Gone.mkv maps to {Media}/movies/Gone/Gone.mkv, which does not exist here; check the media path mapping in Admin › Outputs (MEDIA_SERVER_LIBRARY_ROOT)", result.Skipped[0].Reason);
         Assert.Equal("the media server gave no path for it", result.Skipped[1].Reason);
         Assert.Equal("listed more than once", result.Skipped[2].Reason);
         Assert.Contains($"{Media}/tv/Lost", result.Skipped[3].Reason, StringComparison.Ordinal);
@@ -526,14 +525,33 @@ public sealed class LibraryWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task AddOutputs_registers_the_writer_with_options_from_the_environment_names()
+    public async Task Output_options_bind_from_the_original_environment_names()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MEDIA_SERVER_STRM_ROOT"] = Root, ["AI_LIBRARY_PATH_PREFIX"] = "/srv" });
-        builder.AddOutputs();
-        await using var app = builder.Build();
-        var writer = app.Services.GetRequiredService<LibraryWriter>();
-        var result = await writer.WriteAsync(_library, [], OutputMode.Symlink, null, default);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["MEDIA_SERVER_STRM_ROOT"] = Root, ["AI_LIBRARY_PATH_PREFIX"] = "/srv", ["STRM_USE_STREAMING_URL"] = "true" })
+            .Build();
+        var options = new OutputOptions();
+        OutputOptions.Bind(options, configuration);
+        var result = await new LibraryWriter(options, NullLogger<LibraryWriter>.Instance).WriteAsync(_library, [], OutputMode.Symlink, null, default);
         Assert.Equal("/srv/AI Picks - alice [a11ce000]/movies", result.ServerPath);
+        Assert.Equal((OutputMode.Strm, OutputMode.Strm), (options.ModeFor(MediaKind.Movie), options.ModeFor(MediaKind.Series)));
+    }
+
+    [Fact]
+    public async Task A_library_whose_every_pick_is_skipped_is_not_written_and_the_last_good_one_stays()
+    {
+        var heat = MediaFile("movies/Heat/Heat.mkv");
+        var writer = Writer(mapping: $"/media={Media}");
+        await writer.WriteAsync(_library, [Movie(1, "m1", "Heat", 1995, "/media/movies/Heat/Heat.mkv")], OutputMode.Symlink, null, default);
+        File.Delete(heat);
+
+        var error = await Assert.ThrowsAsync<NothingWrittenException>(() =>
+            writer.WriteAsync(_library, [Movie(1, "m1", "Heat", 1995, "/media/movies/Heat/Heat.mkv"), Movie(2, "m2", "Gone", 2001, "/media/movies/Gone/Gone.mkv")],
+                OutputMode.Symlink, null, default));
+
+        Assert.StartsWith("0 of 2 picks written: /media/movies/Heat/Heat.mkv maps to", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["/media/movies/Heat/Heat.mkv", "/media/movies/Gone/Gone.mkv"], error.Skipped.Select(s => s.MissingPath));
+        Assert.Equal(["Heat (1995) [m1]"], Directory.GetDirectories(LibraryPath).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(LibraryPath)!, ".*"));
     }
 }

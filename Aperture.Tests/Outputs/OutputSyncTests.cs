@@ -152,4 +152,84 @@ public sealed class OutputSyncTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(root, $"AI Picks - alice [{alice.Id[..8]}]", "movies")));
         Assert.True(Directory.Exists(Path.Combine(root, $"AI Picks - bob [{bob.Id[..8]}]", "movies")));
     }
+
+    [Theory]
+    [InlineData(FakeDialect.Jellyfin)]
+    [InlineData(FakeDialect.Emby)]
+    public async Task Sync_strm_with_media_files_Aperture_cannot_reach_fails_with_the_fix_creates_no_library_and_changes_no_policy(FakeDialect dialect)
+    {
+        var (server, app, admin, _, _) = await StartAsync(dialect);
+        await using var _s = server;
+        await using var _a = app;
+        // The server's paths are no longer where Aperture looks (as on a machine where the media is mounted elsewhere).
+        var moved = media + "-elsewhere";
+        Directory.Move(media, moved);
+        try
+        {
+            var librariesBefore = server.State.Libraries.Select(l => l.Name).Order().ToList();
+            var policiesBefore = server.State.Users.ToDictionary(u => u.Id, u => u.Policy.ToJsonString());
+            server.ClearCalls();
+
+            var response = await admin.PostAsJsonAsync($"/api/jobs/{JobNames.SyncStrm}/run", new { });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var runId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("runId").GetInt64();
+            var run = await WaitForEndAsync(app, runId);
+
+            Assert.Equal(JobRunStatus.Failed, run.Status);
+            var picks = await app.WithDbAsync(db => db.Picks.CountAsync());
+            Assert.StartsWith($"0 of {picks} picks written: their files are not at the paths Aperture sees (e.g. {media}/movies/", run.Error, StringComparison.Ordinal);
+            Assert.Contains("set the media path mapping in Admin › Outputs", run.Error, StringComparison.Ordinal);
+            Assert.Equal(librariesBefore, server.State.Libraries.Select(l => l.Name).Order().ToList());
+            Assert.Equal(policiesBefore, server.State.Users.ToDictionary(u => u.Id, u => u.Policy.ToJsonString()));
+            Assert.DoesNotContain(server.Calls, c => c.Method == "POST" && (c.Path.Contains("/Policy", StringComparison.Ordinal) || c.Path.Contains("VirtualFolders", StringComparison.Ordinal)));
+            Assert.False(Directory.Exists(Path.Combine(root, "AI Picks - alice")));
+        }
+        finally
+        {
+            Directory.Move(moved, media);
+        }
+    }
+
+    [Fact]
+    public async Task A_library_whose_refresh_failed_is_refreshed_by_the_next_run_even_when_no_file_changed()
+    {
+        var (server, app, _, _, _) = await StartAsync(FakeDialect.Jellyfin);
+        await using var _s = server;
+        await using var _a = app;
+        server.Faults.Add(FaultRule.OnPath("/Refresh").OnMethod("POST").Respond(Fault.Status(500, "Scan already running")).Forever());
+
+        var error = await Assert.ThrowsAsync<OutputSyncException>(() => app.RunJobAsync(JobNames.SyncStrm));
+        Assert.Contains("did not rescan the library", error.Message, StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.OutputLibraries.AllAsync(r => r.RefreshPending)));
+
+        server.Faults.Clear();
+        server.ClearCalls();
+        var second = await app.RunJobAsync(JobNames.SyncStrm);
+        Assert.Contains(second.Logs, l => l.Text.Contains("2 written, 0 unchanged", StringComparison.Ordinal));
+        var libraryIds = server.State.Libraries.Where(l => l.Name.StartsWith("AI Picks - ", StringComparison.Ordinal)).Select(l => l.ItemId).ToList();
+        Assert.Equal(2, libraryIds.Count);
+        Assert.All(libraryIds, id => Assert.Contains(server.Calls, c => c.Method == "POST" && c.Path.Contains($"/Items/{id}/Refresh", StringComparison.OrdinalIgnoreCase)));
+        Assert.False(await app.WithDbAsync(db => db.OutputLibraries.AnyAsync(r => r.RefreshPending)));
+
+        // Done once: the run after that has nothing due.
+        server.ClearCalls();
+        var third = await app.RunJobAsync(JobNames.SyncStrm);
+        Assert.Contains(third.Logs, l => l.Text.Contains("0 written, 2 unchanged", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Calls, c => c.Path.Contains("/Refresh", StringComparison.Ordinal));
+    }
+
+    private static async Task<JobRun> WaitForEndAsync(AppFactory app, long runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = await app.WithDbAsync(db => db.JobRuns.AsNoTracking().SingleAsync(r => r.Id == runId));
+            if (!JobRunService.Active.Contains(run.Status))
+            {
+                return run;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {run.Status} after 60 s");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -101,12 +101,12 @@ public sealed class PathMapperTests : IDisposable
         }).Build();
         var options = new OutputOptions();
         OutputOptions.Bind(options, configuration);
-        Assert.Equal(("/out", "/srv/out", "Picks for ", OutputMode.Strm), (options.StrmRoot, options.ServerRoot, options.LibraryNamePrefix, options.DefaultMode));
+        Assert.Equal(("/out", "/srv/out", "Picks for ", OutputMode.Strm), (options.StrmRoot, options.ServerRoot, options.LibraryNamePrefix, options.ModeFor(Aperture.Data.MediaKind.Series)));
         Assert.Null(options.Validate());
 
         var defaults = new OutputOptions();
         OutputOptions.Bind(defaults, new ConfigurationBuilder().Build());
-        Assert.Equal(("/strm", "/strm", "AI Picks - ", OutputMode.Symlink), (defaults.StrmRoot, defaults.ServerRoot, defaults.LibraryNamePrefix, defaults.DefaultMode));
+        Assert.Equal(("/strm", "/strm", "AI Picks - ", OutputMode.Symlink), (defaults.StrmRoot, defaults.ServerRoot, defaults.LibraryNamePrefix, defaults.ModeFor(Aperture.Data.MediaKind.Movie)));
         Assert.NotNull(new OutputOptions { StrmRoot = "relative" }.Validate());
         Assert.NotNull(new OutputOptions { StrmRoot = "/" }.Validate());
     }

@@ -108,8 +108,9 @@ public sealed class TopPicksJobTests : IDisposable
             Assert.Contains(w.Server.State.LibrariesVisibleTo(w.Server.State.User(user)), l => l.Name == "Top Picks - Movies");
         }
         Assert.Contains(w.Server.State.LibrariesVisibleTo(w.Server.State.User("bob")), l => l.Name == "Movies");
-        // No series history: the series library is written empty rather than left stale.
-        Assert.NotNull(w.Server.State.FindLibrary("Top Picks - Series"));
+        // No series history: no empty "Top Picks - Series" library in everyone's home screen.
+        Assert.Null(w.Server.State.FindLibrary("Top Picks - Series"));
+        Assert.Contains(progress.Logs, l => l.Text == "No series Top Picks library: the list is empty (no title has enough viewers in the window).");
 
         // What the per-user access pass must list as shared.
         await using (var scope = w.App.Services.CreateAsyncScope())

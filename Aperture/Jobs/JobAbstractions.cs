@@ -22,6 +22,18 @@ public static class JobNames
     public static string SyncOutputs(MediaKind kind) => kind == MediaKind.Movie ? SyncStrm : SyncSeriesStrm;
     public const string RefreshTopPicks = "refresh-top-picks";
     public const string RefreshChannels = "refresh-channels";
+    public const string RunEverything = "run-everything";
+
+    // The order data flows in (README, Jobs): what "Run everything" runs, and how the Jobs page lists them.
+    public static readonly IReadOnlyList<string> Pipeline =
+    [
+        SyncMovies, SyncSeries, SyncWatchHistory, SyncSeriesWatchHistory, GenerateEmbeddings, GenerateSeriesEmbeddings,
+        GenerateRecommendations, GenerateSeriesRecommendations, SyncStrm, SyncSeriesStrm, RefreshTopPicks,
+    ];
+
+    // Every job in the order an admin reads them: the pipeline's first run, the pipeline, then the rest.
+    public static readonly string[] DisplayOrder =
+        [RunEverything, .. Pipeline, FullSyncWatchHistory, FullSyncSeriesWatchHistory, RebuildRecommendations, RefreshChannels];
 
     public static string Recommendations(MediaKind kind) => kind == MediaKind.Movie ? GenerateRecommendations : GenerateSeriesRecommendations;
 

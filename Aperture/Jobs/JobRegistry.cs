@@ -1,6 +1,7 @@
 namespace Aperture.Jobs;
 
-// Every job registered with services.AddJob<T>(definition), by name, in registration order.
+// Every job registered with services.AddJob<T>(definition), by name, in pipeline order (JobNames.DisplayOrder; jobs it
+// does not name follow in registration order).
 public sealed class JobRegistry
 {
     private readonly Dictionary<string, JobDefinition> byName = new(StringComparer.Ordinal);
@@ -14,7 +15,9 @@ public sealed class JobRegistry
                 throw new InvalidOperationException($"Two jobs are registered as '{definition.Name}'.");
             }
         }
-        All = [.. byName.Values];
+        All = [.. byName.Values.Select((d, i) => (d, i))
+            .OrderBy(x => Array.IndexOf(JobNames.DisplayOrder, x.d.Name) is var at and >= 0 ? at : JobNames.DisplayOrder.Length + x.i)
+            .Select(x => x.d)];
     }
 
     public IReadOnlyList<JobDefinition> All { get; }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Aperture.Data;
-using Microsoft.Extensions.Options;
 
 namespace Aperture.Outputs;
 
@@ -16,7 +15,9 @@ namespace Aperture.Outputs;
 // The new content is built in ".{name}.aperture-new-*" beside the library and swapped in with two renames, so the
 // media server only ever sees the last good library; a failure or cancellation deletes the temp folder, and the next
 // run removes what a killed process left behind (putting an old library back first if it was caught mid-swap).
-public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathMapper mapper, ILogger<LibraryWriter> logger)
+//
+// A writer is made for the output settings in force (OutputSettings.WriterAsync); writers share one lock per library folder.
+public sealed partial class LibraryWriter(OutputOptions options, ILogger<LibraryWriter> logger)
 {
     private static readonly HashSet<string> VideoExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -38,9 +39,15 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
         "extras", "trailers", "featurettes", "behind the scenes", "deleted scenes", "interviews", "scenes", "shorts", "other",
     };
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
 
-    private OutputFileSystem Files => new(options.Value.StrmRoot);
+    private readonly PathMapper mapper = new(options);
+
+    public OutputOptions Options => options;
+
+    public PathMapper Mapper => mapper;
+
+    private OutputFileSystem Files => new(options.StrmRoot);
 
     public async Task<OutputWriteResult> WriteAsync(OutputLibrary library, IReadOnlyList<OutputEntry> entries, OutputMode mode,
         IStreamUrlBuilder? streamUrls, CancellationToken ct)
@@ -51,7 +58,7 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
         }
         var files = Files;
         var live = files.LibraryPath(library);
-        var gate = _locks.GetOrAdd(live, _ => new SemaphoreSlim(1, 1));
+        var gate = Locks.GetOrAdd(live, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         try
         {
@@ -63,6 +70,11 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
             {
                 var built = await BuildAsync(temp, entries, mode, streamUrls, ct);
                 ct.ThrowIfCancellationRequested();
+                if (built.Items == 0 && entries.Count > 0)
+                {
+                    // Every pick skipped: an empty library in its place would only hide the problem (and the last good one).
+                    throw new NothingWrittenException(entries.Count, built.Skipped);
+                }
                 var changed = !Directory.Exists(live) || !OutputFileSystem.SameTree(live, temp);
                 if (changed)
                 {
@@ -82,6 +94,12 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
                 {
                     files.DeleteTree(temp);
                 }
+                // A first write that failed leaves no empty user folder behind either.
+                var parent = Path.GetDirectoryName(live)!;
+                if (!Directory.Exists(live) && parent != files.Root && Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+                {
+                    Directory.Delete(parent);
+                }
                 throw;
             }
         }
@@ -96,7 +114,7 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
     {
         var files = Files;
         var live = files.LibraryPath(library);
-        var gate = _locks.GetOrAdd(live, _ => new SemaphoreSlim(1, 1));
+        var gate = Locks.GetOrAdd(live, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         try
         {
@@ -165,7 +183,7 @@ public sealed partial class LibraryWriter(IOptions<OutputOptions> options, PathM
             }
             catch (MappedPathNotFoundException e)
             {
-                skipped.Add(Skip(entry, e.Message));
+                skipped.Add(Skip(entry, e.Message) with { MissingPath = e.ServerPath.Length > 0 ? e.ServerPath : null });
                 continue;
             }
             catch (SkipException e)

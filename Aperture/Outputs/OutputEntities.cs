@@ -22,6 +22,9 @@ public sealed class OutputLibraryRecord
     public string? SkippedSummary { get; set; }
     public DateTimeOffset? LastWrittenAt { get; set; }
     public string? LastError { get; set; }
+    // The server was not told to rescan after the last write (its refresh failed): the next run asks again even
+    // when no file changed, or the server would show the old titles until its own scheduled scan.
+    public bool RefreshPending { get; set; }
 }
 
 internal sealed class OutputLibraryRecordConfiguration : IEntityTypeConfiguration<OutputLibraryRecord>

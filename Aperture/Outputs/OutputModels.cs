@@ -47,7 +47,8 @@ public sealed record OutputLibrary(string FolderName)
     public IReadOnlyList<string> Segments => FolderName.Split('/');
 }
 
-public sealed record SkippedEntry(int Rank, string ServerItemId, string Title, string Reason);
+// MissingPath: the server's path of the media that was not found where Aperture looks (a mapping problem).
+public sealed record SkippedEntry(int Rank, string ServerItemId, string Title, string Reason, string? MissingPath = null);
 
 // Changed is false when the new content equalled what was already there (nothing was swapped, so the
 // media server sees no modification).
@@ -65,4 +66,13 @@ public sealed class OutputPathException : Exception
     public OutputPathException() { }
     public OutputPathException(string message) : base(message) { }
     public OutputPathException(string message, Exception inner) : base(message, inner) { }
+}
+
+// Not one of a library's titles could be written (typically: the media is not where Aperture looks for it). The
+// previous library is kept as it was.
+public sealed class NothingWrittenException(int picks, IReadOnlyList<SkippedEntry> skipped)
+    : Exception($"0 of {picks} picks written: {(skipped.Count > 0 ? skipped[0].Reason : "all were skipped")}")
+{
+    public int Picks { get; } = picks;
+    public IReadOnlyList<SkippedEntry> Skipped { get; } = skipped;
 }

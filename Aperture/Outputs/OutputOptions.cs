@@ -1,3 +1,5 @@
+using Aperture.Data;
+
 namespace Aperture.Outputs;
 
 // The output root and how the media server sees it and its own media. Bound from the original's variables.
@@ -15,12 +17,15 @@ public sealed class OutputOptions
     // MEDIA_SERVER_LIBRARY_ROOT: "serverPrefix=localPrefix;..." (see PathMapper); empty = the same paths.
     public string? LibraryRoot { get; set; }
 
-    // STRM_USE_STREAMING_URL: true makes .strm files with stream URLs the default output instead of symlinks.
+    // STRM_USE_STREAMING_URL: true makes .strm files with stream URLs the output instead of symlinks. Admin › Outputs
+    // chooses per kind (this one for movies); the variable sets both.
     public bool UseStreamingUrl { get; set; }
+
+    public bool SeriesUseStreamingUrl { get; set; }
 
     public string ServerRoot => string.IsNullOrWhiteSpace(LibraryPathPrefix) ? StrmRoot : LibraryPathPrefix;
 
-    public OutputMode DefaultMode => UseStreamingUrl ? OutputMode.Strm : OutputMode.Symlink;
+    public OutputMode ModeFor(MediaKind kind) => (kind == MediaKind.Movie ? UseStreamingUrl : SeriesUseStreamingUrl) ? OutputMode.Strm : OutputMode.Symlink;
 
     public static void Bind(OutputOptions options, IConfiguration configuration)
     {
@@ -44,6 +49,7 @@ public sealed class OutputOptions
         if (configuration["STRM_USE_STREAMING_URL"] is { Length: > 0 } streaming)
         {
             options.UseStreamingUrl = streaming.Trim().ToLowerInvariant() is "true" or "1" or "yes" or "on";
+            options.SeriesUseStreamingUrl = options.UseStreamingUrl;
         }
     }
 

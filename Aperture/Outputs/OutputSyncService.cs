@@ -2,7 +2,6 @@ using Aperture.Data;
 using Aperture.Jobs;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Aperture.Outputs;
 
@@ -14,8 +13,7 @@ public sealed record OutputSyncResult(int Users, int Written, int Unchanged, int
 // else's. Runs after the recommendation jobs.
 public sealed class OutputSyncService(
     AppDbContext db,
-    LibraryWriter writer,
-    IOptions<OutputOptions> options,
+    OutputSettings settings,
     MediaServerSettings mediaServer,
     LibraryAccessService access,
     TopPicks.TopPicksSettings topPicks,
@@ -39,12 +37,13 @@ public sealed class OutputSyncService(
 
     public async Task<OutputSyncResult> SyncAsync(MediaKind kind, IJobProgress progress, CancellationToken ct)
     {
-        var o = options.Value;
+        var writer = await settings.WriterAsync(ct);
+        var o = writer.Options;
         var connection = await mediaServer.GetConnectionAsync(ct)
             ?? throw new MediaServerException(MediaServerErrorKind.NotConfigured, "No media server is configured yet: an admin sets it up under Admin › Settings.");
         var client = await mediaServer.GetClientAsync(ct);
         var libraries = new ServerLibraries(client, time);
-        var mode = o.DefaultMode;
+        var mode = o.ModeFor(kind);
         var urls = mode == OutputMode.Strm ? StreamUrlBuilder.For(connection.Type, connection.BaseUrl.ToString(), connection.ApiKey) : null;
 
         var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
@@ -55,7 +54,9 @@ public sealed class OutputSyncService(
         var allUserIds = everyone.Select(u => u.Id).ToList();
         var allUserNames = everyone.Select(u => u.Name).ToList();
         var errors = new List<string>();
-        int written = 0, unchanged = 0, items = 0, skipped = 0;
+        int written = 0, unchanged = 0, items = 0, skipped = 0, picks = 0;
+        SkippedEntry? firstMissing = null;
+        string? firstReason = null;
 
         progress.Stage($"Writing {kind.Slug()} picks libraries", users.Count);
         foreach (var user in users)
@@ -68,26 +69,26 @@ public sealed class OutputSyncService(
             if (record is not null && (record.FolderName != library.FolderName || record.LibraryName != name))
             {
                 // The user was renamed on the server: the old folder and library go, the new ones are made below.
-                await RemoveAsync(libraries, record, ct);
+                await RemoveAsync(writer, libraries, record, ct);
                 db.OutputLibraries.Remove(record);
                 await db.SaveChangesAsync(ct);
                 record = null;
             }
+            var entries = await EntriesAsync(user.Id, kind, mode, ct);
+            picks += entries.Count;
+            if (entries.Count == 0)
+            {
+                // Nothing to put in it: no library is made (an empty one in the server only confuses), one already there stays.
+                progress.Log($"{user.Name}: no {kind.Slug()} picks yet, so no library was written (run {JobNames.Recommendations(kind)} first).");
+                progress.Advance(1, user.Name);
+                continue;
+            }
             record ??= db.OutputLibraries.Add(new OutputLibraryRecord { UserId = user.Id, Kind = kind, LibraryName = name, FolderName = library.FolderName }).Entity;
             try
             {
-                var entries = await EntriesAsync(user.Id, kind, mode, ct);
                 var result = await writer.WriteAsync(library, entries, mode, urls, ct);
                 var server = await libraries.EnsureLibraryAsync(name, kind, result.ServerPath, ct);
-                if (result.Changed || record.ServerItemId != server.ItemId)
-                {
-                    await libraries.RefreshLibraryAsync(server.ItemId, ct);
-                    written++;
-                }
-                else
-                {
-                    unchanged++;
-                }
+                var due = result.Changed || record.RefreshPending || record.ServerItemId != server.ItemId;
                 record.LocalPath = result.LocalPath;
                 record.ServerPath = result.ServerPath;
                 record.ServerItemId = server.ItemId;
@@ -95,17 +96,51 @@ public sealed class OutputSyncService(
                 record.Mode = mode;
                 record.ItemCount = result.ItemCount;
                 record.SkippedCount = result.Skipped.Count;
-                record.SkippedSummary = result.Skipped.Count == 0 ? null
-                    : string.Join("; ", result.Skipped.Take(5).Select(s => $"#{s.Rank} {s.Title}: {s.Reason}")) + (result.Skipped.Count > 5 ? $"; and {result.Skipped.Count - 5} more" : "");
+                record.SkippedSummary = Summary(result.Skipped);
                 record.LastWrittenAt = time.GetUtcNow();
                 record.LastError = null;
                 items += result.ItemCount;
                 skipped += result.Skipped.Count;
+                firstMissing ??= result.Skipped.FirstOrDefault(s => s.MissingPath is not null);
                 progress.Count("titles", result.ItemCount);
                 if (result.Skipped.Count > 0)
                 {
-                    progress.Log($"{user.Name}: {result.Skipped.Count} picks skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                    progress.Log($"{user.Name}: {Plural(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
                 }
+                if (due)
+                {
+                    // Stays due until a refresh succeeds: the files are in place, the server just has not looked yet.
+                    record.RefreshPending = true;
+                    await db.SaveChangesAsync(ct);
+                    try
+                    {
+                        await libraries.RefreshLibraryAsync(server.ItemId, ct);
+                        record.RefreshPending = false;
+                        written++;
+                    }
+                    catch (MediaServerException e)
+                    {
+                        record.LastError = $"the server did not rescan the library ({e.Message}); the next run asks again";
+                        errors.Add($"{user.Name}: {record.LastError}");
+                        progress.Log($"{user.Name}: {record.LastError}", JobLogLevel.Error);
+                    }
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+            catch (NothingWrittenException e)
+            {
+                // Every pick skipped: the last good library (if any) stays, and no library is made for nothing.
+                firstMissing ??= e.Skipped.FirstOrDefault(s => s.MissingPath is not null);
+                firstReason ??= e.Skipped.Count > 0 ? e.Skipped[0].Reason : null;
+                skipped += e.Skipped.Count;
+                record.SkippedCount = e.Skipped.Count;
+                record.SkippedSummary = Summary(e.Skipped);
+                record.LastError = e.Message;
+                errors.Add($"{user.Name}: {e.Message}");
+                progress.Log($"{user.Name}: {e.Message}", JobLogLevel.Error);
             }
             catch (Exception e) when (e is OutputPathException or MappedPathNotFoundException or IOException or UnauthorizedAccessException or MediaServerException)
             {
@@ -126,7 +161,7 @@ public sealed class OutputSyncService(
         {
             try
             {
-                await RemoveAsync(libraries, record, ct);
+                await RemoveAsync(writer, libraries, record, ct);
                 db.OutputLibraries.Remove(record);
                 progress.Log($"Removed {record.LibraryName}: its user no longer gets {kind.Slug()} picks.");
             }
@@ -138,24 +173,49 @@ public sealed class OutputSyncService(
         }
         await db.SaveChangesAsync(ct);
 
-        progress.Stage("Setting library access for every user");
-        var accessResult = await access.ApplyAsync(await PicksLibrariesAsync(ct), ct);
-        foreach (var failed in accessResult.Failed)
+        if (picks > 0 && items == 0)
         {
-            errors.Add($"access for {failed.UserName}: {failed.Error}");
+            // Loud and specific: a green run that wrote nothing is the worst kind of failure to debug.
+            var why = firstMissing is not null
+                ? $"their files are not at the paths Aperture sees (e.g. {firstMissing.MissingPath}); set the media path mapping in Admin › Outputs"
+                : firstReason ?? "every pick was skipped";
+            throw new OutputSyncException($"0 of {picks} picks written: {why}. No library was created and nobody's library access was changed.");
         }
-        foreach (var converted in accessResult.ConvertedNow)
+
+        var accessChanged = 0;
+        var libraryCount = await db.OutputLibraries.CountAsync(r => r.ServerItemId != null, ct);
+        if (libraryCount == 0)
         {
-            progress.Log($"{converted.UserName} could see all libraries; they now have an explicit list of every real library plus their own picks.");
+            // No picks library exists in the server: nobody's access needs protecting, so none is touched.
+            progress.Log("No picks library exists in the media server yet, so nobody's library access was changed.");
         }
-        var summary = new OutputSyncResult(users.Count, written, unchanged, stale.Count, items, skipped, accessResult.Users.Count(u => u.Changed), errors);
+        else
+        {
+            progress.Stage("Setting library access for every user");
+            var accessResult = await access.ApplyAsync(await PicksLibrariesAsync(ct), ct);
+            foreach (var failed in accessResult.Failed)
+            {
+                errors.Add($"access for {failed.UserName}: {failed.Error}");
+            }
+            foreach (var converted in accessResult.ConvertedNow)
+            {
+                progress.Log($"{converted.UserName} could see all libraries; they now have an explicit list of every real library plus their own picks.");
+            }
+            accessChanged = accessResult.Users.Count(u => u.Changed);
+        }
+        var summary = new OutputSyncResult(users.Count, written, unchanged, stale.Count, items, skipped, accessChanged, errors);
         if (errors.Count > 0)
         {
             // Loud: a privacy setting that did not stick, or a library that could not be written, fails the run.
-            throw new OutputSyncException($"{errors.Count} problem(s): {string.Join(" | ", errors)}");
+            throw new OutputSyncException($"{Plural(errors.Count, "problem")}: {string.Join(" | ", errors)}");
         }
         return summary;
     }
+
+    internal static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
+    private static string? Summary(IReadOnlyList<SkippedEntry> skipped) => skipped.Count == 0 ? null
+        : string.Join("; ", skipped.Take(5).Select(s => $"#{s.Rank} {s.Title}: {s.Reason}")) + (skipped.Count > 5 ? $"; and {skipped.Count - 5} more" : "");
 
     // Which libraries are whose: what this and earlier runs made (both kinds), plus Aperture's shared ones.
     public async Task<PicksLibraries> PicksLibrariesAsync(CancellationToken ct)
@@ -166,10 +226,10 @@ public sealed class OutputSyncService(
         var folders = records.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.ServerPath).OfType<string>().ToList(),
             StringComparer.OrdinalIgnoreCase);
         // Top Picks libraries are everybody's: every user keeps them.
-        return PicksLibraries.Of(own, await topPicks.SharedLibraryNamesAsync(ct), [options.Value.LibraryNamePrefix], folders);
+        return PicksLibraries.Of(own, await topPicks.SharedLibraryNamesAsync(ct), [(await settings.GetAsync(ct)).LibraryNamePrefix], folders);
     }
 
-    private async Task RemoveAsync(ServerLibraries libraries, OutputLibraryRecord record, CancellationToken ct)
+    private static async Task RemoveAsync(LibraryWriter writer, ServerLibraries libraries, OutputLibraryRecord record, CancellationToken ct)
     {
         await libraries.RemoveLibraryAsync(record.LibraryName, ct);
         await writer.DeleteLibraryAsync(new OutputLibrary(record.FolderName), ct);
@@ -209,6 +269,6 @@ public sealed class SyncOutputsJob(OutputSyncService outputs) : IJob
         var kind = context.Definition.Kind ?? MediaKind.Movie;
         var r = await outputs.SyncAsync(kind, context.Progress, ct);
         context.Progress.Log($"{r.Users} {kind.Slug()} picks libraries: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
-            $"{r.Items} titles, {r.Skipped} skipped; access changed for {r.AccessChanged} users");
+            $"{OutputSyncService.Plural(r.Items, "title")}, {r.Skipped} skipped; access changed for {OutputSyncService.Plural(r.AccessChanged, "user")}");
     }
 }

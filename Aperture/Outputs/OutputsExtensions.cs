@@ -13,8 +13,8 @@ public static class OutputsExtensions
             .Configure<IConfiguration>(OutputOptions.Bind)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OutputOptions>, OutputOptionsValidator>();
-        builder.Services.AddSingleton(sp => new PathMapper(sp.GetRequiredService<IOptions<OutputOptions>>().Value));
-        builder.Services.AddSingleton<LibraryWriter>();
+        // The environment layer above; what is in force (environment, else Admin › Outputs, else defaults) comes from here.
+        builder.Services.AddScoped<OutputSettings>();
         builder.Services.AddScoped<OutputSyncService>();
         foreach (var kind in Enum.GetValues<MediaKind>())
         {

@@ -13,8 +13,8 @@ public sealed class MappedPathNotFoundException : Exception
 
     public MappedPathNotFoundException(string serverPath, string localPath)
         : base(localPath == serverPath
-            ? $"{serverPath} does not exist here; if Aperture mounts the media elsewhere, set MEDIA_SERVER_LIBRARY_ROOT=serverPrefix=localPrefix"
-            : $"{serverPath} maps to {localPath}, which does not exist here; check MEDIA_SERVER_LIBRARY_ROOT")
+            ? $"{serverPath} does not exist here; if Aperture mounts the media elsewhere, set the media path mapping in Admin › Outputs (MEDIA_SERVER_LIBRARY_ROOT=serverPrefix=localPrefix)"
+            : $"{serverPath} maps to {localPath}, which does not exist here; check the media path mapping in Admin › Outputs (MEDIA_SERVER_LIBRARY_ROOT)")
     {
         ServerPath = serverPath;
         LocalPath = localPath;
@@ -118,7 +118,7 @@ public sealed class PathMapper
         var how = rule is null ? "no mapping applies, so the server's path is used as is" : $"mapped by {rule.ServerPrefix}={rule.LocalPrefix}";
         var message = exists
             ? $"Found {local} ({how})."
-            : $"{local} does not exist here ({how}). Set MEDIA_SERVER_LIBRARY_ROOT so the server's paths map to where Aperture mounts the media.";
+            : $"{local} does not exist here ({how}). Set the media path mapping below (MEDIA_SERVER_LIBRARY_ROOT) so the server's paths map to where Aperture mounts the media.";
         return new PathCheck(serverPath, local, exists, message);
     }
 

@@ -6,7 +6,6 @@ using Aperture.MediaServers;
 using Aperture.Outputs;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Aperture.TopPicks;
 
@@ -19,9 +18,7 @@ public sealed class TopPicksPublisher(
     AppDbContext db,
     MediaServerSettings mediaServer,
     MediaServerClientFactory clients,
-    LibraryWriter writer,
-    PathMapper mapper,
-    IOptions<OutputOptions> outputOptions,
+    OutputSettings outputSettings,
     SettingsStore store,
     JsonSettings json,
     ILogger<TopPicksPublisher> logger)
@@ -53,9 +50,13 @@ public sealed class TopPicksPublisher(
         var itemIds = picks.Select(p => p.Title.ServerItemId).ToList();
 
         var libraryWritten = false;
-        if (outputs.Library)
+        var writer = await outputSettings.WriterAsync(ct);
+        // A Top Picks library exists only when the server has this kind of media and the list has titles: everyone sees it,
+        // so an empty "Top Picks - Series" on a server without series would be noise in every user's home screen.
+        var serverHasKind = await db.Libraries.AsNoTracking().AnyAsync(l => l.Kind == kind && l.PresentOnServer, ct);
+        if (outputs.Library && serverHasKind && picks.Count > 0)
         {
-            var mode = outputOptions.Value.DefaultMode;
+            var mode = writer.Options.ModeFor(kind);
             var episodes = mode == OutputMode.Strm && kind == MediaKind.Series
                 ? (await db.Episodes.AsNoTracking().Where(e => picks.Select(p => p.Title.Id).Contains(e.SeriesId))
                     .Select(e => new { e.SeriesId, e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name }).ToListAsync(ct))
@@ -70,10 +71,16 @@ public sealed class TopPicksPublisher(
                 var urls = mode == OutputMode.Strm ? StreamUrlBuilder.For(connection.Type, connection.BaseUrl.AbsoluteUri, connection.ApiKey) : null;
                 written = await writer.WriteAsync(Library(kind), entries, mode, urls, ct);
             }
+            catch (NothingWrittenException e)
+            {
+                var missing = e.Skipped.FirstOrDefault(s => s.MissingPath is not null);
+                progress.Log($"{kind.Title()} Top Picks library not written: {e.Message}" +
+                    (missing is null ? "" : " Set the media path mapping in Admin › Outputs."), JobLogLevel.Warning);
+            }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException or OutputPathException)
             {
-                progress.Log($"{kind.Title()} Top Picks library not written: the output root {outputOptions.Value.StrmRoot} is not writable ({e.Message}). " +
-                    "Set MEDIA_SERVER_STRM_ROOT to a folder Aperture may write and the media server can read.", JobLogLevel.Warning);
+                progress.Log($"{kind.Title()} Top Picks library not written: the output root {writer.Options.StrmRoot} is not writable ({e.Message}). " +
+                    "Set the output root in Admin › Outputs (MEDIA_SERVER_STRM_ROOT) to a folder Aperture may write and the media server can read.", JobLogLevel.Warning);
             }
             if (written is not null)
             {
@@ -86,14 +93,20 @@ public sealed class TopPicksPublisher(
                 var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
                 await libraries.RefreshLibraryAsync(library.ItemId, ct);
                 var granted = await SharedLibraryAccess.GrantAsync(client, library, ct);
-                progress.Log($"{kind.Title()} Top Picks library '{name}': {written.ItemCount} titles ({mode}){(written.Changed ? "" : ", unchanged")}, refreshed" +
+                progress.Log($"{kind.Title()} Top Picks library '{name}': {written.ItemCount} {(written.ItemCount == 1 ? "title" : "titles")} ({mode}){(written.Changed ? "" : ", unchanged")}, refreshed" +
                     (granted.Count > 0 ? $"; now visible to {string.Join(", ", granted)}" : ""));
                 libraryWritten = true;
             }
         }
         else
         {
-            await RemoveLibraryAsync(client, kind, name, progress, ct);
+            if (outputs.Library)
+            {
+                progress.Log(serverHasKind
+                    ? $"No {kind.Slug()} Top Picks library: the list is empty (no title has enough viewers in the window)."
+                    : $"No {kind.Slug()} Top Picks library: the media server has no {kind.Slug()} library.");
+            }
+            await RemoveLibraryAsync(writer, client, kind, name, progress, ct);
         }
 
         var stored = await LoadServerItemsAsync(kind, ct);
@@ -122,15 +135,15 @@ public sealed class TopPicksPublisher(
     }
 
     // Only a library over Aperture's own folder is removed: a library an admin happens to have called the same is left alone.
-    private async Task RemoveLibraryAsync(MediaServerClient client, MediaKind kind, string name, IJobProgress progress, CancellationToken ct)
+    private async Task RemoveLibraryAsync(LibraryWriter writer, MediaServerClient client, MediaKind kind, string name, IJobProgress progress, CancellationToken ct)
     {
-        var local = new OutputFileSystem(outputOptions.Value.StrmRoot).LibraryPath(Library(kind));
-        var serverPath = mapper.OutputToServer(local);
+        var local = new OutputFileSystem(writer.Options.StrmRoot).LibraryPath(Library(kind));
+        var serverPath = writer.Mapper.OutputToServer(local);
         if (await client.FindLibraryAsync(name, ct) is { } existing
             && (existing.Locations ?? []).Any(l => string.Equals(l.TrimEnd('/', '\\'), serverPath.TrimEnd('/', '\\'), StringComparison.Ordinal)))
         {
             await client.RemoveLibraryAsync(existing, refreshLibrary: true, ct);
-            progress.Log($"Removed the {kind.Slug()} Top Picks library '{name}' (switched off).");
+            progress.Log($"Removed the {kind.Slug()} Top Picks library '{name}'.");
         }
         try
         {

@@ -811,6 +811,9 @@ namespace Aperture.Migrations.Postgres
                     b.Property<int>("Mode")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("RefreshPending")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ServerItemId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -787,6 +787,9 @@ namespace Aperture.Migrations.Sqlite
                     b.Property<int>("Mode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RefreshPending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ServerItemId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

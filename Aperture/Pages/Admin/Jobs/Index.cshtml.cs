@@ -141,6 +141,6 @@ public sealed class IndexModel(JobRegistry registry, JobQueries queries, JobRunS
         return Page();
     }
 
-    private static CardModel Card(JobView job, string? notice = null) =>
+    internal static CardModel Card(JobView job, string? notice = null) =>
         new(job, new ScheduleFormModel(job.Name, job.Schedule, ScheduleForm.From(job.Schedule), new Dictionary<string, string>()), notice);
 }

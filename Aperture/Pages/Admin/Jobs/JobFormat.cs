@@ -30,7 +30,12 @@ public static class JobFormat
         _ => $"{perSecond * 60:0.#}/min",
     };
 
-    public static string Eta(double? seconds) => seconds is null ? "" : $"about {Duration(seconds)} left";
+    public static string Eta(double? seconds) => seconds switch
+    {
+        null => "",
+        < 1 => "less than a second left",
+        _ => $"about {Duration(seconds)} left",
+    };
 
     public static string Outcome(JobRunStatus status) => status.ToString();
 

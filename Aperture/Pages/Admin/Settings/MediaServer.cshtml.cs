@@ -20,6 +20,10 @@ public sealed class MediaServerModel(MediaServerSettings settings) : PageModel
         Saved = saved;
     }
 
+    // The saved address and key, tested now (the page loads this after rendering).
+    public async Task<IActionResult> OnGetStateAsync(CancellationToken ct) =>
+        Partial("_SavedServerState", (await settings.GetAsync(ct)).BaseUrl is null ? null : await settings.TestAsync(new MediaServerConfigInput(null, null, null), ct));
+
     public async Task<IActionResult> OnPostTestAsync(CancellationToken ct) =>
         Partial("_ConnectionTest", await settings.TestAsync(Form.ToInput(), ct));
 

@@ -14,6 +14,35 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
     public Dictionary<string, string> Errors { get; private set; } = [];
     public string? ErrorKind { get; private set; }
     public string? Saved { get; private set; }
+    // What was typed, shown again beside the errors instead of the stored values.
+    public RecommendationSettingsPatch? Typed { get; private set; }
+
+    // The labels the form shows, by the field names the settings report errors with, and the server's ranges.
+    public static readonly IReadOnlyList<(string Name, string Label, string Help, string Step, double Min, double Max)> Fields =
+    [
+        ("PicksPerUser", "Picks per user", "How many picks each user gets (1–500).", "1", 1, 500),
+        ("Similarity", "Taste match weight", "Closeness to the user's taste vector (0–10).", "0.01", 0, 10),
+        ("Novelty", "Discovery weight", "Genres the user rarely watches (0–10).", "0.01", 0, 10),
+        ("Rating", "Quality weight", "Community rating, shrunk when few voted (0–10).", "0.01", 0, 10),
+        ("Popularity", "Popular here weight", "How many users of this server watched it (0–10).", "0.01", 0, 10),
+        ("Collaborative", "People like you weight", "Watched by users with overlapping histories (0–10).", "0.01", 0, 10),
+        ("Diversity", "Variety", "Re-ranking against repeats of the same kind of title (0–1).", "0.01", 0, 1),
+        ("HalfLifeDays", "Recency half-life (days)", "A watch this old counts half, never below a quarter (1–3650).", "1", 1, 3650),
+        ("FavoriteBoost", "Favourite boost", "How much more a favourite counts (1–5).", "0.1", 1, 5),
+        ("DislikeAtOrBelow", "Dislike at or below", "A user rating at or below this (0–10) pulls the taste away; empty: never.", "0.5", 0, 10),
+        ("MinCollaborativeUsers", "Users needed for co-watch", "Below this many users with history (2–10000), co-watch and popularity stay off.", "1", 2, 10000),
+    ];
+
+    // Every field's internal name in a message becomes the label the admin sees ("novelty" → "Discovery weight").
+    public static string Labelled(string message)
+    {
+        foreach (var f in Fields.OrderByDescending(f => f.Name.Length))
+        {
+            var name = char.ToLowerInvariant(f.Name[0]) + f.Name[1..];
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{name}\b", f.Label);
+        }
+        return message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] : message;
+    }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -33,7 +62,8 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
             // A number the binder could not read ("abc") is reported, not silently kept.
             if (entry.Errors.Count > 0)
             {
-                errors[key.Replace("input.", "", StringComparison.Ordinal)] = $"{key.Replace("input.", "", StringComparison.Ordinal)} must be a number.";
+                var name = key.Replace("input.", "", StringComparison.Ordinal);
+                errors[name] = $"{Fields.FirstOrDefault(f => f.Name == name).Label ?? name} must be a number.";
             }
         }
         if (errors.Count == 0)
@@ -43,9 +73,24 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
         }
         else
         {
-            Errors = errors;
+            Errors = errors.ToDictionary(e => e.Key, e => Labelled(e.Value), StringComparer.OrdinalIgnoreCase);
             ErrorKind = k.Slug();
+            Typed = input;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+        await OnGetAsync(ct);
+        return Page();
+    }
+
+    // "Restore defaults": the kind's stored settings go, so it follows the defaults (and better ones in later versions).
+    public async Task<IActionResult> OnPostDefaultsAsync(string kind, CancellationToken ct)
+    {
+        if (RecommendationsApi.ParseKind(kind) is not { } k)
+        {
+            return NotFound();
+        }
+        await settings.SaveAsync(k, new KindRecommendationSettings(), ct);
+        Saved = k.Slug();
         await OnGetAsync(ct);
         return Page();
     }
