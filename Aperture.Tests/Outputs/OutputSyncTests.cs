@@ -154,11 +154,11 @@ public sealed class OutputSyncTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FakeDialect.Jellyfin)]
-    [InlineData(FakeDialect.Emby)]
-    public async Task Sync_strm_with_media_files_Aperture_cannot_reach_fails_with_the_fix_creates_no_library_and_changes_no_policy(FakeDialect dialect)
+    [InlineData(FakeServerVersion.Jellyfin10_11)]
+    [InlineData(FakeServerVersion.Emby4_8)]
+    public async Task Sync_strm_with_media_files_Aperture_cannot_reach_fails_with_the_fix_creates_no_library_and_changes_no_policy(FakeServerVersion version)
     {
-        var (server, app, admin, _, _) = await StartAsync(dialect);
+        var (server, app, admin, _, _) = await StartAsync(version);
         await using var _s = server;
         await using var _a = app;
         // The server's paths are no longer where Aperture looks (as on a machine where the media is mounted elsewhere).
@@ -182,7 +182,7 @@ public sealed class OutputSyncTests : IDisposable
             Assert.Equal(librariesBefore, server.State.Libraries.Select(l => l.Name).Order().ToList());
             Assert.Equal(policiesBefore, server.State.Users.ToDictionary(u => u.Id, u => u.Policy.ToJsonString()));
             Assert.DoesNotContain(server.Calls, c => c.Method == "POST" && (c.Path.Contains("/Policy", StringComparison.Ordinal) || c.Path.Contains("VirtualFolders", StringComparison.Ordinal)));
-            Assert.False(Directory.Exists(Path.Combine(root, "AI Picks - alice")));
+            Assert.Empty(Directory.Exists(root) ? Directory.GetDirectories(root, "AI Picks - alice*") : []);
         }
         finally
         {
@@ -193,7 +193,7 @@ public sealed class OutputSyncTests : IDisposable
     [Fact]
     public async Task A_library_whose_refresh_failed_is_refreshed_by_the_next_run_even_when_no_file_changed()
     {
-        var (server, app, _, _, _) = await StartAsync(FakeDialect.Jellyfin);
+        var (server, app, _, _, _) = await StartAsync(FakeServerVersion.Jellyfin10_11);
         await using var _s = server;
         await using var _a = app;
         server.Faults.Add(FaultRule.OnPath("/Refresh").OnMethod("POST").Respond(Fault.Status(500, "Scan already running")).Forever());
