@@ -40,7 +40,14 @@ public sealed class JobsStartup(
         {
             return;
         }
-        await stopping.CancelAsync();
+        try
+        {
+            await stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check above and here: Dispose has cancelled the sweeper already.
+        }
         await running.WaitAsync(cancellationToken);
     }
 
