@@ -48,4 +48,30 @@ public sealed class OwnLibrariesTests
         await app.RunJobAsync(JobNames.SyncMovies, full: true);
         Assert.Equal(["Heat"], await app.WithDbAsync(db => db.Titles.Select(t => t.Name).ToListAsync()));
     }
+
+    [Fact]
+    public async Task An_output_root_set_under_Admin_Outputs_keeps_its_libraries_out_of_the_catalogue_too()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            var movies = b.MovieLibrary("Movies", "/media/movies");
+            // Aperture's only by its folder: the root as the server sees it was saved in the UI, not in the environment.
+            var top = b.MovieLibrary("Crowd Favourites", "/picks-on-server/Top Picks/movies");
+            b.Movie("Heat", 1995, library: movies);
+            b.Movie("Heat copy in top picks", 1995, library: top);
+        });
+        await using var app = new AppFactory();
+        await app.ConnectAsync(server);
+        await app.WithDbAsync(async db =>
+        {
+            db.Settings.Add(new Aperture.Data.Setting { Key = "outputs.serverRoot", Value = "/picks-on-server", UpdatedAt = DateTimeOffset.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+
+        await app.RunJobAsync(JobNames.SyncMovies);
+
+        Assert.Equal(["Heat"], await app.WithDbAsync(db => db.Titles.Select(t => t.Name).ToListAsync()));
+        Assert.False(await app.WithDbAsync(db => db.Libraries.Where(l => l.Name == "Crowd Favourites").Select(l => l.Enabled).SingleAsync()));
+    }
 }

@@ -27,12 +27,12 @@ public sealed record LibraryRefreshResult(int Added, int Updated, int Gone);
 // Aperture's own libraries (the picks and Top Picks it writes) are never catalogue sources, whatever the admin enables: a
 // library is Aperture's when one of its locations is under the output root as the server sees it, or when its name starts
 // with the picks prefix. They are listed (disabled) so the admin sees why.
-public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Outputs.OutputOptions> outputs)
+public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time, Outputs.OutputSettings outputs)
 {
-    public bool IsApertureOutput(string name, IEnumerable<string> locations)
+    // The output paths in force (Admin › Outputs, the environment winning), not the environment alone: a root set in the
+    // UI must keep its libraries out of the catalogue too.
+    private static bool IsApertureOutput(Outputs.OutputOptions o, string name, IEnumerable<string> locations)
     {
-        var o = outputs.Value;
         if (o.LibraryNamePrefix.Length > 0 && name.StartsWith(o.LibraryNamePrefix, StringComparison.OrdinalIgnoreCase))
         {
             return true;
@@ -71,6 +71,7 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
     private async Task<LibraryRefreshResult> ApplyAsync(MediaServerClient client, IReadOnlyList<VirtualFolderDto> folders, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var output = await outputs.GetAsync(ct);
         var known = await db.Libraries.ToDictionaryAsync(l => l.Id, ct);
         var firstSync = known.Count == 0;
         var seen = new HashSet<string>();
@@ -89,7 +90,7 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
             var guid = folder.Guid ?? (client.Connection.Type == MediaServerType.Jellyfin ? folder.LibraryId : null);
             if (!known.TryGetValue(folder.LibraryId, out var library))
             {
-                library = new Library { Id = folder.LibraryId, Name = name, Kind = kind, Enabled = firstSync && !IsApertureOutput(name, locations) };
+                library = new Library { Id = folder.LibraryId, Name = name, Kind = kind, Enabled = firstSync && !IsApertureOutput(output, name, locations) };
                 db.Libraries.Add(library);
                 added++;
             }
@@ -128,7 +129,10 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
     }
 
     // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
-    public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct) =>
-        [.. (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).OrderBy(l => l.Name).ToListAsync(ct))
-            .Where(l => !IsApertureOutput(l.Name, l.Locations))];
+    public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct)
+    {
+        var output = await outputs.GetAsync(ct);
+        return [.. (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).OrderBy(l => l.Name).ToListAsync(ct))
+            .Where(l => !IsApertureOutput(output, l.Name, l.Locations))];
+    }
 }
