@@ -8,21 +8,14 @@ public static class ContractServers
 {
     public static readonly TheoryData<ContractServer> All = [ContractServer.Jellyfin10_11, ContractServer.Jellyfin12_0, ContractServer.Emby4_8];
 
-    public static async Task<FakeMediaServer> StartAsync(ContractServer server, Action<FakeLibraryBuilder>? seed = null)
-    {
-        var fake = await FakeMediaServer.StartAsync(server == ContractServer.Emby4_8 ? FakeDialect.Emby : FakeDialect.Jellyfin, seed);
-        switch (server)
+    // The fakes' own releases: the version string and Jellyfin 12's auth rules come from FakeServerVersion.
+    public static Task<FakeMediaServer> StartAsync(ContractServer server, Action<FakeLibraryBuilder>? seed = null) =>
+        FakeMediaServer.StartAsync(server switch
         {
-            case ContractServer.Jellyfin10_11:
-                fake.Version = "10.11.11";
-                break;
-            case ContractServer.Jellyfin12_0:
-                fake.Version = "12.0.0";
-                fake.LegacyAuthDisabled = true;
-                break;
-        }
-        return fake;
-    }
+            ContractServer.Jellyfin10_11 => FakeServerVersion.Jellyfin10_11,
+            ContractServer.Jellyfin12_0 => FakeServerVersion.Jellyfin12_0,
+            _ => FakeServerVersion.Emby4_8,
+        }, seed);
 
     public static MediaServerClient ClientFor(FakeMediaServer fake) =>
         new(new HttpClient(), new MediaServerConnection(
