@@ -1,6 +1,11 @@
 using Aperture.Auth;
 using Aperture.Catalog;
 using Aperture.Data;
+using Aperture.Embeddings;
+using Aperture.Narratives;
+using Aperture.Outputs;
+using Aperture.Recommendations;
+using Aperture.TopPicks;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
@@ -33,7 +38,8 @@ internal sealed class BenchApp : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     // postgresAdmin: an Npgsql connection string to a server with pgvector, where a throwaway database is created.
-    public static async Task<BenchApp> StartAsync(Uri server, string apiKey, string? postgresAdmin, IDictionary<string, string?> settings)
+    // full: every feature the pipeline's jobs need (embeddings, picks, outputs, Top Picks), as Program.cs composes them.
+    public static async Task<BenchApp> StartAsync(Uri server, string apiKey, string? postgresAdmin, IDictionary<string, string?> settings, bool full = false)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("aperture-bench-").FullName;
         string? databaseUrl = null, database = null;
@@ -65,25 +71,46 @@ internal sealed class BenchApp : IAsyncDisposable
         builder.AddSettings();
         builder.AddMediaServers();
         builder.AddAuth();
+        if (full)
+        {
+            builder.AddEmbeddings();
+            builder.AddNarratives();
+            builder.AddJobs();
+        }
         builder.AddCatalog();
         builder.AddHistory();
+        if (full)
+        {
+            builder.AddRecommendations();
+            builder.AddOutputs();
+            builder.AddServerLibraries();
+            builder.AddTopPicks();
+        }
         var app = builder.Build();
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         return new BenchApp(app, dataDirectory, postgresAdmin, database);
     }
 
-    public async Task RunJobAsync(string name)
+    public async Task RunJobAsync(string name, IJobProgress? progress = null)
     {
         var definition = Services.GetServices<JobDefinition>().Single(d => d.Name == name);
         await using var scope = Services.CreateAsyncScope();
         var job = (IJob)scope.ServiceProvider.GetRequiredService(definition.Implementation);
-        await job.RunAsync(new JobContext(0, definition, NullJobProgress.Instance), CancellationToken.None);
+        await job.RunAsync(new JobContext(0, definition, progress ?? NullJobProgress.Instance), CancellationToken.None);
     }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> read)
     {
         await using var scope = Services.CreateAsyncScope();
         return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task SetRecommendationPicksAsync(int picks)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var settings = scope.ServiceProvider.GetRequiredService<RecommendationSettings>();
+        var current = await settings.GetAsync(MediaKind.Movie, CancellationToken.None);
+        await settings.SaveAsync(MediaKind.Movie, current with { PicksPerUser = picks }, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

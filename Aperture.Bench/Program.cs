@@ -12,6 +12,8 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
     ["channels"] = ("channels from words alone: precision@20 of 30 natural-language queries on MovieLens [--show]", ChannelsBench.Run),
     ["similar"] = ("more like this on MovieLens: sequel in the top 10, audience overlap vs random, before and after", SimilarBench.Run),
     ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too with APERTURE_BENCH_PG)", a => SyncBenchmark.RunAsync(a).GetAwaiter().GetResult()),
+    ["pipeline"] = ("the whole pipeline through the real jobs, fake server in a child process: movielens|synthetic|large [--picks N] [--users N]", a => PipelineBench.RunAsync(a).GetAwaiter().GetResult()),
+    ["fake-server"] = ("(internal) the pipeline bench's fake server: movielens|synthetic|large", a => PipelineBench.ServeAsync(a).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using Aperture.Data;
+using Aperture.Fakes;
+using Aperture.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Aperture.Bench;
+
+// The whole pipeline through the app's real jobs (catalogue, full history, embeddings, picks, STRM libraries, Top Picks)
+// against a fake Jellyfin that runs in a CHILD process, so this process's resident memory is the app's alone: its peak
+// (VmHWM, reset before each job through /proc/self/clear_refs) is the figure the memory budget is about.
+//
+//   pipeline movielens      9,742 MovieLens titles x 610 users, history from the ratings (SQLite)
+//   pipeline synthetic      20,000 generated titles x 50 users x 200,000 history rows (SQLite)
+//   pipeline large          100,000 generated titles x 1,000 users (APERTURE_BENCH_PG: PostgreSQL)
+//   options: --picks N (picks per user, default 50), --users N (only the first N users get picks), --symlink
+internal static class PipelineBench
+{
+    private static readonly string[] Jobs =
+    [
+        JobNames.SyncMovies, JobNames.FullSyncWatchHistory, JobNames.GenerateEmbeddings, JobNames.GenerateRecommendations,
+        JobNames.SyncStrm, JobNames.RefreshTopPicks,
+    ];
+
+    private sealed record Row(string Job, double Seconds, double CpuSeconds, long Rows, long PeakRssMb, long EndRssMb, string Load);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("movielens" or "synthetic" or "large"))
+        {
+            await Console.Error.WriteLineAsync("pipeline movielens|synthetic|large [--picks N] [--users N] [--symlink] [--runs N]");
+            return 2;
+        }
+        var set = args[0];
+        int picks = 50, onlyUsers = int.MaxValue, runs = 1;
+        var strm = true;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--picks": picks = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--users": onlyUsers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--symlink": strm = false; break;
+                default: await Console.Error.WriteLineAsync($"unknown option {args[i]}"); return 2;
+            }
+        }
+        string? postgres = null;
+        if (set == "large")
+        {
+            postgres = Environment.GetEnvironmentVariable("APERTURE_BENCH_PG");
+            if (string.IsNullOrEmpty(postgres))
+            {
+                await Console.Error.WriteLineAsync("pipeline large needs APERTURE_BENCH_PG (an Npgsql connection string to a server with pgvector)");
+                return 2;
+            }
+        }
+
+        Console.WriteLine($"pipeline {set}: starting the fake Jellyfin in a child process ...");
+        using var server = FakeServerProcess.Start(set);
+        Console.WriteLine($"  fake server ready in {server.StartSeconds:0.0} s: {server.Description}");
+
+        var root = Directory.CreateTempSubdirectory("aperture-bench-out-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["MediaServer:TimeoutSeconds"] = "300",
+            ["MEDIA_SERVER_STRM_ROOT"] = root,
+            ["STRM_USE_STREAMING_URL"] = strm ? "true" : "false",
+        };
+        Console.WriteLine($"  GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var c) && c}, "
+            + $"DATAS {Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? "default"}, {Environment.ProcessorCount} cores");
+        try
+        {
+            for (var run = 1; run <= runs; run++)
+            {
+                var rows = new List<Row>();
+                await using (var app = await BenchApp.StartAsync(new Uri(server.BaseUrl), server.ApiKey, postgres, settings, full: true))
+                {
+                    var idle = Rss();
+                    foreach (var job in Jobs)
+                    {
+                        if (job == JobNames.GenerateRecommendations)
+                        {
+                            await EnablePicksAsync(app, picks, onlyUsers);
+                        }
+                        rows.Add(await MeasureAsync(app, job, root));
+                    }
+                    Console.WriteLine();
+                    Console.WriteLine($"run {run}: {set}, {(strm ? "STRM" : "symlink")} mode, {picks} picks per user, database {(postgres is null ? "SQLite" : "PostgreSQL")}; app RSS idle after start {idle.Current} MB");
+                    Console.WriteLine($"{"job",-26} {"seconds",8} {"cpu s",7} {"rows",10} {"rows/s",9} {"peak RSS",9} {"RSS after",9}  load avg");
+                    foreach (var r in rows)
+                    {
+                        Console.WriteLine($"{r.Job,-26} {r.Seconds,8:0.00} {r.CpuSeconds,7:0.00} {r.Rows,10:N0} {r.Rows / Math.Max(r.Seconds, 0.001),9:N0} {r.PeakRssMb,6:N0} MB {r.EndRssMb,6:N0} MB  {r.Load}");
+                    }
+                    Console.WriteLine($"{"whole pipeline",-26} {rows.Sum(r => r.Seconds),8:0.00} {rows.Sum(r => r.CpuSeconds),7:0.00} {"",10} {"",9} {rows.Max(r => r.PeakRssMb),6:N0} MB");
+                    Console.WriteLine("rows: titles (sync), watch-state rows (history), vectors (embeddings), picks (recommendations), files written (outputs);");
+                    Console.WriteLine("cpu s: this process (the app) only; the fake server's CPU is in its own process. Peak RSS = VmHWM of this process during the job.");
+                }
+                if (Directory.Exists(root))
+                {
+                    Directory.Delete(root, recursive: true);
+                    Directory.CreateDirectory(root);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        return 0;
+    }
+
+    private static async Task EnablePicksAsync(BenchApp app, int picks, int onlyUsers)
+    {
+        await app.WithDbAsync(async db =>
+        {
+            var ids = await db.Users.OrderBy(u => u.Name).Select(u => u.Id).Take(onlyUsers).ToListAsync();
+            return await db.Users.Where(u => ids.Contains(u.Id)).ExecuteUpdateAsync(s => s.SetProperty(u => u.MoviePicksEnabled, true));
+        });
+        if (picks != 50)
+        {
+            await app.SetRecommendationPicksAsync(picks);
+        }
+    }
+
+    private static async Task<Row> MeasureAsync(BenchApp app, string job, string root)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        ResetPeak();
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var stages = new StageTimer(job);
+        await app.RunJobAsync(job, stages);
+        stages.Finish();
+        watch.Stop();
+        process.Refresh();
+        var (peak, current) = Rss();
+        var rows = job switch
+        {
+            JobNames.SyncMovies => await app.WithDbAsync(db => db.Titles.LongCountAsync()),
+            JobNames.FullSyncWatchHistory => await app.WithDbAsync(db => db.WatchStates.LongCountAsync()),
+            JobNames.GenerateEmbeddings => await app.WithDbAsync(db => db.TitleEmbeddings.LongCountAsync()),
+            JobNames.GenerateRecommendations => await app.WithDbAsync(db => db.Picks.LongCountAsync()),
+            _ => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).LongCount(),
+        };
+        return new Row(job, watch.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, rows, peak, current, LoadAverage());
+    }
+
+    // VmHWM is the peak resident set since the process started or since "5" was written to clear_refs.
+    private static void ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static (long Peak, long Current) Rss()
+    {
+        long peak = 0, current = 0;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = Kb(line) >> 10;
+            }
+            else if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                current = Kb(line) >> 10;
+            }
+        }
+        return (peak, current);
+
+        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    // The child: `Aperture.Bench fake-server <set>` builds the catalogue, prints "READY <url> <key> <description>" and
+    // serves until its standard input closes.
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var set = args.Length > 0 ? args[0] : "synthetic";
+        string description = "";
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => description = set switch
+        {
+            "movielens" => LoadMovieLens(b),
+            "large" => Generated(b, 100_000, 1_000, 500_000),
+            _ => Generated(b, 20_000, 50, 200_000),
+        });
+        Console.WriteLine($"READY {server.BaseUrl} {server.ApiKey} {description}");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static string Generated(FakeLibraryBuilder b, int titles, int users, int history)
+    {
+        var catalog = FakeCatalogGenerator.Generate(b, titles, 0, 0, users, history);
+        return $"{catalog.Movies.Count:N0} movies, {catalog.Users.Count} users, {catalog.HistoryRows:N0} history rows (generated)";
+    }
+
+    // MovieLens as a Jellyfin server would hold it: each rating a play at its time (4.5+ a favourite, the rating x2 as the user's).
+    private static string LoadMovieLens(FakeLibraryBuilder b)
+    {
+        var folder = MovieLens.FindFolder() ?? throw new InvalidOperationException("../shared/data/movielens-small not found");
+        var library = b.MovieLibrary("Movies", "/media/movies");
+        var items = new Dictionary<string, FakeItem>();
+        var community = new Dictionary<string, double>();
+        b.State.Write(_ =>
+        {
+            foreach (var r in Csv.ReadRecords(Path.Combine(folder, "items.csv")))
+            {
+                var people = Split(r["director"]).Select(FakePerson.Director).Concat(Split(r["cast_top5"]).Select(n => FakePerson.Actor(n)));
+                var rating = double.TryParse(r["vote_average"], CultureInfo.InvariantCulture, out var average) && average > 0 ? average : (double?)null;
+                items[r["movieId"]] = b.Movie(r["title"], new FakeTitle(
+                    int.TryParse(r["year"], CultureInfo.InvariantCulture, out var year) ? year : null,
+                    Split(r["genres"]).Where(g => g != "(no genres listed)"),
+                    r["overview"], people, rating, null, null, Split(r["keywords"]),
+                    int.TryParse(r["runtime"], CultureInfo.InvariantCulture, out var runtime) && runtime > 0 ? runtime : null)
+                {
+                    ProviderIds = new Dictionary<string, string> { ["Tmdb"] = r["tmdbId"], ["Imdb"] = "tt" + r["imdbId"] },
+                }, library);
+            }
+            var users = new Dictionary<string, FakeUser>();
+            var rows = 0;
+            foreach (var r in Csv.ReadRecords(Path.Combine(folder, "ml-latest-small", "ratings.csv")))
+            {
+                if (!items.TryGetValue(r["movieId"], out var item))
+                {
+                    continue;
+                }
+                if (!users.TryGetValue(r["userId"], out var user))
+                {
+                    users[r["userId"]] = user = b.User($"ml{int.Parse(r["userId"], CultureInfo.InvariantCulture):000}", "password", admin: users.Count == 0);
+                }
+                var stars = double.Parse(r["rating"], CultureInfo.InvariantCulture);
+                b.Played(user, item, 1, DateTimeOffset.FromUnixTimeSeconds(long.Parse(r["timestamp"], CultureInfo.InvariantCulture)),
+                    favorite: stars >= 4.5, rating: stars * 2);
+                rows++;
+            }
+            community["rows"] = rows;
+            community["users"] = users.Count;
+        });
+        return $"{items.Count:N0} MovieLens movies, {community["users"]} users, {community["rows"]:N0} history rows";
+
+        static List<string> Split(string value) => value.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    // The profile: each stage a job reports, with its wall time, printed as it ends.
+    private sealed class StageTimer(string job) : IJobProgress
+    {
+        private readonly Stopwatch watch = Stopwatch.StartNew();
+        private string? stage;
+
+        public void Stage(string name, long? total = null)
+        {
+            Finish();
+            stage = name;
+            watch.Restart();
+        }
+
+        public void Finish()
+        {
+            if (stage is not null)
+            {
+                Console.WriteLine($"    {job}: {stage}: {watch.Elapsed.TotalSeconds:0.00} s");
+            }
+            stage = null;
+        }
+
+        public void SetTotal(long? total) { }
+        public void Advance(long by = 1, string? message = null) { }
+        public void Count(string name, long by = 1) { }
+        public void Log(string text, JobLogLevel level = JobLogLevel.Info)
+        {
+            if (level != JobLogLevel.Info || text.StartsWith("timing:", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"    {job}: {level}: {(text.Length > 300 ? text[..300] + "…" : text)}");
+            }
+        }
+    }
+
+    private sealed class FakeServerProcess : IDisposable
+    {
+        private readonly Process process;
+
+        private FakeServerProcess(Process process, string baseUrl, string apiKey, string description, double startSeconds)
+        {
+            this.process = process;
+            BaseUrl = baseUrl;
+            ApiKey = apiKey;
+            Description = description;
+            StartSeconds = startSeconds;
+        }
+
+        public string BaseUrl { get; }
+        public string ApiKey { get; }
+        public string Description { get; }
+        public double StartSeconds { get; }
+
+        public static FakeServerProcess Start(string set)
+        {
+            var watch = Stopwatch.StartNew();
+            var self = Environment.ProcessPath!;
+            var info = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            {
+                info.ArgumentList.Add(typeof(PipelineBench).Assembly.Location);
+            }
+            info.ArgumentList.Add("fake-server");
+            info.ArgumentList.Add(set);
+            // The server is a separate program on a real install: workstation GC keeps it out of the app's way here.
+            info.Environment["DOTNET_gcServer"] = "0";
+            var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the fake server");
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                if (line.StartsWith("READY ", StringComparison.Ordinal))
+                {
+                    var parts = line.Split(' ', 4);
+                    // Whatever it logs later must not fill the pipe and stall it.
+                    _ = Task.Run(() => process.StandardOutput.ReadToEnd());
+                    return new FakeServerProcess(process, parts[1], parts[2], parts.Length > 3 ? parts[3] : "", watch.Elapsed.TotalSeconds);
+                }
+            }
+            throw new InvalidOperationException("the fake server exited before it was ready");
+        }
+
+        public void Dispose()
+        {
+            process.StandardInput.Close();
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill();
+            }
+            process.Dispose();
+        }
+    }
+}
