@@ -65,28 +65,27 @@ public sealed partial class LibraryWriter(OutputOptions options, ILogger<Library
             files.PrepareParents(live);
             RecoverAndClean(files, live);
             var temp = SiblingPath(live, "new");
-            Directory.CreateDirectory(temp);
             try
             {
-                var built = await BuildAsync(temp, entries, mode, streamUrls, ct);
+                var built = PlanLibrary(entries, mode, streamUrls, ct);
                 ct.ThrowIfCancellationRequested();
                 if (built.Items == 0 && entries.Count > 0)
                 {
                     // Every pick skipped: an empty library in its place would only hide the problem (and the last good one).
                     throw new NothingWrittenException(entries.Count, built.Skipped);
                 }
-                var changed = !Directory.Exists(live) || !OutputFileSystem.SameTree(live, temp);
+                // Unchanged picks cost reads only: the live library is compared with the plan before anything is written.
+                var changed = !Directory.Exists(live) || OutputFileSystem.IsLink(live) || !MatchesPlan(live, built.Files);
                 if (changed)
                 {
+                    Directory.CreateDirectory(temp);
+                    Materialize(temp, built.Files, ct);
+                    ct.ThrowIfCancellationRequested();
                     Swap(files, live, temp);
                 }
-                else
-                {
-                    files.DeleteTree(temp);
-                }
                 logger.LogInformation("Wrote {Library} ({Mode}): {Items} titles, {Files} files, {Skipped} skipped{Unchanged}",
-                    library.FolderName, mode, built.Items, built.Files, built.Skipped.Count, changed ? "" : ", unchanged");
-                return new OutputWriteResult(built.Items, built.Files, built.Skipped, live, mapper.OutputToServer(live), changed);
+                    library.FolderName, mode, built.Items, built.Files.Count, built.Skipped.Count, changed ? "" : ", unchanged");
+                return new OutputWriteResult(built.Items, built.Files.Count, built.Skipped, live, mapper.OutputToServer(live), changed);
             }
             catch
             {
@@ -146,18 +145,20 @@ public sealed partial class LibraryWriter(OutputOptions options, ILogger<Library
         }
     }
 
-    private sealed record Built(int Items, int Files, IReadOnlyList<SkippedEntry> Skipped);
+    // The library as planned: every file and link by its path under the library folder ('/'-separated), in writing order.
+    private sealed record Built(int Items, List<(string RelativePath, Planned File)> Files, IReadOnlyList<SkippedEntry> Skipped);
 
     // One file or link of a title, relative to its folder.
     private sealed record Planned(string RelativePath, string? LinkTarget, bool LinkIsDirectory, byte[]? Content);
 
-    private async Task<Built> BuildAsync(string temp, IReadOnlyList<OutputEntry> entries, OutputMode mode, IStreamUrlBuilder? streamUrls, CancellationToken ct)
+    private Built PlanLibrary(IReadOnlyList<OutputEntry> entries, OutputMode mode, IStreamUrlBuilder? streamUrls, CancellationToken ct)
     {
         var skipped = new List<SkippedEntry>();
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         // Case-insensitive: the root may be an SMB share or a case-insensitive file system.
         var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var (items, written) = (0, 0);
+        var files = new List<(string, Planned)>();
+        var items = 0;
         foreach (var entry in entries.OrderBy(e => e.Rank).ThenBy(e => e.ServerItemId, StringComparer.Ordinal))
         {
             ct.ThrowIfCancellationRequested();
@@ -192,32 +193,104 @@ public sealed partial class LibraryWriter(OutputOptions options, ILogger<Library
                 continue;
             }
             plan.Add(new Planned(Nfo.FileName(entry.Kind), null, false, Nfo.Write(entry)));
-
-            var titlePath = Path.Combine(temp, folder);
             foreach (var item in plan)
             {
-                var path = Path.Combine(titlePath, item.RelativePath);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                if (item.LinkTarget is { } target)
-                {
-                    if (item.LinkIsDirectory)
-                    {
-                        Directory.CreateSymbolicLink(path, target);
-                    }
-                    else
-                    {
-                        File.CreateSymbolicLink(path, target);
-                    }
-                }
-                else
-                {
-                    await File.WriteAllBytesAsync(path, item.Content!, ct);
-                }
-                written++;
+                files.Add((folder + "/" + item.RelativePath.Replace(Path.DirectorySeparatorChar, '/'), item));
             }
             items++;
         }
-        return new Built(items, written, skipped);
+        return new Built(items, files, skipped);
+    }
+
+    // Small files written synchronously: one system call each, where the async path costs a thread-pool round trip per file.
+    private static void Materialize(string temp, List<(string RelativePath, Planned File)> files, CancellationToken ct)
+    {
+        var made = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (relative, item) in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = Path.Combine(temp, relative);
+            var parent = Path.GetDirectoryName(path)!;
+            if (made.Add(parent))
+            {
+                Directory.CreateDirectory(parent);
+            }
+            if (item.LinkTarget is { } target)
+            {
+                if (item.LinkIsDirectory)
+                {
+                    Directory.CreateSymbolicLink(path, target);
+                }
+                else
+                {
+                    File.CreateSymbolicLink(path, target);
+                }
+            }
+            else
+            {
+                File.WriteAllBytes(path, item.Content!);
+            }
+        }
+    }
+
+    // Whether the live library holds exactly the planned files, links and folders, compared by reading only: names (as the
+    // old tree comparison did, ordinal), link targets and file bytes.
+    private static bool MatchesPlan(string live, List<(string RelativePath, Planned File)> files)
+    {
+        var planned = new Dictionary<string, Planned>(files.Count, StringComparer.Ordinal);
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (relative, item) in files)
+        {
+            if (!planned.TryAdd(relative, item))
+            {
+                return false;
+            }
+            for (var cut = relative.LastIndexOf('/'); cut > 0; cut = relative.LastIndexOf('/', cut - 1))
+            {
+                if (!folders.Add(relative[..cut]))
+                {
+                    break;
+                }
+            }
+        }
+        var seen = 0;
+        var pending = new Stack<(string Path, string Relative)>();
+        pending.Push((live, ""));
+        while (pending.Count > 0)
+        {
+            var (directory, prefix) = pending.Pop();
+            foreach (var path in Directory.EnumerateFileSystemEntries(directory))
+            {
+                var relative = prefix + Path.GetFileName(path);
+                var info = new FileInfo(path);
+                if (info.LinkTarget is { } target)
+                {
+                    if (!planned.TryGetValue(relative, out var item) || item.LinkTarget != target)
+                    {
+                        return false;
+                    }
+                    seen++;
+                }
+                else if (Directory.Exists(path))
+                {
+                    if (!folders.Contains(relative))
+                    {
+                        return false;
+                    }
+                    pending.Push((path, relative + "/"));
+                }
+                else
+                {
+                    if (!planned.TryGetValue(relative, out var item) || item.Content is not { } content || info.Length != content.Length
+                        || !File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
+                    {
+                        return false;
+                    }
+                    seen++;
+                }
+            }
+        }
+        return seen == planned.Count;
     }
 
     private static SkippedEntry Skip(OutputEntry entry, string reason) => new(entry.Rank, entry.ServerItemId, entry.Title, reason);

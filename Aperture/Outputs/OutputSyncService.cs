@@ -20,6 +20,9 @@ public sealed class OutputSyncService(
     TimeProvider time,
     ILogger<OutputSyncService> logger)
 {
+    // Users whose picks are read in one query.
+    private const int EntriesBatchUsers = 64;
+
     public static string LibraryName(string prefix, string userName, MediaKind kind) =>
         $"{prefix}{userName}{(kind == MediaKind.Movie ? "" : " (Series)")}";
 
@@ -58,37 +61,91 @@ public sealed class OutputSyncService(
         SkippedEntry? firstMissing = null;
         string? firstReason = null;
 
+        // One user's library failing keeps their last good one and does not stop the others.
+        void Failed(string userName, OutputLibraryRecord record, Exception e)
+        {
+            record.LastError = e.Message;
+            errors.Add($"{userName}: {e.Message}");
+            progress.Log($"{userName}: {e.Message}", JobLogLevel.Error);
+            logger.LogError("Picks library of {User} could not be written: {Error}", userName, e.Message);
+        }
+
         progress.Stage($"Writing {kind.Slug()} picks libraries", users.Count);
-        foreach (var user in users)
+        // Every record of the kind in one query; each user's picks read a batch of users at a time.
+        var records = (await db.OutputLibraries.Where(r => r.Kind == kind).ToListAsync(ct))
+            .GroupBy(r => r.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Pass 1: files, and the libraries that do not exist yet (created without waiting for their ids).
+        var written1 = new List<(string UserName, string Name, OutputLibraryRecord Record, OutputWriteResult Result)>(users.Count);
+        foreach (var batch in users.Chunk(EntriesBatchUsers))
+        {
+            var entriesOf = await EntriesAsync([.. batch.Select(u => u.Id)], kind, mode, ct);
+            foreach (var user in batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                var tag = OutputLibrary.UserIdTag(user.Id, allUserIds);
+                var library = OutputLibrary.ForUser(o.LibraryNamePrefix, user.Name, tag, kind);
+                var name = LibraryName(o.LibraryNamePrefix, user.Name, tag, allUserNames, kind);
+                var record = records.GetValueOrDefault(user.Id);
+                if (record is not null && (record.FolderName != library.FolderName || record.LibraryName != name))
+                {
+                    // The user was renamed on the server: the old folder and library go, the new ones are made below.
+                    await RemoveAsync(writer, libraries, record, ct);
+                    db.OutputLibraries.Remove(record);
+                    await db.SaveChangesAsync(ct);
+                    record = null;
+                }
+                var entries = entriesOf.GetValueOrDefault(user.Id) ?? [];
+                entriesOf.Remove(user.Id);
+                picks += entries.Count;
+                if (entries.Count == 0)
+                {
+                    // Nothing to put in it: no library is made (an empty one in the server only confuses), one already there stays.
+                    progress.Log($"{user.Name}: no {kind.Slug()} picks yet, so no library was written (run {JobNames.Recommendations(kind)} first).");
+                    progress.Advance(1, user.Name);
+                    continue;
+                }
+                record ??= db.OutputLibraries.Add(new OutputLibraryRecord { UserId = user.Id, Kind = kind, LibraryName = name, FolderName = library.FolderName }).Entity;
+                records[user.Id] = record;
+                try
+                {
+                    var result = await writer.WriteAsync(library, entries, mode, urls, ct);
+                    if (!await libraries.ListedAsync(name, ct))
+                    {
+                        await libraries.CreateAsync(name, kind, result.ServerPath, ct);
+                    }
+                    written1.Add((user.Name, name, record, result));
+                }
+                catch (NothingWrittenException e)
+                {
+                    // Every pick skipped: the last good library (if any) stays, and no library is made for nothing.
+                    firstMissing ??= e.Skipped.FirstOrDefault(s => s.MissingPath is not null);
+                    firstReason ??= e.Skipped.Count > 0 ? e.Skipped[0].Reason : null;
+                    skipped += e.Skipped.Count;
+                    record.SkippedCount = e.Skipped.Count;
+                    record.SkippedSummary = Summary(e.Skipped);
+                    record.LastError = e.Message;
+                    errors.Add($"{user.Name}: {e.Message}");
+                    progress.Log($"{user.Name}: {e.Message}", JobLogLevel.Error);
+                    progress.Advance(1, user.Name);
+                }
+                catch (Exception e) when (e is OutputPathException or MappedPathNotFoundException or IOException or UnauthorizedAccessException or MediaServerException)
+                {
+                    Failed(user.Name, record, e);
+                    progress.Advance(1, user.Name);
+                }
+            }
+        }
+        await db.SaveChangesAsync(ct);
+
+        // Pass 2: each library's ids (one list read after all creations), its record, and a refresh where the files changed.
+        var due = new List<(string UserName, OutputLibraryRecord Record, string ItemId)>();
+        foreach (var (userName, name, record, result) in written1)
         {
             ct.ThrowIfCancellationRequested();
-            var tag = OutputLibrary.UserIdTag(user.Id, allUserIds);
-            var library = OutputLibrary.ForUser(o.LibraryNamePrefix, user.Name, tag, kind);
-            var name = LibraryName(o.LibraryNamePrefix, user.Name, tag, allUserNames, kind);
-            var record = await db.OutputLibraries.FirstOrDefaultAsync(r => r.UserId == user.Id && r.Kind == kind, ct);
-            if (record is not null && (record.FolderName != library.FolderName || record.LibraryName != name))
-            {
-                // The user was renamed on the server: the old folder and library go, the new ones are made below.
-                await RemoveAsync(writer, libraries, record, ct);
-                db.OutputLibraries.Remove(record);
-                await db.SaveChangesAsync(ct);
-                record = null;
-            }
-            var entries = await EntriesAsync(user.Id, kind, mode, ct);
-            picks += entries.Count;
-            if (entries.Count == 0)
-            {
-                // Nothing to put in it: no library is made (an empty one in the server only confuses), one already there stays.
-                progress.Log($"{user.Name}: no {kind.Slug()} picks yet, so no library was written (run {JobNames.Recommendations(kind)} first).");
-                progress.Advance(1, user.Name);
-                continue;
-            }
-            record ??= db.OutputLibraries.Add(new OutputLibraryRecord { UserId = user.Id, Kind = kind, LibraryName = name, FolderName = library.FolderName }).Entity;
             try
             {
-                var result = await writer.WriteAsync(library, entries, mode, urls, ct);
                 var server = await libraries.EnsureLibraryAsync(name, kind, result.ServerPath, ct);
-                var due = result.Changed || record.RefreshPending || record.ServerItemId != server.ItemId;
+                var refresh = result.Changed || record.RefreshPending || record.ServerItemId != server.ItemId;
                 record.LocalPath = result.LocalPath;
                 record.ServerPath = result.ServerPath;
                 record.ServerItemId = server.ItemId;
@@ -105,54 +162,46 @@ public sealed class OutputSyncService(
                 progress.Count("titles", result.ItemCount);
                 if (result.Skipped.Count > 0)
                 {
-                    progress.Log($"{user.Name}: {Plural(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                    progress.Log($"{userName}: {Plural(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
                 }
-                if (due)
+                if (refresh)
                 {
                     // Stays due until a refresh succeeds: the files are in place, the server just has not looked yet.
                     record.RefreshPending = true;
-                    await db.SaveChangesAsync(ct);
-                    try
-                    {
-                        await libraries.RefreshLibraryAsync(server.ItemId, ct);
-                        record.RefreshPending = false;
-                        written++;
-                    }
-                    catch (MediaServerException e)
-                    {
-                        record.LastError = $"the server did not rescan the library ({e.Message}); the next run asks again";
-                        errors.Add($"{user.Name}: {record.LastError}");
-                        progress.Log($"{user.Name}: {record.LastError}", JobLogLevel.Error);
-                    }
+                    due.Add((userName, record, server.ItemId));
                 }
                 else
                 {
                     unchanged++;
+                    progress.Advance(1, userName);
                 }
             }
-            catch (NothingWrittenException e)
+            catch (MediaServerException e)
             {
-                // Every pick skipped: the last good library (if any) stays, and no library is made for nothing.
-                firstMissing ??= e.Skipped.FirstOrDefault(s => s.MissingPath is not null);
-                firstReason ??= e.Skipped.Count > 0 ? e.Skipped[0].Reason : null;
-                skipped += e.Skipped.Count;
-                record.SkippedCount = e.Skipped.Count;
-                record.SkippedSummary = Summary(e.Skipped);
-                record.LastError = e.Message;
-                errors.Add($"{user.Name}: {e.Message}");
-                progress.Log($"{user.Name}: {e.Message}", JobLogLevel.Error);
+                Failed(userName, record, e);
+                progress.Advance(1, userName);
             }
-            catch (Exception e) when (e is OutputPathException or MappedPathNotFoundException or IOException or UnauthorizedAccessException or MediaServerException)
-            {
-                // One user's library failing keeps their last good one and does not stop the others.
-                record.LastError = e.Message;
-                errors.Add($"{user.Name}: {e.Message}");
-                progress.Log($"{user.Name}: {e.Message}", JobLogLevel.Error);
-                logger.LogError("Picks library of {User} could not be written: {Error}", user.Name, e.Message);
-            }
-            await db.SaveChangesAsync(ct);
-            progress.Advance(1, user.Name);
         }
+        // Every due refresh recorded in one save before asking (a crash in between only asks again next run).
+        await db.SaveChangesAsync(ct);
+        foreach (var (userName, record, itemId) in due)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                await libraries.RefreshLibraryAsync(itemId, ct);
+                record.RefreshPending = false;
+                written++;
+            }
+            catch (MediaServerException e)
+            {
+                record.LastError = $"the server did not rescan the library ({e.Message}); the next run asks again";
+                errors.Add($"{userName}: {record.LastError}");
+                progress.Log($"{userName}: {record.LastError}", JobLogLevel.Error);
+            }
+            progress.Advance(1, userName);
+        }
+        await db.SaveChangesAsync(ct);
 
         // Users switched off, disabled or gone: their library leaves the disk and the server.
         var enabled = users.Select(u => u.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -235,27 +284,29 @@ public sealed class OutputSyncService(
         await writer.DeleteLibraryAsync(new OutputLibrary(record.FolderName), ct);
     }
 
-    private async Task<List<OutputEntry>> EntriesAsync(string userId, MediaKind kind, OutputMode mode, CancellationToken ct)
+    // The picks of several users, each user's in rank order, in one query (and their episodes in one more).
+    private async Task<Dictionary<string, List<OutputEntry>>> EntriesAsync(List<string> userIds, MediaKind kind, OutputMode mode, CancellationToken ct)
     {
-        var picks = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind).OrderBy(p => p.Rank)
+        var picks = await db.Picks.AsNoTracking().Where(p => userIds.Contains(p.UserId) && p.Kind == kind).OrderBy(p => p.UserId).ThenBy(p => p.Rank)
             .Select(p => new
             {
-                p.Rank, p.TitleId, p.Title.ServerItemId, p.Title.Name, p.Title.Year, p.Title.Overview, p.Title.ImdbId, p.Title.TmdbId, p.Title.TvdbId,
+                p.UserId, p.Rank, p.TitleId, p.Title.ServerItemId, p.Title.Name, p.Title.Year, p.Title.Overview, p.Title.ImdbId, p.Title.TmdbId, p.Title.TvdbId,
                 p.Title.Path, p.Explanation,
             })
             .ToListAsync(ct);
         var episodes = new Dictionary<long, List<EpisodeEntry>>();
         if (kind == MediaKind.Series && mode == OutputMode.Strm)
         {
-            var ids = picks.Select(p => p.TitleId).ToList();
+            var ids = picks.Select(p => p.TitleId).Distinct().ToList();
             episodes = (await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.SeriesId))
                     .OrderBy(e => e.SeasonNumber).ThenBy(e => e.EpisodeNumber).ThenBy(e => e.Id)
                     .Select(e => new { e.SeriesId, e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name }).ToListAsync(ct))
                 .GroupBy(e => e.SeriesId)
                 .ToDictionary(g => g.Key, g => g.Select(e => new EpisodeEntry(e.ServerItemId, e.SeasonNumber, e.EpisodeNumber, e.Name)).ToList());
         }
-        return [.. picks.Select(p => new OutputEntry(p.Rank, kind, p.ServerItemId, p.Name, p.Year, p.Overview, p.ImdbId, p.TmdbId, p.TvdbId, p.Path,
-            episodes.GetValueOrDefault(p.TitleId) ?? [], p.Explanation))];
+        return picks.GroupBy(p => p.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => new OutputEntry(p.Rank, kind, p.ServerItemId,
+            p.Name, p.Year, p.Overview, p.ImdbId, p.TmdbId, p.TvdbId, p.Path, episodes.GetValueOrDefault(p.TitleId) ?? [], p.Explanation)).ToList(),
+            StringComparer.Ordinal);
     }
 }
 

@@ -25,12 +25,11 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
     // of a folder it cannot see, and refuses a missing path); Jellyfin refuses a missing path too.
     public async Task<ServerLibraryRef> EnsureLibraryAsync(string name, MediaKind kind, string serverPath, CancellationToken ct)
     {
-        var library = await client.FindLibraryAsync(name, ct);
+        var library = await FindAsync(name, ct);
         if (library is null)
         {
-            // refreshLibrary=true: without it Jellyfin does not create the library's folder item, so it would have no ItemId.
-            await client.CreateLibraryAsync(name, kind.CollectionType(), [serverPath], WantedOptions(client.Connection.Type, null, kind), refreshLibrary: true, ct);
-            library = await client.FindLibraryAsync(name, ct)
+            await CreateAsync(name, kind, serverPath, ct);
+            library = await FindAsync(name, ct)
                 ?? throw new MediaServerException(MediaServerErrorKind.BadResponse,
                     $"The media server accepted the library '{name}' but does not list it (was the name changed?).");
         }
@@ -55,9 +54,45 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
                     $"The media server lists the library '{name}' without the id Aperture needs; try again after its library scan.");
             }
             await Task.Delay(TimeSpan.FromSeconds(1), time ?? TimeProvider.System, ct);
-            library = await client.FindLibraryAsync(name, ct) ?? library;
+            listing = null;
+            library = await FindAsync(name, ct) ?? library;
         }
         return ToRef(client.Connection.Type, library)!;
+    }
+
+    // The server's library list as last read by this instance (one sync run): 600 users' libraries are one listing, not 600.
+    // After a create the list is stale for names it lacks (read again when one is looked up); entries it has stay valid: each
+    // library is ensured once per run, and changing one library's paths or options does not touch the others.
+    private IReadOnlyList<VirtualFolderDto>? listing;
+    private bool stale;
+
+    private async Task<VirtualFolderDto?> FindAsync(string name, CancellationToken ct)
+    {
+        if (listing is null || (stale && Lookup(listing, name) is null))
+        {
+            listing = await client.GetVirtualFoldersAsync(ct);
+            stale = false;
+        }
+        return Lookup(listing, name);
+    }
+
+    private static VirtualFolderDto? Lookup(IReadOnlyList<VirtualFolderDto> all, string name) =>
+        all.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal))
+        ?? all.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    // Whether the list read at the start of the run has a library by this name (libraries this run created are not in it).
+    public async Task<bool> ListedAsync(string name, CancellationToken ct)
+    {
+        listing ??= await client.GetVirtualFoldersAsync(ct);
+        return Lookup(listing, name) is not null;
+    }
+
+    // Creates a library without waiting for its ids: a run creates every missing library first and reads the list once after.
+    public async Task CreateAsync(string name, MediaKind kind, string serverPath, CancellationToken ct)
+    {
+        // refreshLibrary=true: without it Jellyfin does not create the library's folder item, so it would have no ItemId.
+        await client.CreateLibraryAsync(name, kind.CollectionType(), [serverPath], WantedOptions(client.Connection.Type, null, kind), refreshLibrary: true, ct);
+        stale = true;
     }
 
     // False when there was no library by that name.
@@ -68,6 +103,7 @@ public sealed class ServerLibraries(MediaServerClient client, TimeProvider? time
             return false;
         }
         await client.RemoveLibraryAsync(library, refreshLibrary: true, ct);
+        listing = null;
         return true;
     }
 

@@ -4,46 +4,54 @@ namespace Aperture.Recommendations;
 
 public sealed record RankedCandidate(long TitleId, double Score, float[]? Vector, IReadOnlyCollection<string> Genres);
 
+// A diversified list, with each pick's closest vector similarity to the picks above it (0 when none is positive or it has
+// no vector): what the pick's "variety" is made from.
+public sealed record DiversifiedList(List<RankedCandidate> Chosen, IReadOnlyList<float> ClosestAbove);
+
 // Maximal marginal relevance: each next pick trades its score against how much it repeats the
 // picks already made (vector similarity and shared genres), so a list is not ten copies of one film.
 public static class Reranker
 {
-    public static List<RankedCandidate> Diversify(IReadOnlyList<RankedCandidate> candidates, int count, double diversity)
+    public static List<RankedCandidate> Diversify(IReadOnlyList<RankedCandidate> candidates, int count, double diversity) =>
+        DiversifyWithSimilarity(candidates, count, diversity).Chosen;
+
+    // Linear in picks: each candidate keeps its running maximum similarity to the chosen set, updated with one dot product per
+    // pick (O(picks × pool)), instead of comparing it with every chosen title again each round (O(picks² × pool)). The same
+    // float maxima in the same order, so the same list as the quadratic form (Recommendations tests keep it as the reference).
+    public static DiversifiedList DiversifyWithSimilarity(IReadOnlyList<RankedCandidate> candidates, int count, double diversity)
     {
         var pool = candidates.OrderByDescending(c => c.Score).Take(Math.Max(count * 4, count)).ToList();
-        var chosen = new List<RankedCandidate>(count);
+        var chosen = new List<RankedCandidate>(Math.Min(count, pool.Count));
+        var closest = new List<float>(chosen.Capacity);
         if (pool.Count == 0)
         {
-            return chosen;
+            return new DiversifiedList(chosen, closest);
         }
         var max = pool.Max(c => c.Score);
         var min = pool.Min(c => c.Score);
         var span = max - min > 1e-9 ? max - min : 1;
         var genreCounts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        while (chosen.Count < count && pool.Count > 0)
+        // Running max of dot(candidate, chosen) over the chosen so far, starting at 0 (a negative similarity is no repetition).
+        var maxSimilarity = new float[pool.Count];
+        var taken = new bool[pool.Count];
+        while (chosen.Count < count && chosen.Count < pool.Count)
         {
-            var best = 0;
+            var best = -1;
             var bestValue = double.NegativeInfinity;
             for (var i = 0; i < pool.Count; i++)
             {
+                if (taken[i])
+                {
+                    continue;
+                }
                 var c = pool[i];
                 var relevance = (c.Score - min) / span;
                 var redundancy = 0.0;
                 if (diversity > 0 && chosen.Count > 0)
                 {
-                    if (c.Vector is not null)
-                    {
-                        foreach (var s in chosen)
-                        {
-                            if (s.Vector is not null)
-                            {
-                                redundancy = Math.Max(redundancy, TensorPrimitives.Dot(c.Vector, s.Vector));
-                            }
-                        }
-                    }
                     // Share of the list already in this title's genres.
                     var genreShare = c.Genres.Count == 0 ? 0 : c.Genres.Average(g => genreCounts.GetValueOrDefault(g)) / chosen.Count;
-                    redundancy = 0.5 * redundancy + 0.5 * genreShare;
+                    redundancy = 0.5 * maxSimilarity[i] + 0.5 * genreShare;
                 }
                 var value = (1 - diversity) * relevance - diversity * redundancy;
                 if (value > bestValue)
@@ -52,14 +60,31 @@ public static class Reranker
                     best = i;
                 }
             }
+            // Nothing better than -infinity (NaN scores): the first one left, as the list order has it.
+            best = best >= 0 ? best : Array.IndexOf(taken, false);
             var pick = pool[best];
-            pool.RemoveAt(best);
+            taken[best] = true;
             chosen.Add(pick);
+            closest.Add(maxSimilarity[best]);
             foreach (var g in pick.Genres)
             {
                 genreCounts[g] = genreCounts.GetValueOrDefault(g) + 1;
             }
+            if (pick.Vector is { } chosenVector)
+            {
+                for (var i = 0; i < pool.Count; i++)
+                {
+                    if (!taken[i] && pool[i].Vector is { } v)
+                    {
+                        var similarity = TensorPrimitives.Dot(v, chosenVector);
+                        if (similarity > maxSimilarity[i])
+                        {
+                            maxSimilarity[i] = similarity;
+                        }
+                    }
+                }
+            }
         }
-        return chosen;
+        return new DiversifiedList(chosen, closest);
     }
 }

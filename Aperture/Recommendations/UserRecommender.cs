@@ -170,58 +170,79 @@ public static class UserRecommender
             signals[id] = (s, match);
             ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, weights), vector, title.Genres.ToList()));
         }
-        var chosen = Reranker.Diversify(ranked, settings.PicksPerUser, weights.Diversity);
+        var diversified = Reranker.DiversifyWithSimilarity(ranked, settings.PicksPerUser, weights.Diversity);
+        var chosen = diversified.Chosen;
 
         var picks = new List<PickDraft>(chosen.Count);
         // The user's matched genres as My Taste shows them (watched more than the library holds), and a real share of what they watch.
         var liked = share.Where(kv => kv.Value >= 0.15 && kv.Value >= context.LibraryGenreShare.GetValueOrDefault(kv.Key))
             .Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var evidence = new EvidenceFinder(positive, chosen, context);
         for (var rank = 0; rank < chosen.Count; rank++)
         {
             var c = chosen[rank];
             var (s, match) = signals[c.TitleId];
-            var variety = 1.0;
-            if (c.Vector is not null)
-            {
-                for (var above = 0; above < rank; above++)
-                {
-                    if (chosen[above].Vector is { } v)
-                    {
-                        variety = Math.Min(variety, 1 - Math.Max(0, TensorPrimitives.Dot(c.Vector, v)));
-                    }
-                }
-            }
+            // 1 − the closest similarity to a pick above (the reranker's running maximum, floored at 0), in float as it always was.
+            var variety = c.Vector is null ? 1.0 : Math.Min(1.0, 1 - diversified.ClosestAbove[rank]);
             // A pick that is not close to the taste is never said to match it, whatever genres it shares.
             var genres = MatchScale.SaysTaste(match) ? context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList() : [];
             picks.Add(new PickDraft(c.TitleId, rank + 1, c.Score, s.Similarity, s.Novelty, s.Rating, s.Popularity, s.Collaborative,
-                variety, match, genres, Evidence(c, positive, context)));
+                variety, match, genres, evidence.For(c)));
         }
         return new UserPicks(picks, pool.Count, share);
     }
 
-    // The watched titles that pulled this pick in: nearest to it in vector space, weighted by how much
-    // they count in the taste, plus those people watched together with it.
-    private static List<EvidenceDraft> Evidence(RankedCandidate pick, List<(WatchSignal Signal, double Weight)> positive, RecommendationContext context)
+    // The watched titles that pulled a pick in: nearest to it in vector space, weighted by how much they count in the taste,
+    // plus those people watched together with it. The co-watch links between the user's history and the chosen picks are
+    // read once per user (each watched title's neighbour row, once), not searched per pair.
+    private sealed class EvidenceFinder
     {
-        if (positive.Count == 0)
+        private readonly List<(WatchSignal Signal, double Weight, float[]? Vector)> positive;
+        private readonly Dictionary<(long Watched, long Pick), float> cowatch = [];
+        private readonly double maxWeight;
+
+        public EvidenceFinder(List<(WatchSignal Signal, double Weight)> positive, List<RankedCandidate> chosen, RecommendationContext context)
         {
-            return [];
-        }
-        var maxWeight = positive.Max(p => p.Weight);
-        var scored = new List<(EvidenceDraft Evidence, double Pull)>(positive.Count);
-        foreach (var (signal, weight) in positive)
-        {
-            var similarity = pick.Vector is not null && context.VectorOf(signal.TitleId) is { } v ? TensorPrimitives.Dot(pick.Vector, v) : 0f;
-            var cowatch = context.Cooccurrence?.SimilarityOf(signal.TitleId, pick.TitleId) ?? 0;
-            var pull = (Math.Max(0, similarity) + cowatch) * (0.5 + 0.5 * weight / maxWeight);
-            if (pull > 0)
+            this.positive = positive.Select(p => (p.Signal, p.Weight, context.VectorOf(p.Signal.TitleId))).ToList();
+            maxWeight = positive.Count == 0 ? 0 : positive.Max(p => p.Weight);
+            if (context.Cooccurrence is { } model && chosen.Count > 0)
             {
-                scored.Add((new EvidenceDraft(signal.TitleId, signal, Math.Max(similarity, cowatch)), pull));
+                var picked = chosen.Select(c => c.TitleId).ToHashSet();
+                foreach (var (signal, _) in positive)
+                {
+                    foreach (var (item, similarity) in model.NeighboursOf(signal.TitleId))
+                    {
+                        // The first link in the row, as SimilarityOf reads it.
+                        if (picked.Contains(item))
+                        {
+                            cowatch.TryAdd((signal.TitleId, item), similarity);
+                        }
+                    }
+                }
             }
         }
-        // The 3–5 that matter: always the strongest three, then others only if they pull nearly as hard.
-        var ordered = scored.OrderByDescending(x => x.Pull).ThenBy(x => x.Evidence.TitleId).ToList();
-        var top = ordered.Count == 0 ? 0 : ordered[0].Pull;
-        return ordered.Where((x, i) => i < 3 || (i < 5 && x.Pull >= 0.6 * top)).Select(x => x.Evidence).ToList();
+
+        public List<EvidenceDraft> For(RankedCandidate pick)
+        {
+            if (positive.Count == 0)
+            {
+                return [];
+            }
+            var scored = new List<(EvidenceDraft Evidence, double Pull)>(positive.Count);
+            foreach (var (signal, weight, vector) in positive)
+            {
+                var similarity = pick.Vector is not null && vector is not null ? TensorPrimitives.Dot(pick.Vector, vector) : 0f;
+                var linked = cowatch.GetValueOrDefault((signal.TitleId, pick.TitleId));
+                var pull = (Math.Max(0, similarity) + linked) * (0.5 + 0.5 * weight / maxWeight);
+                if (pull > 0)
+                {
+                    scored.Add((new EvidenceDraft(signal.TitleId, signal, Math.Max(similarity, linked)), pull));
+                }
+            }
+            // The 3–5 that matter: always the strongest three, then others only if they pull nearly as hard.
+            var ordered = scored.OrderByDescending(x => x.Pull).ThenBy(x => x.Evidence.TitleId).ToList();
+            var top = ordered.Count == 0 ? 0 : ordered[0].Pull;
+            return ordered.Where((x, i) => i < 3 || (i < 5 && x.Pull >= 0.6 * top)).Select(x => x.Evidence).ToList();
+        }
     }
 }
