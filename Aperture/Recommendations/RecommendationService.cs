@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aperture.Api;
+using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Jobs;
 using Aperture.Narratives;
@@ -193,9 +194,9 @@ public sealed class RecommendationService(
                 {
                     p.RunId = run.Id;
                 }
-                db.Picks.AddRange(picks);
             }
-            await db.SaveChangesAsync(ct);
+            // Thousands of rows: written as the sync writes its rows (a few statements), not tracked and saved one by one.
+            await BulkInsert.InsertAsync(db, [.. batch.SelectMany(b => b.Picks)], ct);
             var userIds = batch.Select(b => b.Run.UserId).ToList();
             var runIds = batch.Select(b => b.Run.Id).ToList();
             await db.Picks.Where(p => userIds.Contains(p.UserId) && p.Kind == kind && !runIds.Contains(p.RunId)).ExecuteDeleteAsync(ct);
