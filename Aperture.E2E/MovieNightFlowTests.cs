@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Channels;
+using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
