@@ -6,6 +6,7 @@ using Aperture.Catalog;
 using Aperture.Channels;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.GroupPicks;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
@@ -32,6 +33,7 @@ try
     builder.AddRecommendations();
     builder.AddOutputs();
     builder.AddChannels();
+    builder.AddGroupPicks();
     builder.AddWeb();
     builder.AddBrowse();
     builder.AddServerLibraries();

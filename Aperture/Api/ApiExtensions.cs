@@ -17,6 +17,7 @@ public static class ApiExtensions
         api.MapLibrariesApi();
         api.MapRecommendationsApi();
         api.MapChannelsApi();
+        api.MapGroupPicksApi();
         api.MapTopPicksApi();
         return app;
     }

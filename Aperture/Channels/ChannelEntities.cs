@@ -23,6 +23,8 @@ public sealed class Channel
     public bool ExcludeWatched { get; set; } = true;
     // Blend in the owner's own taste vector (a little), so a channel leans towards what they like.
     public bool UseTaste { get; set; }
+    // A list saved as it is (a movie night): never generated or refreshed from words, its entries stay as saved.
+    public bool FixedEntries { get; set; }
     public string? Description { get; set; }
     public string? DescriptionSource { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

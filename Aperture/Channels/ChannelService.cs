@@ -38,7 +38,10 @@ public sealed record ChannelPlaylistView(string UserId, string UserName, string 
 public sealed record ChannelDetail(long Id, string Name, string Kind, string OwnerId, string OwnerName, IReadOnlyList<string> IncludeGenres,
     IReadOnlyList<string> ExcludeGenres, string? Preference, IReadOnlyList<ChannelExample> Examples, int Size, bool ExcludeWatched, bool UseTaste,
     IReadOnlyList<ChannelUser> SharedWith, string? Description, string? DescriptionSource, DateTimeOffset? GeneratedAt, DateTimeOffset? SyncedAt,
-    bool CanEdit, IReadOnlyList<ChannelEntryView> Entries, IReadOnlyList<ChannelPlaylistView> Playlists);
+    bool CanEdit, IReadOnlyList<ChannelEntryView> Entries, IReadOnlyList<ChannelPlaylistView> Playlists, bool FixedEntries = false);
+
+// One title of a list saved as it is (CreateFixedAsync), best first.
+public sealed record FixedChannelEntry(long TitleId, double Score, string Why);
 
 // Channels: who may see and change them, their validation, and the operations the pages and the API share.
 public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, ChannelPlaylistSync playlists, ChannelVocabularies vocabularies, TimeProvider time)
@@ -118,7 +121,8 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             channel.Entries.OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
                 e.Title.Genres, e.Score, e.Why, BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
             channel.Playlists.OrderBy(p => p.UserId == channel.OwnerId ? 0 : 1).ThenBy(p => p.UserId)
-                .Select(p => new ChannelPlaylistView(p.UserId, names.GetValueOrDefault(p.UserId) ?? p.UserId, p.PlaylistId, p.SyncedAt)).ToList());
+                .Select(p => new ChannelPlaylistView(p.UserId, names.GetValueOrDefault(p.UserId) ?? p.UserId, p.PlaylistId, p.SyncedAt)).ToList(),
+            channel.FixedEntries);
     }
 
     // Checks the input against the channel (new: every required field) and applies it; the errors name the fields.
@@ -214,7 +218,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
                 errors["examples"] = $"Example title{(wrongKind.Count == 1 ? "" : "s")} {string.Join(", ", wrongKind)} not of this channel's kind ({KindWord(kind.Value)}).";
             }
         }
-        if (preference is null && examples.Count == 0 && !errors.ContainsKey("examples"))
+        if (preference is null && examples.Count == 0 && !channel.FixedEntries && !errors.ContainsKey("examples"))
         {
             errors["preference"] = "Describe the channel in words or pick at least one example title.";
         }
@@ -295,8 +299,42 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         return errors;
     }
 
+    // A list another feature made (a movie night): its titles as given, owned by ownerId, shared read-only with sharedWith.
+    // It is never generated from words nor refreshed; renaming, sharing, syncing and deleting work as for any channel.
+    public async Task<Channel> CreateFixedAsync(string ownerId, string name, ChannelKind kind, string? description,
+        IReadOnlyList<FixedChannelEntry> entries, IReadOnlyCollection<string> sharedWith, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var channel = new Channel
+        {
+            OwnerId = ownerId,
+            Name = name.Length > MaxNameLength ? name[..MaxNameLength] : name,
+            Kind = kind,
+            Size = Math.Clamp(entries.Count, 1, MaxSize),
+            ExcludeWatched = false,
+            FixedEntries = true,
+            Description = description,
+            DescriptionSource = "movie night",
+            CreatedAt = now,
+            UpdatedAt = now,
+            GeneratedAt = now,
+            Shares = sharedWith.Where(u => !string.Equals(u, ownerId, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(u => new ChannelShare { UserId = u }).ToList(),
+            Entries = entries.Take(MaxSize).Select((e, i) => new ChannelEntry { TitleId = e.TitleId, Rank = i + 1, Score = e.Score, Why = e.Why }).ToList(),
+        };
+        db.Channels.Add(channel);
+        await db.SaveChangesAsync(ct);
+        var titleIds = channel.Entries.Select(e => e.TitleId).ToList();
+        await db.Titles.Where(t => titleIds.Contains(t.Id)).LoadAsync(ct);
+        return channel;
+    }
+
     public async Task<ChannelGenerationResult> GenerateAsync(Channel channel, CancellationToken ct)
     {
+        if (channel.FixedEntries)
+        {
+            throw new ChannelGenerationException("entries", "This channel is a saved list (a movie night): its titles stay as they were saved.");
+        }
         var result = await generator.GenerateAsync(channel, NullJobProgress.Instance, ct);
         await db.SaveChangesAsync(ct);
         // The new entries know only their title ids: load the titles so the detail and a sync can read them.

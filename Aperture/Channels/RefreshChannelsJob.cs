@@ -5,14 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Channels;
 
-// refresh-channels: every channel generated before is filled again from today's catalogue (new titles, what the owner
+// refresh-channels: every channel generated before (not the saved lists of a movie night) is filled again from today's catalogue (new titles, what the owner
 // watched since), and the ones in the media server get their playlists replaced. A channel that fails keeps what it had;
 // the others still run, and the run fails at the end naming them.
 public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels) : IJob
 {
     public async Task RunAsync(JobContext context, CancellationToken ct)
     {
-        var ids = await db.Channels.AsNoTracking().Where(c => c.GeneratedAt != null).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        var ids = await db.Channels.AsNoTracking().Where(c => c.GeneratedAt != null && !c.FixedEntries).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
         context.Progress.Stage("Refreshing channels", ids.Count);
         if (ids.Count == 0)
         {

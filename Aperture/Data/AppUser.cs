@@ -16,6 +16,8 @@ public sealed class AppUser
     // Admin › Users: whether Aperture makes movie / series picks for this user (opt-in, as in the original).
     public bool MoviePicksEnabled { get; set; }
     public bool SeriesPicksEnabled { get; set; }
+    // The user's own consent: others may include them in a movie night (group picks). Off until they say so.
+    public bool AllowGroupPicks { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FirstLoginAt { get; set; }
     public DateTimeOffset? LastLoginAt { get; set; }

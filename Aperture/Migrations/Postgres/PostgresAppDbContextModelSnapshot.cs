@@ -294,6 +294,9 @@ namespace Aperture.Migrations.Postgres
                     b.Property<bool>("ExcludeWatched")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("FixedEntries")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("GeneratedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -414,6 +417,9 @@ namespace Aperture.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("AllowGroupPicks")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -280,6 +280,9 @@ namespace Aperture.Migrations.Sqlite
                     b.Property<bool>("ExcludeWatched")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("FixedEntries")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("GeneratedAt")
                         .HasColumnType("INTEGER");
 
@@ -398,6 +401,9 @@ namespace Aperture.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowGroupPicks")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
