@@ -128,6 +128,23 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
         return (await ListAsync(ct)).First(l => l.Id == id);
     }
 
+    // The kinds of media the server has (a movie or TV library of its own, not one Aperture wrote), for the pages to offer
+    // only those: a server without a TV library shows no Series tab, toggle or "no series synced" message. Before any
+    // library has been read nothing is known yet, so every kind is offered.
+    public async Task<IReadOnlyList<MediaKind>> KindsAsync(CancellationToken ct)
+    {
+        var present = await db.Libraries.AsNoTracking().Where(l => l.PresentOnServer).Select(l => new { l.Kind, l.Name, l.Locations }).ToListAsync(ct);
+        if (present.Count == 0)
+        {
+            return AllKinds;
+        }
+        var output = await outputs.GetAsync(ct);
+        var kinds = present.Where(l => !IsApertureOutput(output, l.Name, l.Locations)).Select(l => l.Kind).Distinct().Order().ToList();
+        return kinds.Count == 0 ? AllKinds : kinds;
+    }
+
+    public static readonly IReadOnlyList<MediaKind> AllKinds = Enum.GetValues<MediaKind>();
+
     // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
     public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct)
     {
