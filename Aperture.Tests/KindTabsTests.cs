@@ -37,6 +37,8 @@ public sealed class KindTabsTests
         await using var _a = app;
         await using var _s = server;
         await AddLibraryAsync(app, "lib-movies", "Films", MediaKind.Movie, "/media/movies");
+        // Aperture's own series picks library is a TV library on the server, but not one of the server's kinds.
+        await AddLibraryAsync(app, "lib-own", "AI Picks - alice (Series)", MediaKind.Series, "/strm/alice-series");
 
         foreach (var (path, marker) in Pages)
         {
