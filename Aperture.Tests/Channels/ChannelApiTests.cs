@@ -260,7 +260,7 @@ public sealed class ChannelApiTests
 
         var progress = new RecordingProgress();
         var failed = await Assert.ThrowsAnyAsync<Exception>(() => w.App.RunJobAsync(JobNames.RefreshChannels, progress: progress));
-        Assert.Contains("1 of 2 channels were not refreshed: West", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 channels was not refreshed: West", failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, progress.Count("synced"));
         Assert.Equal(1, progress.Count("failed"));
 

@@ -55,6 +55,7 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
 
     public async Task<LibraryRefreshResult> RefreshAsync(MediaServerClient client, CancellationToken ct)
     {
+        kinds = null;
         var folders = await client.GetVirtualFoldersAsync(ct);
         try
         {
@@ -127,6 +128,28 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
         await db.SaveChangesAsync(ct);
         return (await ListAsync(ct)).First(l => l.Id == id);
     }
+
+    // The kinds of media the server has (a movie or TV library of its own, not one Aperture wrote), for the pages to offer
+    // only those: a server without a TV library shows no Series tab, toggle or "no series synced" message. Before any
+    // library has been read nothing is known yet, so every kind is offered.
+    public async Task<IReadOnlyList<MediaKind>> KindsAsync(CancellationToken ct) => kinds ??= await ReadKindsAsync(ct);
+
+    // Kept for the scope (one request): a page asks once per table row (Admin › Users).
+    private IReadOnlyList<MediaKind>? kinds;
+
+    private async Task<IReadOnlyList<MediaKind>> ReadKindsAsync(CancellationToken ct)
+    {
+        var present = await db.Libraries.AsNoTracking().Where(l => l.PresentOnServer).Select(l => new { l.Kind, l.Name, l.Locations }).ToListAsync(ct);
+        if (present.Count == 0)
+        {
+            return AllKinds;
+        }
+        var output = await outputs.GetAsync(ct);
+        var own = present.Where(l => !IsApertureOutput(output, l.Name, l.Locations)).Select(l => l.Kind).Distinct().Order().ToList();
+        return own.Count == 0 ? AllKinds : own;
+    }
+
+    public static readonly IReadOnlyList<MediaKind> AllKinds = Enum.GetValues<MediaKind>();
 
     // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
     public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct)

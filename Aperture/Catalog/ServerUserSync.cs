@@ -70,7 +70,7 @@ public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
-        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList();
         return new UserSyncResult(added, updated, gone, active);
     }
 }

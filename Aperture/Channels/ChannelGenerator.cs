@@ -117,7 +117,7 @@ public sealed class ChannelGenerator(
         channel.Description = description.Text;
         channel.DescriptionSource = description.Source;
         channel.GeneratedAt = now;
-        progress.Log($"{ranked.Count} titles for {channel.Name}");
+        progress.Log($"{Web.Plural.Count(ranked.Count, "title")} for {channel.Name}");
         return new ChannelGenerationResult(ranked.Count, description.Text, description.Source);
     }
 

@@ -116,7 +116,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             examples.OrderBy(e => channel.ExampleTitleIds.IndexOf(e.Id))
                 .Select(e => Example(e.Id, e.Kind, e.Name, e.Year, e.PrimaryImageTag)).ToList(),
             channel.Size, channel.ExcludeWatched, channel.UseTaste,
-            channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name).ToList(),
+            channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList(),
             channel.Description, channel.DescriptionSource, channel.GeneratedAt, channel.SyncedAt, AccessOf(channel, user) == ChannelAccess.Edit,
             channel.Entries.OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
                 e.Title.Genres, e.Score, e.Why, BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
@@ -382,9 +382,9 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
     // The catalogue's genres of these kinds, for the form to offer.
     public Task<IReadOnlyList<string>> GenresAsync(ChannelKind kind, CancellationToken ct) => vocabularies.GenresAsync(db, ChannelGenerator.Kinds(kind), ct);
 
-    public Task<List<ChannelUser>> OtherUsersAsync(string ownerId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.Id != ownerId && u.PresentOnServer && !u.IsDisabled).OrderBy(u => u.Name)
-            .Select(u => new ChannelUser(u.Id, u.Name)).ToListAsync(ct);
+    public async Task<List<ChannelUser>> OtherUsersAsync(string ownerId, CancellationToken ct) =>
+        [.. (await db.Users.AsNoTracking().Where(u => u.Id != ownerId && u.PresentOnServer && !u.IsDisabled)
+            .Select(u => new ChannelUser(u.Id, u.Name)).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance)];
 
     public async Task<List<ChannelExample>> TitlesAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
         (await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct))

@@ -37,11 +37,11 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
                 {
                     await channels.SyncAsync(channel, ct);
                     context.Progress.Count("synced");
-                    context.Progress.Log($"{channel.Name}: {result.Entries} titles, {channel.Playlists.Count} playlist(s) replaced.");
+                    context.Progress.Log($"{channel.Name}: {Web.Plural.Count(result.Entries, "title")}, {Web.Plural.Count(channel.Playlists.Count, "playlist")} replaced.");
                 }
                 else
                 {
-                    context.Progress.Log($"{channel.Name}: {result.Entries} titles.");
+                    context.Progress.Log($"{channel.Name}: {Web.Plural.Count(result.Entries, "title")}.");
                 }
             }
             catch (Exception e) when (e is ChannelGenerationException or MediaServerException)
@@ -54,7 +54,7 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
         }
         if (failures.Count > 0)
         {
-            throw new ChannelGenerationException("channels", $"{failures.Count} of {ids.Count} channels were not refreshed: {string.Join("; ", failures)}");
+            throw new ChannelGenerationException("channels", $"{failures.Count} of {Web.Plural.Count(ids.Count, "channel")} {(failures.Count == 1 ? "was" : "were")} not refreshed: {string.Join("; ", failures)}");
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class UserActivity(AppDbContext db)
     public const int TopGenreCount = 10;
 
     public async Task<IReadOnlyList<UserSummary>> UsersAsync(CancellationToken ct) =>
-        await Summaries(db.Users.AsNoTracking().OrderBy(u => u.Name)).ToListAsync(ct);
+        [.. (await Summaries(db.Users.AsNoTracking()).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance)];
 
     public Task<UserSummary?> UserAsync(string id, CancellationToken ct) =>
         Summaries(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);

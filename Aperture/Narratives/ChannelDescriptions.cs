@@ -44,8 +44,7 @@ public static class ChannelDescriptions
     public static Narrative Local(ChannelStory story)
     {
         var text = new StringBuilder();
-        var noun = Noun(story.Kinds);
-        text.Append(CultureInfo.InvariantCulture, $"{story.Titles.Count} {noun}");
+        text.Append(Web.Plural.Count(story.Titles.Count, One(story.Kinds), Noun(story.Kinds)));
         var asked = new List<string>();
         if (!string.IsNullOrWhiteSpace(story.Preference))
         {
@@ -77,6 +76,9 @@ public static class ChannelDescriptions
 
     private static string Noun(IReadOnlyList<MediaKind> kinds) =>
         kinds.Count > 1 ? "films and shows" : kinds.Count == 1 && kinds[0] == MediaKind.Series ? "shows" : "films";
+
+    private static string One(IReadOnlyList<MediaKind> kinds) =>
+        kinds.Count > 1 ? "title" : kinds.Count == 1 && kinds[0] == MediaKind.Series ? "show" : "film";
 
     private static string Join(IReadOnlyList<string> items, string last = "and") => items.Count switch
     {

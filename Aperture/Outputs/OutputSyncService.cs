@@ -162,7 +162,7 @@ public sealed class OutputSyncService(
                 progress.Count("titles", result.ItemCount);
                 if (result.Skipped.Count > 0)
                 {
-                    progress.Log($"{userName}: {Plural(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                    progress.Log($"{userName}: {Web.Plural.Count(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
                 }
                 if (refresh)
                 {
@@ -228,7 +228,7 @@ public sealed class OutputSyncService(
             var why = firstMissing is not null
                 ? $"their files are not at the paths Aperture sees (e.g. {firstMissing.MissingPath}); set the media path mapping in Admin › Outputs"
                 : firstReason ?? "every pick was skipped";
-            throw new OutputSyncException($"0 of {picks} picks written: {why}. No library was created and nobody's library access was changed.");
+            throw new OutputSyncException($"0 of {Web.Plural.Count(picks, "pick")} written: {why}. No library was created and nobody's library access was changed.");
         }
 
         var accessChanged = 0;
@@ -256,12 +256,10 @@ public sealed class OutputSyncService(
         if (errors.Count > 0)
         {
             // Loud: a privacy setting that did not stick, or a library that could not be written, fails the run.
-            throw new OutputSyncException($"{Plural(errors.Count, "problem")}: {string.Join(" | ", errors)}");
+            throw new OutputSyncException($"{Web.Plural.Count(errors.Count, "problem")}: {string.Join(" | ", errors)}");
         }
         return summary;
     }
-
-    internal static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string? Summary(IReadOnlyList<SkippedEntry> skipped) => skipped.Count == 0 ? null
         : string.Join("; ", skipped.Take(5).Select(s => $"#{s.Rank} {s.Title}: {s.Reason}")) + (skipped.Count > 5 ? $"; and {skipped.Count - 5} more" : "");
@@ -319,7 +317,7 @@ public sealed class SyncOutputsJob(OutputSyncService outputs) : IJob
     {
         var kind = context.Definition.Kind ?? MediaKind.Movie;
         var r = await outputs.SyncAsync(kind, context.Progress, ct);
-        context.Progress.Log($"{r.Users} {kind.Slug()} picks libraries: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
-            $"{OutputSyncService.Plural(r.Items, "title")}, {r.Skipped} skipped; access changed for {OutputSyncService.Plural(r.AccessChanged, "user")}");
+        context.Progress.Log($"{r.Users} {kind.Slug()} picks {Web.Plural.Word(r.Users, "library", "libraries")}: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
+            $"{Web.Plural.Count(r.Items, "title")}, {r.Skipped} skipped; access changed for {Web.Plural.Count(r.AccessChanged, "user")}");
     }
 }

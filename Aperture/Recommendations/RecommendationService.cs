@@ -63,7 +63,7 @@ public sealed class RecommendationService(
         var cooccurrence = RecommendationInputs.Cooccurrence(histories, settings);
         if (settings.UseCollaborative && cooccurrence is null)
         {
-            progress.Log($"Co-watch and popularity signals off: fewer than {settings.MinCollaborativeUsers} users with {kind.Slug()} history.");
+            progress.Log($"Co-watch and popularity signals off: fewer than {Web.Plural.Count(settings.MinCollaborativeUsers, "user")} with {kind.Slug()} history.");
         }
 
         // Vectors: every watched title's (for tastes and evidence) and a fixed catalogue sample (for the match %).

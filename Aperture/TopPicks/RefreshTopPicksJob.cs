@@ -21,7 +21,7 @@ public sealed class RefreshTopPicksJob(TopPicksService topPicks, TopPicksSetting
             var figures = await topPicks.RefreshAsync(kind, ct);
             context.Progress.Count(kind.Slug(), figures.Count);
             context.Progress.Log(s.Enabled
-                ? $"{figures.Count} {kind.Slug()} Top Picks over the last {s.WindowDays} days (at least {s.MinViewers} viewers each)."
+                ? $"{figures.Count} {kind.Slug()} Top {Web.Plural.Word(figures.Count, "Pick")} over the last {Web.Plural.Count(s.WindowDays, "day")} (at least {Web.Plural.Count(s.MinViewers, "viewer")} each)."
                 : $"{kind.Title()} Top Picks are switched off: the list is empty.");
             context.Progress.Advance(1, "computed");
             try

@@ -29,6 +29,9 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
     public async Task OnGetAsync(CancellationToken ct)
     {
         var config = await servers.GetAsync(ct);
+        // The saved address and key, tested now: the facts remembered from an earlier save would show a green step for an
+        // address that no longer answers.
+        var test = config.IsConfigured ? await servers.TestAsync(new MediaServerConfigInput(null, null, null), ct) : null;
         var libraries = await db.Libraries.AsNoTracking().Where(l => l.PresentOnServer).Select(l => new { l.Kind, l.Enabled }).ToListAsync(ct);
         var enabledLibraries = libraries.Count(l => l.Enabled);
         var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled).Select(u => new { u.MoviePicksEnabled, u.SeriesPicksEnabled }).ToListAsync(ct);
@@ -39,16 +42,21 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
 
         Steps =
         [
-            new("Media server", config.Detected is not null,
-                config.Detected is { } s ? $"Connected to {s.ServerName} ({s.Product} {s.Version})." : "Not connected yet.",
+            new("Media server", test is { Ok: true },
+                test switch
+                {
+                    { Ok: true, Facts: { } s } => $"Connected to {s.ServerName} ({s.Product} {s.Version}).",
+                    { Error: { } error } => $"The saved server does not answer the test: {error}",
+                    _ => "Not connected yet.",
+                },
                 "/admin/settings/media-server", "Media server settings"),
             new("Libraries", enabledLibraries > 0,
                 libraries.Count == 0 ? "No library read from the server yet: open Libraries to read them."
-                    : $"{Plural(enabledLibraries, "library", "libraries")} of {libraries.Count} switched on for picks.",
+                    : $"{Web.Plural.Count(enabledLibraries, "library", "libraries")} of {libraries.Count} switched on for picks.",
                 "/admin/settings/libraries", "Libraries"),
             new("Users", withPicks > 0,
                 users.Count == 0 ? "No user read from the server yet: they appear after the first catalogue sync or sign-in."
-                    : $"{Plural(withPicks, "user", "users")} of {users.Count} get picks.",
+                    : $"{Web.Plural.Count(withPicks, "user")} of {users.Count} get picks.",
                 "/admin/users", "Users"),
             new("Outputs check", check.Ok,
                 check.Ok ? check.SampleTitle is null ? $"Output root {options.StrmRoot} can be written; no title synced yet to check the media path."
@@ -65,5 +73,4 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
         }
     }
 
-    private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 }

@@ -7,16 +7,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Admin;
 
 // Admin › Top Picks: the settings per kind, and the current lists with their figures.
-public sealed class TopPicksModel(TopPicksSettings settings, TopPicksService topPicks) : PageModel
+public sealed class TopPicksModel(TopPicksSettings settings, TopPicksService topPicks, Catalog.LibraryService libraries) : PageModel
 {
     public Dictionary<MediaKind, KindTopPicksSettings> Settings { get; } = [];
     public Dictionary<MediaKind, TopPicksList> Lists { get; } = [];
+    // Only the kinds the server has: no Series Top Picks form on a server without a TV library.
+    public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
     public Dictionary<string, string> Errors { get; private set; } = [];
     public MediaKind? ErrorKind { get; private set; }
     public MediaKind? Saved { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Kinds = await libraries.KindsAsync(ct);
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
             Settings[kind] = await settings.GetForEditAsync(kind, ct);

@@ -19,13 +19,13 @@ public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : Pa
     private async Task<List<UserRow>> RowsAsync(string? id, CancellationToken ct)
     {
         var users = db.Users.AsNoTracking().Where(u => id == null || u.Id == id);
-        return await users.OrderBy(u => u.Name).Select(u => new UserRow(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer,
+        return (await users.Select(u => new UserRow(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer,
             u.MoviePicksEnabled, u.SeriesPicksEnabled,
             db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId == null && w.Title.Kind == MediaKind.Movie),
             db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId != null),
             db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Movie),
             db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Series),
-            u.LastLoginAt)).ToListAsync(ct);
+            u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList();
     }
 
     public async Task<IActionResult> OnPostToggleAsync(string id, string kind, bool enabled, CancellationToken ct)

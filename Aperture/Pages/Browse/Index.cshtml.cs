@@ -8,13 +8,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Browse;
 
 // Browse › Movies and Browse › Series: one page, the kind comes from the address.
-public sealed class IndexModel(CatalogBrowser browser) : PageModel
+public sealed class IndexModel(CatalogBrowser browser, Catalog.LibraryService libraries) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public BrowseQuery Query { get; private set; } = new();
     public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
     public BrowsePage Results { get; private set; } = new([], 0, 1, BrowseQuery.DefaultPageSize);
     public IReadOnlyList<GenreCount> Genres { get; private set; } = [];
+    public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
 
     // True when nothing of this kind has been synced at all (as opposed to filters matching nothing).
     public bool CatalogEmpty { get; private set; }
@@ -26,13 +27,19 @@ public sealed class IndexModel(CatalogBrowser browser) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string? kind, CancellationToken ct)
     {
+        Kinds = await libraries.KindsAsync(ct);
         if (kind is null)
         {
-            return Redirect("/browse/movies");
+            return Redirect($"/browse/{Kinds[0].Slug()}");
         }
         if (BrowseKinds.FromSlug(kind) is not { } parsed)
         {
             return NotFound();
+        }
+        if (!Kinds.Contains(parsed))
+        {
+            // No library of this kind on the server: no tab leads here, and "no series synced yet" would be a false lead.
+            return Redirect($"/browse/{Kinds[0].Slug()}");
         }
         Kind = parsed;
         (Query, var errors) = BrowseQuery.Parse(Request.Query);

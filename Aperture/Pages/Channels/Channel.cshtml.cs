@@ -22,7 +22,7 @@ public sealed class ChannelModel(ChannelService channels) : PageModel
     public Task<IActionResult> OnPostGenerateAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>
     {
         var result = await channels.GenerateAsync(channel, ct);
-        return $"Generated {result.Entries} {(result.Entries == 1 ? "title" : "titles")}.";
+        return $"Generated {Web.Plural.Count(result.Entries, "title")}.";
     }, ct);
 
     public Task<IActionResult> OnPostSyncAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>

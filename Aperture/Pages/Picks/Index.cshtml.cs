@@ -8,17 +8,24 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Picks;
 
 // My Picks: the signed-in user's ranked picks per kind; an admin may open anyone's with ?user=.
-public sealed class IndexModel(PickQueries picks) : PageModel
+public sealed class IndexModel(PickQueries picks, Catalog.LibraryService libraries) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public PickList List { get; private set; } = null!;
     public bool OwnPicks { get; private set; }
+    public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string? kind, string? user, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind ?? "movies") is not { } parsed)
+        Kinds = await libraries.KindsAsync(ct);
+        if (BrowseKinds.FromSlug(kind ?? Kinds[0].Slug()) is not { } parsed)
         {
             return NotFound();
+        }
+        if (!Kinds.Contains(parsed))
+        {
+            // A kind the server has no library of: its picks page would only say there is nothing.
+            return Redirect($"/picks/{Kinds[0].Slug()}{(string.IsNullOrEmpty(user) ? "" : $"?user={Uri.EscapeDataString(user)}")}");
         }
         var userId = string.IsNullOrEmpty(user) ? User.UserId() : user;
         if (!User.MayAccessUser(userId))

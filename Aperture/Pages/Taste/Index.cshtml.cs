@@ -9,11 +9,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Taste;
 
 // My Taste: the synopsis (with Regenerate), which genres match, recent history. Admins may open anyone's.
-public sealed class IndexModel(TasteService tastes) : PageModel
+public sealed class IndexModel(TasteService tastes, Catalog.LibraryService libraries) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public TasteProfileView Taste { get; private set; } = null!;
     public bool Own { get; private set; }
+    public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string? kind, string? user, CancellationToken ct) =>
         await LoadAsync(kind, user, regenerate: false, ct);
@@ -31,9 +32,14 @@ public sealed class IndexModel(TasteService tastes) : PageModel
 
     private async Task<IActionResult> LoadAsync(string? kind, string? user, bool regenerate, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind ?? "movies") is not { } parsed)
+        Kinds = await libraries.KindsAsync(ct);
+        if (BrowseKinds.FromSlug(kind ?? Kinds[0].Slug()) is not { } parsed)
         {
             return NotFound();
+        }
+        if (!Kinds.Contains(parsed))
+        {
+            return Redirect($"/taste/{Kinds[0].Slug()}{(string.IsNullOrEmpty(user) ? "" : $"?user={Uri.EscapeDataString(user)}")}");
         }
         var userId = string.IsNullOrEmpty(user) ? User.UserId() : user;
         if (!User.MayAccessUser(userId))

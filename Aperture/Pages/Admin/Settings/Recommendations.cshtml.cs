@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Admin.Settings;
 
 // Admin › AI Config: weights and taste settings per kind.
-public sealed class RecommendationsModel(RecommendationSettings settings) : PageModel
+public sealed class RecommendationsModel(RecommendationSettings settings, Catalog.LibraryService libraries) : PageModel
 {
     public KindRecommendationSettings Movies { get; private set; } = new();
     public KindRecommendationSettings Series { get; private set; } = new();
@@ -44,8 +44,12 @@ public sealed class RecommendationsModel(RecommendationSettings settings) : Page
         return message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] : message;
     }
 
+    // Only the kinds the server has: no Series form on a server without a TV library.
+    public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Kinds = await libraries.KindsAsync(ct);
         Movies = await settings.GetForEditAsync(MediaKind.Movie, ct);
         Series = await settings.GetForEditAsync(MediaKind.Series, ct);
     }
