@@ -11,6 +11,7 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
     ["pgvector"] = ("pgvector HNSW latency and recall@50 vs exact [n] [dims]; needs APERTURE_BENCH_PG", a => VectorBench.RunPgVectorAsync(a).GetAwaiter().GetResult()),
     ["channels"] = ("channels from words alone: precision@20 of 30 natural-language queries on MovieLens [--show]", ChannelsBench.Run),
     ["similar"] = ("more like this on MovieLens: sequel in the top 10, audience overlap vs random, before and after", SimilarBench.Run),
+    ["load"] = ("50 browsers for 60 s against the built app on MovieLens: requests/s, p50/p95/p99 per page, app CPU and RSS [--clients N --seconds N --during-picks]", a => LoadBench.RunAsync(a).GetAwaiter().GetResult()),
     ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too with APERTURE_BENCH_PG)", a => SyncBenchmark.RunAsync(a).GetAwaiter().GetResult()),
 };
 
