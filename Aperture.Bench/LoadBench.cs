@@ -116,6 +116,10 @@ internal static class LoadBench
             {
                 return 1;
             }
+            if (job == JobNames.FullSyncWatchHistory)
+            {
+                Console.WriteLine($"  picks switched on for {await EnablePicksAsync(http, admin)} users");
+            }
         }
         Console.WriteLine($"pipeline ready in {pipeline.Elapsed.TotalSeconds:0.0} s");
 
@@ -303,6 +307,25 @@ internal static class LoadBench
         response.EnsureSuccessStatusCode();
         var cookie = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("aperture.session=", StringComparison.Ordinal));
         return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
+    }
+
+    // Picks are off until an admin switches them on per user: on for everyone, as an install that uses them.
+    private static async Task<int> EnablePicksAsync(HttpClient http, string admin)
+    {
+        var users = await GetJsonAsync(http, admin, "/api/users");
+        var count = 0;
+        foreach (var user in (users.ValueKind == JsonValueKind.Array ? users : users.GetProperty("users")).EnumerateArray())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{user.GetProperty("id").GetString()}")
+            {
+                Content = JsonContent.Create(new { moviePicksEnabled = true }),
+            };
+            request.Headers.Add("Cookie", admin);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            count++;
+        }
+        return count;
     }
 
     // Runs a job through the API as an admin would and waits for its outcome.
