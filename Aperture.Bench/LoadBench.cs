@@ -149,12 +149,24 @@ internal static class LoadBench
         await LoadAsync(http, clients, TimeSpan.FromSeconds(o.WarmupSeconds));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
+        // The plain load first; with --during-picks the same load again while a picks run is going.
+        var ok = await PhaseAsync(http, app, admin, clients, o, duringPicks: false);
+        if (o.DuringPicks)
+        {
+            Console.WriteLine();
+            ok &= await PhaseAsync(http, app, admin, clients, o, duringPicks: true);
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<bool> PhaseAsync(HttpClient http, Process app, string admin, List<ClientState> clients, Options o, bool duringPicks)
+    {
         var idle = Sample(app);
         Console.WriteLine($"idle: RSS {idle.RssMb:N0} MB, load average {LoadAverage()}");
 
         Task<string>? picksRun = null;
         var picksWatch = new Stopwatch();
-        if (o.DuringPicks)
+        if (duringPicks)
         {
             picksWatch.Start();
             picksRun = RunJobAsync(http, admin, JobNames.GenerateRecommendations);
@@ -200,7 +212,7 @@ internal static class LoadBench
         var all = stats.Values.SelectMany(s => s.Milliseconds).ToList();
         var requests = all.Count + stats.Values.Sum(s => s.Errors);
         Console.WriteLine();
-        Console.WriteLine($"{o.Clients} clients for {elapsed.TotalSeconds:0.0} s{(o.DuringPicks ? " while generate-recommendations ran" : "")}: "
+        Console.WriteLine($"{o.Clients} clients for {elapsed.TotalSeconds:0.0} s{(duringPicks ? " while generate-recommendations ran" : "")}: "
             + $"{requests:N0} requests, {requests / elapsed.TotalSeconds:N0} requests/s");
         Console.WriteLine($"{"route",-16} {"requests",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
         foreach (var (route, s) in stats)
@@ -214,11 +226,11 @@ internal static class LoadBench
         }
         var appCpu = after.Cpu - before.Cpu;
         Console.WriteLine($"app CPU {appCpu.TotalSeconds:0.0} s = {appCpu.TotalMilliseconds / Math.Max(requests, 1):0.00} ms per request"
-            + $"{(o.DuringPicks ? " (includes the picks run)" : "")}; load generator CPU {loadCpu.TotalSeconds:0.0} s");
+            + $"{(duringPicks ? " (includes the picks run)" : "")}; load generator CPU {loadCpu.TotalSeconds:0.0} s");
         Console.WriteLine($"app RSS: idle {idle.RssMb:N0} MB, peak {peakRss:N0} MB, at the end {after.RssMb:N0} MB");
         Console.WriteLine($"load average at the end {loadAverage}; {Environment.ProcessorCount} cores");
 
-        if (o.DuringPicks)
+        if (duringPicks)
         {
             // Memory back to its idle level: the picks run's garbage is collected once the app is idle again.
             for (var i = 0; i < 6; i++)
@@ -227,7 +239,7 @@ internal static class LoadBench
                 Console.WriteLine($"  {5 * (i + 1),3} s after: RSS {Sample(app).RssMb:N0} MB (idle before {idle.RssMb:N0} MB)");
             }
         }
-        return picksStatus is null or "succeeded" ? 0 : 1;
+        return picksStatus is null or "succeeded";
     }
 
     private static void Row(string name, List<double> ms, int errors)
