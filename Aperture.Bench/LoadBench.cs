@@ -18,7 +18,7 @@ namespace Aperture.Bench;
 // Loopback only, bounded by --seconds. The load generator shares the 2 cores with the app: its own CPU is printed too.
 internal static class LoadBench
 {
-    private sealed record Options(int Clients, int Seconds, int WarmupSeconds, int Users, bool DuringPicks, string? AppDll);
+    private sealed record Options(int Clients, int Seconds, int WarmupSeconds, int Users, bool DuringPicks, int PerRouteSeconds, string? AppDll);
 
     private sealed record Route(string Name, Func<ClientState, string> Path);
 
@@ -48,7 +48,7 @@ internal static class LoadBench
     {
         if (Parse(args) is not { } o)
         {
-            await Console.Error.WriteLineAsync("options: --clients N (50) --seconds N (60) --warmup N (5) --users N (610) --during-picks --app <Aperture.dll>");
+            await Console.Error.WriteLineAsync("options: --clients N (50) --seconds N (60) --warmup N (5) --users N (610) --during-picks --per-route N (s per route alone, before) --app <Aperture.dll>");
             return 2;
         }
         if (MovieLens.FindFolder() is not { } folder)
@@ -150,6 +150,10 @@ internal static class LoadBench
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         // The plain load first; with --during-picks the same load again while a picks run is going.
+        if (o.PerRouteSeconds > 0)
+        {
+            await PerRouteAsync(http, app, clients, o);
+        }
         var ok = await PhaseAsync(http, app, admin, clients, o, duringPicks: false);
         if (o.DuringPicks)
         {
@@ -253,8 +257,29 @@ internal static class LoadBench
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     // Each client loops over the routes from its own starting point, one request at a time, like a browser clicking fast.
-    private static async Task<Dictionary<string, RouteStats>> LoadAsync(HttpClient http, List<ClientState> clients, TimeSpan duration)
+    // Where the app's CPU goes: each route alone for a few seconds, its CPU ms per request and latency.
+    private static async Task PerRouteAsync(HttpClient http, Process app, List<ClientState> clients, Options o)
     {
+        Console.WriteLine();
+        Console.WriteLine($"each route alone, {o.Clients} clients, {o.PerRouteSeconds} s:");
+        Console.WriteLine($"{"route",-16} {"requests/s",10} {"p50 ms",8} {"p95 ms",8} {"app CPU ms/request",19}  load average");
+        foreach (var route in Routes)
+        {
+            var before = Sample(app);
+            var wall = Stopwatch.StartNew();
+            var stats = (await LoadAsync(http, clients, TimeSpan.FromSeconds(o.PerRouteSeconds), [route]))[route.Name];
+            var cpu = (Sample(app).Cpu - before.Cpu).TotalMilliseconds;
+            var count = stats.Milliseconds.Count + stats.Errors;
+            stats.Milliseconds.Sort();
+            Console.WriteLine($"{route.Name,-16} {count / wall.Elapsed.TotalSeconds,10:N0} {Percentile(stats.Milliseconds, 0.5),8:0.0} {Percentile(stats.Milliseconds, 0.95),8:0.0} "
+                + $"{cpu / Math.Max(count, 1),19:0.00}  {LoadAverage()}{(stats.Errors > 0 ? $" ({stats.Errors} errors)" : "")}");
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task<Dictionary<string, RouteStats>> LoadAsync(HttpClient http, List<ClientState> clients, TimeSpan duration, Route[]? only = null)
+    {
+        var routes = only ?? Routes;
         var stats = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
         using var stop = new CancellationTokenSource(duration);
         var workers = clients.Select((client, index) => Task.Run(async () =>
@@ -262,7 +287,7 @@ internal static class LoadBench
             var local = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
             for (var i = index; !stop.IsCancellationRequested; i++)
             {
-                var route = Routes[i % Routes.Length];
+                var route = routes[i % routes.Length];
                 var s = local[route.Name];
                 var watch = Stopwatch.StartNew();
                 try
@@ -490,7 +515,7 @@ internal static class LoadBench
 
     private static Options? Parse(string[] args)
     {
-        int clients = 50, seconds = 60, warmup = 5, users = 610;
+        int clients = 50, seconds = 60, warmup = 5, users = 610, perRoute = 0;
         var during = false;
         string? dll = null;
         for (var i = 0; i < args.Length; i++)
@@ -504,6 +529,7 @@ internal static class LoadBench
                 "--warmup" => Int(out warmup),
                 "--users" => Int(out users),
                 "--during-picks" => during = true,
+                "--per-route" => Int(out perRoute),
                 "--app" => (dll = Next()).Length > 0,
                 _ => false,
             };
@@ -512,6 +538,6 @@ internal static class LoadBench
                 return null;
             }
         }
-        return new Options(clients, seconds, warmup, users, during, dll);
+        return new Options(clients, seconds, warmup, users, during, perRoute, dll);
     }
 }
