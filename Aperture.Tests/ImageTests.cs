@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Aperture.Fakes;
+using Microsoft.EntityFrameworkCore;
 using Aperture.Tests.Infrastructure;
 
 namespace Aperture.Tests;
@@ -184,5 +185,58 @@ public sealed class ImageTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/login", response.Headers.Location!.AbsolutePath);
         Assert.Equal(0, s.ImageCalls);
+    }
+
+    [Fact]
+    public async Task A_browser_revalidating_the_address_of_its_tag_gets_304_with_that_etag_and_immutable_caching()
+    {
+        await using var s = await StartAsync();
+        var tag = s.Alien.PrimaryImageTag!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/images/{s.AlienId}/primary?v={tag}");
+        request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{tag}\""));
+        var response = await s.Alice.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal($"\"{tag}\"", response.Headers.ETag?.Tag);
+        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl?.MaxAge);
+        Assert.Equal(0, s.ImageCalls);
+
+        // "*" is not a tag this address names: the answer comes from the catalogue, and a title without one is a 404.
+        using var any = new HttpRequestMessage(HttpMethod.Get, $"/images/{s.BareId}/primary?v=whatever");
+        any.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        Assert.Equal(HttpStatusCode.NotFound, (await s.Alice.SendAsync(any)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revalidating_a_poster_without_being_signed_in_is_refused_not_answered_304()
+    {
+        await using var s = await StartAsync();
+        var tag = s.Alien.PrimaryImageTag!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/images/{s.AlienId}/primary?v={tag}");
+        request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{tag}\""));
+        var response = await s.App.CreateBrowserlessClient().SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login", response.Headers.Location!.AbsolutePath);
+        Assert.Null(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_served_poster_has_last_modified_and_a_new_tag_is_served_at_once_after_the_old_one_was_cached()
+    {
+        await using var s = await StartAsync();
+        var first = await s.Alice.GetAsync($"/images/{s.AlienId}/primary?v={s.Alien.PrimaryImageTag}");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotNull(first.Content.Headers.LastModified);
+        var again = await s.Alice.GetAsync($"/images/{s.AlienId}/primary?v={s.Alien.PrimaryImageTag}");
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, s.ImageCalls);
+
+        // The catalogue sync records a new poster: pages now name the new tag, which is fetched and served right away.
+        s.Alien.PrimaryImageTag = "9e7a6c0ffee1";
+        await s.App.WithDbAsync(db => db.Titles.Where(t => t.Id == s.AlienId)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.PrimaryImageTag, "9e7a6c0ffee1")));
+        var renewed = await s.Alice.GetAsync($"/images/{s.AlienId}/primary?v=9e7a6c0ffee1");
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        Assert.Equal("\"9e7a6c0ffee1\"", renewed.Headers.ETag?.Tag);
+        Assert.Equal(2, s.ImageCalls);
     }
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aperture.Auth;
+using Aperture.Catalog;
 using Aperture.Fakes;
+using Aperture.MediaServers;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
@@ -116,32 +119,105 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public async Task A_user_disabled_or_removed_since_login_loses_the_session_and_a_demoted_admin_loses_admin()
+    public async Task A_user_disabled_or_removed_on_the_server_loses_the_session_at_the_next_request_after_the_user_sync_and_a_demoted_admin_loses_admin()
     {
+        FakeUser aliceOnServer = null!, carolOnServer = null!, bossOnServer = null!;
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
         {
-            b.User("alice", "pw");
-            b.User("carol", "pw");
-            b.User("Boss", "pw", admin: true);
+            aliceOnServer = b.User("alice", "pw");
+            carolOnServer = b.User("carol", "pw");
+            bossOnServer = b.User("Boss", "pw", admin: true);
         });
         await using var app = new AppFactory();
         await app.ConnectAsync(server);
         var alice = await app.SignedInClientAsync("alice", "pw");
         var carol = await app.SignedInClientAsync("carol", "pw");
         var boss = await app.SignedInClientAsync("Boss", "pw");
+        // Each session checked a moment ago, so its answer is in the session cache.
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await carol.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/admin")).StatusCode);
 
-        // What the user sync records when the server says so.
-        await app.WithDbAsync(async db =>
-        {
-            await db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.IsDisabled, true));
-            // carol was deleted on the server: the user sync marks her gone.
-            await db.Users.Where(u => u.Name == "carol").ExecuteUpdateAsync(s => s.SetProperty(u => u.PresentOnServer, false));
-            return await db.Users.Where(u => u.Name == "Boss").ExecuteUpdateAsync(s => s.SetProperty(u => u.IsAdmin, false));
-        });
+        aliceOnServer.IsDisabled = true;
+        server.State.RemoveUser(carolOnServer);
+        bossOnServer.IsAdministrator = false;
+        await SyncUsersAsync(app);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await carol.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await boss.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sessions_checked_a_moment_ago_are_refused_at_once_after_sign_out_sign_out_everywhere_and_an_admins_revoke()
+    {
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("alice", "pw");
+            b.User("Boss", "pw", admin: true);
+        });
+        await using var app = new AppFactory();
+        await app.ConnectAsync(server);
+        var boss = await app.SignedInClientAsync("Boss", "pw");
+
+        // Sign-out: the cookie was accepted (and its check cached) just before.
+        var cookie = await SessionCookieAsync(app);
+        Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(app, cookie));
+        using (var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout") { Content = JsonContent.Create(new { }) })
+        {
+            logout.Headers.Add("Cookie", cookie);
+            Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false }).SendAsync(logout)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, cookie));
+
+        // Sign out everywhere, from another of her browsers.
+        var phone = await SessionCookieAsync(app);
+        var laptop = await app.SignedInClientAsync("alice", "pw");
+        Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(app, phone));
+        Assert.Equal(HttpStatusCode.OK, (await laptop.PostAsJsonAsync("/api/auth/sessions/revoke-all", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, phone));
+
+        // An admin ends her sessions.
+        var aliceId = await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").Select(u => u.Id).SingleAsync());
+        var again = await SessionCookieAsync(app);
+        Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(app, again));
+        Assert.Equal(HttpStatusCode.OK, (await boss.PostAsJsonAsync($"/api/users/{aliceId}/sessions/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWithCookieAsync(app, again));
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_change_written_by_another_instance_takes_effect_once_the_cached_session_check_expires()
+    {
+        // Another instance on the same database deletes the row or disables the user: this instance has no event to
+        // evict on, so its cached answer holds for at most SessionCache.Lifetime.
+        var clock = new ManualClock();
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("alice", "pw"));
+        await using var app = new AppFactory().WithServices(s => s.AddSingleton<TimeProvider>(clock));
+        await app.ConnectAsync(server);
+        var alice = await app.SignedInClientAsync("alice", "pw");
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/auth/me")).StatusCode);
+
+        await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.IsDisabled, true)));
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/auth/me")).StatusCode);
+
+        clock.Advance(SessionCache.Lifetime + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    private static async Task SyncUsersAsync(AppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var client = await scope.ServiceProvider.GetRequiredService<MediaServerSettings>().GetClientAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ServerUserSync>().SyncAsync(client, CancellationToken.None);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset now = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public void Advance(TimeSpan by) => now += by;
     }
 }

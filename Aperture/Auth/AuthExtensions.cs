@@ -67,6 +67,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddScoped<SessionStore>();
+        builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }
@@ -95,11 +96,8 @@ public static class AuthExtensions
         }
         var ct = context.HttpContext.RequestAborted;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
-        var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
-        var user = await sessions.IsActiveAsync(sessionId, id, ct)
-            ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
-            : null;
-        if (user is null || user.IsDisabled || !user.PresentOnServer)
+        var user = await sessions.CheckAsync(sessionId, id, ct);
+        if (user is null || !user.Allowed)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -107,7 +105,7 @@ public static class AuthExtensions
         }
         if (user.IsAdmin != context.Principal!.IsAdmin() || user.Name != context.Principal!.Identity?.Name)
         {
-            context.ReplacePrincipal(LoginService.CreatePrincipal(user, sessionId));
+            context.ReplacePrincipal(LoginService.CreatePrincipal(user.UserId, user.Name, user.IsAdmin, sessionId));
             context.ShouldRenew = true;
         }
     }

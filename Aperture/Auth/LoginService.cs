@@ -19,7 +19,7 @@ public sealed record LoginResult(LoginStatus Status, ClaimsPrincipal? Principal,
 
 // Users log in with their Jellyfin/Emby account; Aperture keeps no passwords and no user tokens.
 public sealed class LoginService(MediaServerSettings settings, MediaServerClientFactory clients, AppDbContext db,
-    SessionStore sessions, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
+    SessionStore sessions, SessionCache sessionCache, LoginThrottle throttle, TimeProvider time, ILogger<LoginService> logger)
 {
     public async Task<LoginResult> LoginAsync(string? username, string? password, System.Net.IPAddress? address, CancellationToken ct)
     {
@@ -72,15 +72,17 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
         return new LoginResult(LoginStatus.Success, CreatePrincipal(user, sessionId), user, null);
     }
 
-    public static ClaimsPrincipal CreatePrincipal(AppUser user, string sessionId)
+    public static ClaimsPrincipal CreatePrincipal(AppUser user, string sessionId) => CreatePrincipal(user.Id, user.Name, user.IsAdmin, sessionId);
+
+    public static ClaimsPrincipal CreatePrincipal(string userId, string name, bool isAdmin, string sessionId)
     {
         var claims = new List<Claim>
         {
-            new(ClaimTypes.NameIdentifier, user.Id),
-            new(ClaimTypes.Name, user.Name),
+            new(ClaimTypes.NameIdentifier, userId),
+            new(ClaimTypes.Name, name),
             new(SessionStore.ClaimType, sessionId),
         };
-        if (user.IsAdmin)
+        if (isAdmin)
         {
             claims.Add(new Claim(ClaimTypes.Role, ClaimsPrincipalExtensions.AdminRole));
         }
@@ -118,6 +120,8 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
         user.FirstLoginAt ??= now;
         user.LastLoginAt = now;
         await db.SaveChangesAsync(ct);
+        // The user's other sessions see the name and admin flag the server just gave.
+        sessionCache.EvictUser(id);
         return user;
     }
 

@@ -29,7 +29,7 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
     }
 }
 
-public sealed class SessionStore(AppDbContext db, TimeProvider time)
+public sealed class SessionStore(AppDbContext db, SessionCache cache, TimeProvider time)
 {
     public const string ClaimType = "aperture:sid";
 
@@ -50,28 +50,55 @@ public sealed class SessionStore(AppDbContext db, TimeProvider time)
         return id;
     }
 
-    // True while the session exists, belongs to that user and was used within the idle limit.
-    public async Task<bool> IsActiveAsync(string sessionId, string userId, CancellationToken ct)
+    private sealed record SessionRow(string UserId, DateTimeOffset LastSeenAt, string Name, bool IsAdmin, bool IsDisabled, bool PresentOnServer);
+
+    // The session and its user in one statement, compiled once: this runs for every request that misses the cache.
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<SessionRow?>> FindSession =
+        EF.CompileAsyncQuery((AppDbContext context, string id, CancellationToken _) => context.Set<UserSession>()
+            .Where(s => s.Id == id)
+            .Join(context.Users, s => s.UserId, u => u.Id, (s, u) => new SessionRow(s.UserId, s.LastSeenAt, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer))
+            .FirstOrDefault());
+
+    // The session's user while the session exists, belongs to that user and was used within the idle limit; null otherwise.
+    // Allowed is false for a user disabled or gone from the server. Answers come from SessionCache for up to its Lifetime.
+    public async Task<SessionUser?> CheckAsync(string sessionId, string userId, CancellationToken ct)
     {
-        var session = await db.Set<UserSession>().AsNoTracking().Where(s => s.Id == sessionId)
-            .Select(s => new { s.UserId, s.LastSeenAt }).FirstOrDefaultAsync(ct);
-        var now = time.GetUtcNow();
-        if (session is null || session.UserId != userId || session.LastSeenAt < now - IdleLimit)
+        if (cache.Find(sessionId) is { } cached)
         {
-            return false;
+            return cached.UserId == userId ? cached : null;
         }
-        if (now - session.LastSeenAt > TouchEvery)
+        var readAt = cache.Generation;
+        var row = await FindSession(db, sessionId, ct);
+        var now = time.GetUtcNow();
+        if (row is null || row.UserId != userId || row.LastSeenAt < now - IdleLimit)
+        {
+            return null;
+        }
+        if (now - row.LastSeenAt > TouchEvery)
         {
             await db.Set<UserSession>().Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         }
-        return true;
+        var user = new SessionUser(row.UserId, row.Name, row.IsAdmin, !row.IsDisabled && row.PresentOnServer);
+        cache.Store(sessionId, user, readAt);
+        return user;
     }
 
-    public Task<int> RevokeAsync(string sessionId, CancellationToken ct) =>
-        db.Set<UserSession>().Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct);
+    // Evicted before and after the delete: no request of this instance accepts the session once this returns.
+    public async Task<int> RevokeAsync(string sessionId, CancellationToken ct)
+    {
+        cache.Evict(sessionId);
+        var ended = await db.Set<UserSession>().Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct);
+        cache.Evict(sessionId);
+        return ended;
+    }
 
-    public Task<int> RevokeAllAsync(string userId, CancellationToken ct) =>
-        db.Set<UserSession>().Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+    public async Task<int> RevokeAllAsync(string userId, CancellationToken ct)
+    {
+        cache.EvictUser(userId);
+        var ended = await db.Set<UserSession>().Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+        cache.EvictUser(userId);
+        return ended;
+    }
 
     public Task<int> CountAsync(string userId, CancellationToken ct) =>
         db.Set<UserSession>().CountAsync(s => s.UserId == userId, ct);

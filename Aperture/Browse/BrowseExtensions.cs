@@ -14,6 +14,7 @@ public static class BrowseExtensions
         builder.Services.AddScoped<CatalogBrowser>();
         builder.Services.AddSingleton<ImageCache>();
         builder.Services.AddScoped<ImageProxy>();
+        builder.Services.AddSingleton<PosterIndex>();
         builder.Services.AddScoped<UserActivity>();
         builder.Services.AddScoped<DatabaseMaintenance>();
         return builder;
@@ -27,40 +28,48 @@ public static class BrowseExtensions
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(long titleId, string type, string? v, HttpContext http, AppDbContext db, ImageProxy proxy, CancellationToken ct)
+    private static async Task<IResult> ServeAsync(long titleId, string type, string? v, HttpContext http, PosterIndex index, ImageProxy proxy, CancellationToken ct)
     {
         if (!Enum.TryParse<ServerImageType>(type, ignoreCase: true, out var imageType) || !Enum.IsDefined(imageType) || int.TryParse(type, out _))
         {
             return Results.NotFound();
         }
-        var title = await db.Titles.AsNoTracking().Where(t => t.Id == titleId)
-            .Select(t => new { t.ServerItemId, t.PrimaryImageTag, t.BackdropImageTag })
-            .FirstOrDefaultAsync(ct);
-        var tag = imageType == ServerImageType.Primary ? title?.PrimaryImageTag : title?.BackdropImageTag;
-        if (title is null || string.IsNullOrEmpty(tag))
+        var headers = http.Response.GetTypedHeaders();
+        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
+
+        // A browser revalidating the address that names the tag it holds: its copy is that tag's image, whatever the
+        // catalogue says now, so this answers without the database or the disk. (The fallback policy has already
+        // required a signed-in user.)
+        if (!string.IsNullOrEmpty(v) && new EntityTagHeaderValue($"\"{ETagValue(v)}\"") is var named
+            && ifNoneMatch.Any(m => m.Compare(named, useStrongComparison: false)))
+        {
+            headers.ETag = named;
+            headers.CacheControl = Immutable;
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (await index.FindAsync(titleId, v, ct) is not { } title || (imageType == ServerImageType.Primary ? title.PrimaryTag : title.BackdropTag) is not { Length: > 0 } tag)
         {
             return Results.NotFound();
         }
 
-        var headers = http.Response.GetTypedHeaders();
         var etag = new EntityTagHeaderValue($"\"{ETagValue(tag)}\"");
         // A URL that names the current tag never changes content; one without (or with an old tag) is revalidated.
-        headers.CacheControl = v == tag
-            ? new CacheControlHeaderValue { Private = true, MaxAge = TimeSpan.FromDays(365), Extensions = { new NameValueHeaderValue("immutable") } }
-            : new CacheControlHeaderValue { Private = true, NoCache = true };
+        headers.CacheControl = v == tag ? Immutable : new CacheControlHeaderValue { Private = true, NoCache = true };
         headers.ETag = etag;
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
-            && ifNoneMatch.Any(m => m.Equals(EntityTagHeaderValue.Any) || m.Compare(etag, useStrongComparison: false)))
+        if (Matches(ifNoneMatch, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var answer = await proxy.GetAsync(title.ServerItemId, imageType, tag, ct);
+        var answer = index.CachedFile(titleId, imageType, tag) ?? await proxy.GetAsync(title.ServerItemId, imageType, tag, ct);
         http.Response.Headers.XContentTypeOptions = "nosniff";
         switch (answer.Outcome)
         {
             case ImageOutcome.Found:
-                return Results.File(answer.FilePath!, answer.ContentType!);
+                index.RememberFile(titleId, imageType, tag, answer);
+                // Sent by the server's file sender (sendfile), with Last-Modified from the cached file.
+                return Results.File(answer.FilePath!, answer.ContentType!, lastModified: File.GetLastWriteTimeUtc(answer.FilePath!));
             case ImageOutcome.Missing:
                 headers.ETag = null;
                 headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
@@ -72,6 +81,12 @@ public static class BrowseExtensions
                 return Results.Text(Placeholder, "image/svg+xml");
         }
     }
+
+    private static readonly CacheControlHeaderValue Immutable =
+        new() { Private = true, MaxAge = TimeSpan.FromDays(365), Extensions = { new NameValueHeaderValue("immutable") } };
+
+    private static bool Matches(IList<EntityTagHeaderValue> ifNoneMatch, EntityTagHeaderValue etag) =>
+        ifNoneMatch is { Count: > 0 } && ifNoneMatch.Any(m => m.Equals(EntityTagHeaderValue.Any) || m.Compare(etag, useStrongComparison: false));
 
     // Jellyfin and Emby tags are hex; anything else is hashed so the header stays well formed.
     private static string ETagValue(string tag) => tag.All(char.IsAsciiLetterOrDigit)

@@ -11,7 +11,7 @@ public sealed record UserSyncResult(int Added, int Updated, int Gone, IReadOnlyL
 
 // The server's users as Aperture knows them, before anyone logs in: name, admin flag, disabled, still on the server.
 // Every sync job starts with this, so history is only read for users the server still has and allows.
-public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
+public sealed class ServerUserSync(AppDbContext db, SessionCache sessions, TimeProvider time)
 {
     public async Task<UserSyncResult> SyncAsync(MediaServerClient client, CancellationToken ct)
     {
@@ -41,6 +41,7 @@ public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
         var now = time.GetUtcNow();
         var known = await db.Users.ToDictionaryAsync(u => u.Id, ct);
         int added = 0, updated = 0, gone = 0;
+        var changed = new List<string>();
 
         foreach (var (id, dto) in byId)
         {
@@ -53,6 +54,7 @@ public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
             else if (user.Name != dto.Name || user.IsAdmin != dto.IsAdministrator || user.IsDisabled != dto.IsDisabled || !user.PresentOnServer)
             {
                 updated++;
+                changed.Add(id);
             }
             user.Name = dto.Name.Length > 256 ? dto.Name[..256] : dto.Name;
             user.IsAdmin = dto.IsAdministrator;
@@ -66,8 +68,11 @@ public sealed class ServerUserSync(AppDbContext db, TimeProvider time)
             user.PresentOnServer = false;
             user.ServerSyncedAt = now;
             gone++;
+            changed.Add(user.Id);
         }
         await db.SaveChangesAsync(ct);
+        // A user disabled, removed, renamed or demoted on the server: their sessions are checked afresh at the next request.
+        changed.ForEach(sessions.EvictUser);
         db.ChangeTracker.Clear();
 
         var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList();

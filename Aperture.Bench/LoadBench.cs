@@ -1,0 +1,543 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Aperture.Fakes;
+using Aperture.Jobs;
+
+namespace Aperture.Bench;
+
+// Many browsers at once against the real app: the built Aperture.dll runs as its own process (so its CPU time and resident
+// memory are its own) on 127.0.0.1, against a fake Jellyfin in this process holding the MovieLens catalogue, its users and
+// their ratings as played history. The pipeline runs once through the API (catalogue, history, embeddings, picks) so the
+// pages have something to show, then every client signs in as its own user and loops over the pages for a fixed time.
+// --during-picks runs a generate-recommendations run at the same time (and waits for memory to settle after it).
+//
+// Loopback only, bounded by --seconds. The load generator shares the 2 cores with the app: its own CPU is printed too.
+internal static class LoadBench
+{
+    private sealed record Options(int Clients, int Seconds, int WarmupSeconds, int Users, bool DuringPicks, int PerRouteSeconds, string? AppDll);
+
+    private sealed record Route(string Name, Func<ClientState, string> Path);
+
+    private sealed record ClientState(string Cookie, string UserId, long TitleId, string PosterUrl);
+
+    private sealed class RouteStats
+    {
+        public List<double> Milliseconds { get; } = [];
+        public int Errors { get; set; }
+        public string? FirstError { get; set; }
+    }
+
+    private static readonly string[] SearchWords = ["love", "war", "star", "night", "man", "day", "king", "girl", "dead", "city"];
+
+    private static readonly Route[] Routes =
+    [
+        new("my picks", _ => "/picks/movies"),
+        new("browse", _ => "/browse/movies"),
+        new("search", _ => "/browse/movies?q=" + SearchWords[Random.Shared.Next(SearchWords.Length)]),
+        new("picks api", c => $"/api/recommendations/{c.UserId}?kind=movies"),
+        new("poster (cached)", c => c.PosterUrl),
+        new("title page", c => $"/browse/movies/{c.TitleId}"),
+        new("my taste", _ => "/taste/movies"),
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (Parse(args) is not { } o)
+        {
+            await Console.Error.WriteLineAsync("options: --clients N (50) --seconds N (60) --warmup N (5) --users N (610) --during-picks --per-route N (s per route alone, before) --app <Aperture.dll>");
+            return 2;
+        }
+        if (MovieLens.FindFolder() is not { } folder)
+        {
+            await Console.Error.WriteLineAsync("MovieLens not found (../shared/data/movielens-small)");
+            return 2;
+        }
+        var dll = o.AppDll ?? FindAppDll();
+        if (dll is null || !File.Exists(dll))
+        {
+            await Console.Error.WriteLineAsync("Aperture.dll not found: build it (dotnet build Aperture -c Release) or pass --app");
+            return 2;
+        }
+
+        Console.WriteLine($"MovieLens from {folder}; app {dll}");
+        var ml = MovieLens.Load(folder);
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => Seed(b, ml, o.Users));
+        Console.WriteLine($"fake Jellyfin at {server.BaseUrl}: {ml.Items.Count:N0} movies, {o.Users} users");
+
+        var port = FreePort();
+        var data = Directory.CreateTempSubdirectory("aperture-load-").FullName;
+        using var app = StartApp(dll, port, data, server);
+        try
+        {
+            return await RunAgainstAsync(app, new Uri($"http://127.0.0.1:{port}"), o);
+        }
+        finally
+        {
+            if (!app.HasExited)
+            {
+                app.Kill(entireProcessTree: true);
+                await app.WaitForExitAsync();
+            }
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left to the OS's temp cleaning.
+            }
+        }
+    }
+
+    private static async Task<int> RunAgainstAsync(Process app, Uri baseAddress, Options o)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        };
+        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        await WaitHealthyAsync(http, app);
+
+        var admin = await LoginAsync(http, "admin", "admin");
+        var pipeline = Stopwatch.StartNew();
+        foreach (var job in (string[])[JobNames.SyncMovies, JobNames.FullSyncWatchHistory, JobNames.GenerateEmbeddings, JobNames.GenerateRecommendations])
+        {
+            var started = Stopwatch.StartNew();
+            var status = await RunJobAsync(http, admin, job);
+            Console.WriteLine($"  {job}: {status} in {started.Elapsed.TotalSeconds:0.0} s");
+            if (status != "succeeded")
+            {
+                return 1;
+            }
+            if (job == JobNames.FullSyncWatchHistory)
+            {
+                Console.WriteLine($"  picks switched on for {await EnablePicksAsync(http, admin)} users");
+            }
+        }
+        Console.WriteLine($"pipeline ready in {pipeline.Elapsed.TotalSeconds:0.0} s");
+
+        var clients = new List<ClientState>();
+        for (var i = 1; i <= o.Clients; i++)
+        {
+            var name = $"u{(i - 1) % o.Users + 1}";
+            var cookie = await LoginAsync(http, name, "pw");
+            var me = await GetJsonAsync(http, cookie, "/api/auth/me");
+            var userId = me.GetProperty("id").GetString()!;
+            var picks = (await GetJsonAsync(http, cookie, $"/api/recommendations/{userId}?kind=movies")).GetProperty("picks");
+            if (picks.GetArrayLength() == 0)
+            {
+                Console.WriteLine($"{name} has no picks: the load needs a user with picks");
+                return 1;
+            }
+            var pick = picks[Random.Shared.Next(picks.GetArrayLength())];
+            var client = new ClientState(cookie, userId, pick.GetProperty("titleId").GetInt64(), pick.GetProperty("posterUrl").GetString()!);
+            // The first fetch puts the poster in Aperture's cache; the load measures cached posters only.
+            using var first = await SendAsync(http, client.Cookie, client.PosterUrl, CancellationToken.None);
+            first.EnsureSuccessStatusCode();
+            clients.Add(client);
+        }
+        Console.WriteLine($"{clients.Count} clients signed in as {clients.Select(c => c.UserId).Distinct().Count()} users");
+
+        // Warm-up: JIT, EF's compiled models and query caches, connection pools; not counted.
+        await LoadAsync(http, clients, TimeSpan.FromSeconds(o.WarmupSeconds));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // The plain load first; with --during-picks the same load again while a picks run is going.
+        if (o.PerRouteSeconds > 0)
+        {
+            await PerRouteAsync(http, app, clients, o);
+        }
+        var ok = await PhaseAsync(http, app, admin, clients, o, duringPicks: false);
+        if (o.DuringPicks)
+        {
+            Console.WriteLine();
+            ok &= await PhaseAsync(http, app, admin, clients, o, duringPicks: true);
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<bool> PhaseAsync(HttpClient http, Process app, string admin, List<ClientState> clients, Options o, bool duringPicks)
+    {
+        var idle = Sample(app);
+        Console.WriteLine($"idle: RSS {idle.RssMb:N0} MB, load average {LoadAverage()}");
+
+        Task<string>? picksRun = null;
+        var picksWatch = new Stopwatch();
+        if (duringPicks)
+        {
+            picksWatch.Start();
+            picksRun = RunJobAsync(http, admin, JobNames.GenerateRecommendations);
+        }
+
+        var peakRss = idle.RssMb;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peakRss = Math.Max(peakRss, Sample(app).RssMb);
+                try
+                {
+                    await Task.Delay(200, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+
+        using var self = Process.GetCurrentProcess();
+        var selfCpu = self.TotalProcessorTime;
+        var before = Sample(app);
+        var wall = Stopwatch.StartNew();
+        var stats = await LoadAsync(http, clients, TimeSpan.FromSeconds(o.Seconds));
+        var elapsed = wall.Elapsed;
+        var after = Sample(app);
+        self.Refresh();
+        var loadCpu = self.TotalProcessorTime - selfCpu;
+        var loadAverage = LoadAverage();
+        string? picksStatus = null;
+        if (picksRun is not null)
+        {
+            picksStatus = await picksRun;
+            Console.WriteLine($"generate-recommendations during the load: {picksStatus} in {picksWatch.Elapsed.TotalSeconds:0.0} s");
+        }
+        await sampling.CancelAsync();
+        await sampler;
+
+        var all = stats.Values.SelectMany(s => s.Milliseconds).ToList();
+        var requests = all.Count + stats.Values.Sum(s => s.Errors);
+        Console.WriteLine();
+        Console.WriteLine($"{o.Clients} clients for {elapsed.TotalSeconds:0.0} s{(duringPicks ? " while generate-recommendations ran" : "")}: "
+            + $"{requests:N0} requests, {requests / elapsed.TotalSeconds:N0} requests/s");
+        Console.WriteLine($"{"route",-16} {"requests",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
+        foreach (var (route, s) in stats)
+        {
+            Row(route, s.Milliseconds, s.Errors);
+        }
+        Row("all", all, stats.Values.Sum(s => s.Errors));
+        foreach (var (route, s) in stats.Where(s => s.Value.FirstError is not null))
+        {
+            Console.WriteLine($"  first error on {route}: {s.FirstError}");
+        }
+        var appCpu = after.Cpu - before.Cpu;
+        Console.WriteLine($"app CPU {appCpu.TotalSeconds:0.0} s = {appCpu.TotalMilliseconds / Math.Max(requests, 1):0.00} ms per request"
+            + $"{(duringPicks ? " (includes the picks run)" : "")}; load generator CPU {loadCpu.TotalSeconds:0.0} s");
+        Console.WriteLine($"app RSS: idle {idle.RssMb:N0} MB, peak {peakRss:N0} MB, at the end {after.RssMb:N0} MB");
+        Console.WriteLine($"load average at the end {loadAverage}; {Environment.ProcessorCount} cores");
+
+        if (duringPicks)
+        {
+            // Memory back to its idle level: the picks run's garbage is collected once the app is idle again.
+            for (var i = 0; i < 6; i++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                Console.WriteLine($"  {5 * (i + 1),3} s after: RSS {Sample(app).RssMb:N0} MB (idle before {idle.RssMb:N0} MB)");
+            }
+        }
+        return picksStatus is null or "succeeded";
+    }
+
+    private static void Row(string name, List<double> ms, int errors)
+    {
+        ms.Sort();
+        Console.WriteLine($"{name,-16} {ms.Count + errors,9:N0} {Percentile(ms, 0.50),8:0.0} {Percentile(ms, 0.95),8:0.0} {Percentile(ms, 0.99),8:0.0} "
+            + $"{(ms.Count == 0 ? 0 : ms[^1]),8:0.0} {errors,7}");
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    // Each client loops over the routes from its own starting point, one request at a time, like a browser clicking fast.
+    // Where the app's CPU goes: each route alone for a few seconds, its CPU ms per request and latency.
+    private static async Task PerRouteAsync(HttpClient http, Process app, List<ClientState> clients, Options o)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"each route alone, {o.Clients} clients, {o.PerRouteSeconds} s:");
+        Console.WriteLine($"{"route",-16} {"requests/s",10} {"p50 ms",8} {"p95 ms",8} {"app CPU ms/request",19}  load average");
+        foreach (var route in Routes)
+        {
+            var before = Sample(app);
+            var wall = Stopwatch.StartNew();
+            var stats = (await LoadAsync(http, clients, TimeSpan.FromSeconds(o.PerRouteSeconds), [route]))[route.Name];
+            var cpu = (Sample(app).Cpu - before.Cpu).TotalMilliseconds;
+            var count = stats.Milliseconds.Count + stats.Errors;
+            stats.Milliseconds.Sort();
+            Console.WriteLine($"{route.Name,-16} {count / wall.Elapsed.TotalSeconds,10:N0} {Percentile(stats.Milliseconds, 0.5),8:0.0} {Percentile(stats.Milliseconds, 0.95),8:0.0} "
+                + $"{cpu / Math.Max(count, 1),19:0.00}  {LoadAverage()}{(stats.Errors > 0 ? $" ({stats.Errors} errors)" : "")}");
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task<Dictionary<string, RouteStats>> LoadAsync(HttpClient http, List<ClientState> clients, TimeSpan duration, Route[]? only = null)
+    {
+        var routes = only ?? Routes;
+        var stats = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
+        using var stop = new CancellationTokenSource(duration);
+        var workers = clients.Select((client, index) => Task.Run(async () =>
+        {
+            var local = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
+            for (var i = index; !stop.IsCancellationRequested; i++)
+            {
+                var route = routes[i % routes.Length];
+                var s = local[route.Name];
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await SendAsync(http, client.Cookie, route.Path(client), CancellationToken.None);
+                    await response.Content.LoadIntoBufferAsync();
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        s.Milliseconds.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                    else
+                    {
+                        s.Errors++;
+                        s.FirstError ??= $"{(int)response.StatusCode} {route.Path(client)}";
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    s.Errors++;
+                    s.FirstError ??= e.Message;
+                }
+            }
+            return local;
+        })).ToList();
+        foreach (var local in await Task.WhenAll(workers))
+        {
+            foreach (var (name, s) in local)
+            {
+                stats[name].Milliseconds.AddRange(s.Milliseconds);
+                stats[name].Errors += s.Errors;
+                stats[name].FirstError ??= s.FirstError;
+            }
+        }
+        return stats;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string cookie, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string cookie, string path)
+    {
+        using var response = await SendAsync(http, cookie, path, CancellationToken.None);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<string> LoginAsync(HttpClient http, string name, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password });
+        response.EnsureSuccessStatusCode();
+        var cookie = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("aperture.session=", StringComparison.Ordinal));
+        return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
+    }
+
+    // Picks are off until an admin switches them on per user: on for everyone, as an install that uses them.
+    private static async Task<int> EnablePicksAsync(HttpClient http, string admin)
+    {
+        var users = await GetJsonAsync(http, admin, "/api/users");
+        var count = 0;
+        foreach (var user in (users.ValueKind == JsonValueKind.Array ? users : users.GetProperty("users")).EnumerateArray())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{user.GetProperty("id").GetString()}")
+            {
+                Content = JsonContent.Create(new { moviePicksEnabled = true }),
+            };
+            request.Headers.Add("Cookie", admin);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            count++;
+        }
+        return count;
+    }
+
+    // Runs a job through the API as an admin would and waits for its outcome.
+    private static async Task<string> RunJobAsync(HttpClient http, string admin, string job)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/jobs/{job}/run") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("Cookie", admin);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetInt64();
+        while (true)
+        {
+            await Task.Delay(500);
+            var runs = await GetJsonAsync(http, admin, $"/api/jobs/{job}/history?limit=5");
+            var items = runs.ValueKind == JsonValueKind.Array ? runs : runs.GetProperty("runs");
+            foreach (var run in items.EnumerateArray())
+            {
+                if (run.GetProperty("id").GetInt64() == runId && run.GetProperty("finished").GetBoolean())
+                {
+                    var status = run.GetProperty("status").GetString()!;
+                    if (status != "succeeded")
+                    {
+                        Console.WriteLine($"  {job}: {run.GetProperty("error")}");
+                    }
+                    return status;
+                }
+            }
+        }
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process app)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (app.HasExited)
+            {
+                throw new InvalidOperationException($"the app exited with {app.ExitCode}");
+            }
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("the app did not become healthy within 2 minutes");
+    }
+
+    private static (TimeSpan Cpu, long RssMb) Sample(Process app)
+    {
+        app.Refresh();
+        return (app.TotalProcessorTime, app.WorkingSet64 / 1048576);
+    }
+
+    private static Process StartApp(string dll, int port, string data, FakeMediaServer server)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["APERTURE_DATA_DIR"] = data;
+        start.Environment["DATABASE_URL"] = "";
+        start.Environment["MEDIA_SERVER_BASE_URL"] = server.BaseUrl;
+        start.Environment["MEDIA_SERVER_API_KEY"] = server.ApiKey;
+        start.Environment["MediaServer__TimeoutSeconds"] = "120";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the app");
+        // Drained so the app never blocks on a full pipe; warnings and errors are shown.
+        process.OutputDataReceived += (_, e) => Print(e.Data);
+        process.ErrorDataReceived += (_, e) => Print(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Print(string? line)
+    {
+        if (line is { Length: > 0 } && (line.Contains("warn", StringComparison.Ordinal) || line.Contains("fail", StringComparison.Ordinal)
+            || line.Contains("crit", StringComparison.Ordinal) || line.StartsWith("Aperture", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("  app: " + line);
+        }
+    }
+
+    // The catalogue as a Jellyfin would hold it, each MovieLens user a server user whose ratings are played movies.
+    private static void Seed(FakeLibraryBuilder b, MovieLens ml, int users)
+    {
+        b.User("admin", "admin", admin: true);
+        var library = b.MovieLibrary("Movies");
+        var items = new Dictionary<int, FakeItem>();
+        foreach (var (id, doc) in ml.ById)
+        {
+            var people = doc.Directors.Select(FakePerson.Director).Concat(doc.Cast.Select(n => FakePerson.Actor(n)));
+            items[id] = b.Movie(doc.Name, doc.Year, doc.Genres, doc.Overview, people, tmdb: id.ToString(CultureInfo.InvariantCulture),
+                communityRating: ml.Community.TryGetValue(id, out var c) ? c.Average : null, tags: doc.Tags, runtimeMinutes: 100, library: library);
+        }
+        var fakeUsers = new Dictionary<int, FakeUser>();
+        foreach (var rating in ml.Ratings)
+        {
+            if (rating.UserId > users || !items.TryGetValue(rating.MovieId, out var item))
+            {
+                continue;
+            }
+            if (!fakeUsers.TryGetValue(rating.UserId, out var user))
+            {
+                fakeUsers[rating.UserId] = user = b.User($"u{rating.UserId}", "pw");
+            }
+            b.Played(user, item, lastPlayed: DateTimeOffset.FromUnixTimeSeconds(rating.Timestamp), favorite: rating.Rating >= 5, rating: rating.Rating * 2);
+        }
+    }
+
+    private static string? FindAppDll()
+    {
+        // The bench's own configuration (Release for figures) built the app next to it in the repository.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Aperture.sln")))
+            {
+                return Directory.EnumerateFiles(Path.Combine(dir.FullName, "Aperture", "bin", configuration), "Aperture.dll", SearchOption.AllDirectories)
+                    .FirstOrDefault();
+            }
+        }
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static Options? Parse(string[] args)
+    {
+        int clients = 50, seconds = 60, warmup = 5, users = 610, perRoute = 0;
+        var during = false;
+        string? dll = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : "";
+            bool Int(out int value) => int.TryParse(Next(), CultureInfo.InvariantCulture, out value) && value > 0;
+            var ok = args[i] switch
+            {
+                "--clients" => Int(out clients) && clients <= 1000,
+                "--seconds" => Int(out seconds) && seconds <= 3600,
+                "--warmup" => Int(out warmup),
+                "--users" => Int(out users),
+                "--during-picks" => during = true,
+                "--per-route" => Int(out perRoute),
+                "--app" => (dll = Next()).Length > 0,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+        return new Options(clients, seconds, warmup, users, during, perRoute, dll);
+    }
+}
