@@ -148,7 +148,17 @@ public sealed class FaultRule
 public abstract record Fault
 {
     public static Fault Timeout { get; } = new HangFault();
+    // 200 application/json whose body is whole but not JSON a parser accepts (a proxy's page, a server bug): not worth a retry.
     public static Fault BadJson { get; } = new BadJsonFault();
+
+    // The real answer cut in half, its Content-Length saying the cut length: the body just ends mid-JSON.
+    public static Fault TruncatedJson { get; } = new TruncatedFault(DeclareFullLength: false);
+
+    // The real answer's full Content-Length is announced, half the body is sent, then the connection drops.
+    public static Fault ShortBody { get; } = new TruncatedFault(DeclareFullLength: true);
+
+    // The connection is dropped before any answer (a server process restarting, a proxy timing out).
+    public static Fault ResetConnection { get; } = new ResetFault();
     public static Fault Unauthorized { get; } = new StatusFault(401, "");
 
     public static Fault Status(int status, string? body = null) => new StatusFault(status, body ?? "Error processing request.");
@@ -206,8 +216,19 @@ public abstract record Fault
         }
     }
 
-    // The real answer cut in half, still 200 and application/json: what a dropped proxy connection looks like.
     private sealed record BadJsonFault : Fault
+    {
+        internal override async Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping)
+        {
+            var body = Encoding.UTF8.GetBytes("{\"Items\":[{\"Id\":\"1\",}],\"TotalRecordCount\":1,}");
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    private sealed record TruncatedFault(bool DeclareFullLength) : Fault
     {
         internal override async Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping)
         {
@@ -226,8 +247,24 @@ public abstract record Fault
             var cut = body.Length > 2 ? body.AsMemory(0, body.Length / 2) : Encoding.UTF8.GetBytes("{\"Items\":[{\"Id\":");
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json; charset=utf-8";
-            context.Response.ContentLength = cut.Length;
+            context.Response.ContentLength = DeclareFullLength ? Math.Max(body.Length, cut.Length + 1) : cut.Length;
             await original.WriteAsync(cut, context.RequestAborted);
+            if (DeclareFullLength)
+            {
+                await original.FlushAsync(context.RequestAborted);
+                // Long enough for the client to take the headers and the half body off the socket before the reset discards them.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stopping);
+                context.Abort();
+            }
+        }
+    }
+
+    private sealed record ResetFault : Fault
+    {
+        internal override Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping)
+        {
+            context.Abort();
+            return Task.CompletedTask;
         }
     }
 

@@ -17,6 +17,12 @@ using Aperture.Settings;
 using Aperture.TopPicks;
 using Aperture.Web;
 
+if (args is ["restore", ..])
+{
+    // A command on a stopped instance, not a start: see BackupRestore.
+    return await BackupRestore.RunCommandAsync(args);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(AppPaths.BuilderOptions(args));

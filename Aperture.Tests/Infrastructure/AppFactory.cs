@@ -55,6 +55,15 @@ public class AppFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; }
     public string? DatabaseUrl { get; }
 
+    // An install on a SQLite data folder filled by other means (a restored backup); if it owns it, it finally deletes that folder.
+    public static AppFactory OnDataFolder(string dataDirectory, bool owns = true)
+    {
+        var app = new AppFactory(dataDirectory, null) { ownsStorage = owns };
+        app.settings["APERTURE_DATA_DIR"] = dataDirectory;
+        app.settings["DATABASE_URL"] = "";
+        return app;
+    }
+
     // Extra services for this host (test-only jobs), added after the app's own.
     public AppFactory WithServices(Action<IServiceCollection> configure)
     {

@@ -52,6 +52,13 @@ public sealed class SyncFaultTests
         { FakeServerVersion.Emby4_8, "timeout", "did not answer in time" },
         { FakeServerVersion.Jellyfin10_11, "bad-json", "malformed JSON" },
         { FakeServerVersion.Emby4_8, "bad-json", "malformed JSON" },
+        { FakeServerVersion.Jellyfin10_11, "reset", "reset the connection without answering" },
+        { FakeServerVersion.Emby4_8, "reset", "reset the connection without answering" },
+        // A 30 s stall against the test host's 2 s MediaServer:TimeoutSeconds (production: 15 s).
+        { FakeServerVersion.Jellyfin10_11, "stall-30s", "did not answer in time" },
+        // Cut short on every attempt: retried, then failed naming the page.
+        { FakeServerVersion.Jellyfin10_11, "truncated", "was cut short 3 times in a row" },
+        { FakeServerVersion.Emby4_8, "short-body", "was cut short 3 times in a row" },
     };
 
     [Theory]
@@ -72,18 +79,32 @@ public sealed class SyncFaultTests
             server.State.Touch(movie, m => m.Overview = "After.");
         }
         server.Seed(b => b.Movie("Movie 10", 2024, overview: "After."));
-        server.Faults.Add(FaultRule.Where(IsDetailPage).OnCall(3).Respond(fault switch
+        var rule = server.Faults.Add(FaultRule.Where(IsDetailPage).OnCall(3).Respond(fault switch
         {
             "500" => Fault.Status(500),
             "timeout" => Fault.Timeout,
+            "reset" => Fault.ResetConnection,
+            "stall-30s" => Fault.Delay(TimeSpan.FromSeconds(30)),
+            "truncated" => Fault.TruncatedJson,
+            "short-body" => Fault.ShortBody,
             _ => Fault.BadJson,
         }));
+        if (fault is "truncated" or "short-body")
+        {
+            rule.Forever();
+        }
 
         var error = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.SyncMovies));
 
         Assert.Contains("fetching the movies of library 'Movies' (page 3 of 5)", error.Message, StringComparison.Ordinal);
         Assert.Contains(cause, error.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was deleted", error.Message, StringComparison.Ordinal);
+        if (fault is "truncated" or "short-body")
+        {
+            // Two pages of two before it: the request that failed is named by where it starts, and asked exactly three times.
+            Assert.Contains("StartIndex 4", error.Message, StringComparison.Ordinal);
+            Assert.Equal(3, rule.Fired);
+        }
         // Pages 1 and 2 are in, whole; the deleted movie and its history are still there; the watermark did not move.
         var titles = await TitlesAsync(app);
         Assert.Equal(10, titles.Count);
@@ -93,6 +114,7 @@ public sealed class SyncFaultTests
         Assert.True(await app.WithDbAsync(db => db.WatchStates.AnyAsync(w => w.UserId == alice.Id && w.ServerItemId == movies[0].Id)));
         Assert.Equal(marks, await MarksAsync(app));
 
+        server.Faults.Clear();
         var rerun = await app.RunJobAsync(JobNames.SyncMovies);
 
         Assert.Equal((1, 1), (rerun.Count("added"), rerun.Count("removed")));
@@ -237,5 +259,60 @@ public sealed class SyncFaultTests
         await app.RunJobAsync(JobNames.SyncWatchHistory);
 
         Assert.Equal(2, await app.WithDbAsync(db => db.WatchStates.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData("truncated", 1)]
+    [InlineData("short-body", 2)]
+    public async Task A_response_cut_short_now_and_then_is_asked_again_and_the_sync_completes(string fault, int times)
+    {
+        var (server, movies, _) = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        await using var __ = server;
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        var rule = server.Faults.Add(FaultRule.Where(IsDetailPage).OnCall(3).Times(times)
+            .Respond(fault == "truncated" ? Fault.TruncatedJson : Fault.ShortBody));
+
+        var run = await app.RunJobAsync(JobNames.SyncMovies);
+
+        Assert.Equal(times, rule.Fired);
+        Assert.Equal(10, run.Count("added"));
+        Assert.Equal(movies.Select(m => m.Name).Order(), (await TitlesAsync(app)).Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task A_history_page_cut_short_every_time_fails_naming_the_user_and_the_page_and_keeps_the_rows()
+    {
+        FakeUser alice = null!, bob = null!;
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            alice = b.User("alice", "pw");
+            bob = b.User("bob", "pw");
+            for (var n = 0; n < 12; n++)
+            {
+                var movie = b.Movie($"Movie {n:00}", 1990 + n);
+                b.Played(alice, movie, lastPlayed: Saved.AddDays(n));
+                b.Played(bob, movie, lastPlayed: Saved.AddDays(n));
+            }
+        });
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        await app.RunJobAsync(JobNames.FullSyncWatchHistory);
+        var before = await app.WithDbAsync(db => db.WatchStates.CountAsync());
+        // Bob's played list, from its third page (eight a page) on: every answer ends mid-JSON.
+        var rule = server.Faults.Add(FaultRule.Where(r => r.Query["userId"] == bob.Id && r.Query["StartIndex"] == "16").Respond(Fault.TruncatedJson).Forever());
+        foreach (var n in Enumerable.Range(0, 12))
+        {
+            server.Seed(b => b.Played(bob, b.Movie($"Extra {n:00}", 2000 + n), lastPlayed: Saved.AddDays(100 + n)));
+        }
+
+        var error = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.FullSyncWatchHistory));
+
+        Assert.Contains("user 'bob'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StartIndex 16", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cut short 3 times in a row", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, rule.Fired);
+        Assert.Equal(before, await app.WithDbAsync(db => db.WatchStates.CountAsync()));
+        Assert.Equal(12, await app.WithDbAsync(db => db.WatchStates.CountAsync(w => w.UserId == bob.Id)));
     }
 }

@@ -35,6 +35,7 @@ public static class DataExtensions
                 : new FileSystemXmlRepository(new DirectoryInfo(sp.GetRequiredService<AppPaths>().KeysDirectory), loggers);
         });
 
+        services.AddScoped<DatabaseBackup>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");

@@ -13,6 +13,7 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
     {
         PropertyNameCaseInsensitive = true,
         PropertyNamingPolicy = null,
+        Converters = { new NoNulStringConverter() },
     };
 
     public MediaServerConnection Connection => connection;
@@ -73,8 +74,36 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
     internal Task<T?> SendAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, CancellationToken ct) =>
         SendAsync<T>(method, relativePath, body, token, deviceId, null, ct);
 
+    // A GET whose answer arrives cut short (the body ends mid-JSON, or the connection drops before Content-Length is reached) is
+    // asked again, a bounded number of times with a growing pause: a proxy or a busy server drops a response now and then, and
+    // one lost page must not fail an hour-long sync. Invalid JSON that arrives whole is the server's answer and is not repeated.
+    internal const int TruncatedAttempts = 3;
+    internal static readonly TimeSpan TruncatedBackoff = TimeSpan.FromMilliseconds(250);
+
     // asUserId: Emby only, the user the API key acts for (UserId in its authorization header).
     private async Task<T?> SendAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, string? asUserId,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendOnceAsync<T>(method, relativePath, body, token, deviceId, asUserId, ct);
+            }
+            catch (TruncatedResponseException) when (method == HttpMethod.Get && attempt < TruncatedAttempts)
+            {
+                await Task.Delay(TruncatedBackoff * (1 << (attempt - 1)), ct);
+            }
+            catch (TruncatedResponseException e)
+            {
+                var times = method == HttpMethod.Get ? $" {attempt} times in a row" : "";
+                throw new MediaServerException(MediaServerErrorKind.BadResponse,
+                    $"The media server's answer to {Describe(method, relativePath)} was cut short{times} ({e.Message}).", e);
+            }
+        }
+    }
+
+    private async Task<T?> SendOnceAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, string? asUserId,
         CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(connection.ApiRoot, relativePath));
@@ -101,21 +130,94 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
             {
                 return default;
             }
+            byte[] bytes;
             try
             {
-                return await response.Content.ReadFromJsonAsync<T>(Json, ct);
+                bytes = await response.Content.ReadAsByteArrayAsync(ct);
             }
-            catch (JsonException e)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is IOException or HttpRequestException)
             {
-                throw new MediaServerException(MediaServerErrorKind.BadResponse,
-                    $"The media server sent malformed JSON for {relativePath}: {e.Message}", e);
+                // The headers came, then the connection ended (or was reset) before the announced Content-Length or the chunked
+                // terminator: the answer was cut short in transit.
+                throw new TruncatedResponseException($"the connection ended before the whole body arrived: {Innermost(e).Message}", e);
             }
             catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
             {
                 throw error;
             }
+            if (!IsCompleteJson(bytes, out var syntaxError))
+            {
+                throw new TruncatedResponseException(bytes.Length == 0
+                    ? "an empty body"
+                    : $"the JSON ends after {bytes.Length:N0} bytes, before its last value is closed");
+            }
+            try
+            {
+                return syntaxError is null ? JsonSerializer.Deserialize<T>(bytes, Json) : throw syntaxError;
+            }
+            catch (JsonException e)
+            {
+                throw new MediaServerException(MediaServerErrorKind.BadResponse,
+                    $"The media server sent malformed JSON for {Describe(method, relativePath)}: {e.Message}", e);
+            }
         }
     }
+
+    // Whether the bytes hold one whole JSON value. Read as a block that more data could follow, a body cut short ends the
+    // reader quietly while a value is still open; a body that is complete but wrong throws, and that error is handed back.
+    private static bool IsCompleteJson(byte[] bytes, out JsonException? syntaxError)
+    {
+        syntaxError = null;
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+        var sawToken = false;
+        try
+        {
+            while (reader.Read())
+            {
+                sawToken = true;
+            }
+        }
+        catch (JsonException e)
+        {
+            syntaxError = e;
+            return true;
+        }
+        return sawToken && reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName);
+    }
+
+    // "GET Items (StartIndex 16, user 5f3c…)": the page and the user a failed request was for, without the long field lists.
+    internal static string Describe(HttpMethod method, string relativePath)
+    {
+        var question = relativePath.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? relativePath : relativePath[..question];
+        var query = question < 0 ? "" : relativePath[(question + 1)..];
+        var parts = new List<string>();
+        string? user = null;
+        if (path.StartsWith("Users/", StringComparison.OrdinalIgnoreCase) && path.Split('/') is [_, var id, ..] && id.Length > 0)
+        {
+            user = Uri.UnescapeDataString(id);
+        }
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var (name, value) = eq < 0 ? (pair, "") : (pair[..eq], Uri.UnescapeDataString(pair[(eq + 1)..]));
+            if (name.Equals("StartIndex", StringComparison.OrdinalIgnoreCase))
+            {
+                parts.Insert(0, $"StartIndex {value}");
+            }
+            else if (name.Equals("userId", StringComparison.OrdinalIgnoreCase))
+            {
+                user = value;
+            }
+        }
+        if (user is not null)
+        {
+            parts.Add($"user {user}");
+        }
+        return $"{method.Method} {path}{(parts.Count > 0 ? $" ({string.Join(", ", parts)})" : "")}";
+    }
+
+    private sealed class TruncatedResponseException(string message, Exception? inner = null) : Exception(message, inner);
 
     private void AddAuthorization(HttpRequestMessage request, string? token, string deviceId, string? asUserId)
     {
@@ -181,7 +283,11 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
             new MediaServerException(MediaServerErrorKind.Unreachable, $"The host name {baseUrl.Host} cannot be resolved: the media server is unreachable.", e),
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } =>
             new MediaServerException(MediaServerErrorKind.Unreachable, $"Cannot connect to {baseUrl.Authority} ({Innermost(e).Message}): the media server is unreachable.", e),
-        HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded } =>
+        HttpRequestException when Innermost(e) is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset } =>
+            new MediaServerException(MediaServerErrorKind.Unreachable, $"The media server at {baseUrl.Authority} reset the connection without answering ({Innermost(e).Message}).", e),
+        HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } =>
+            new MediaServerException(MediaServerErrorKind.Unreachable, $"The media server at {baseUrl.Authority} closed the connection without answering ({Innermost(e).Message}).", e),
+        HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } =>
             new MediaServerException(MediaServerErrorKind.NotAMediaServer, $"{baseUrl.Authority} did not answer like an HTTP media server ({Innermost(e).Message}).", e),
         HttpRequestException =>
             new MediaServerException(MediaServerErrorKind.Unreachable, $"The media server at {baseUrl.Authority} is unreachable ({Innermost(e).Message}).", e),
@@ -190,3 +296,20 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }
+
+// Every string read from the server loses its NUL characters (names, overviews, paths, genres, people, user names…):
+// PostgreSQL text cannot hold them (22021), SQLite would keep them and fold "u5\0" into file names, and no title or
+// person is told apart by one. Strings Aperture sends are written unchanged.
+internal sealed class NoNulStringConverter : System.Text.Json.Serialization.JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = reader.GetString();
+        return value is null || !value.Contains('\0', StringComparison.Ordinal) ? value : value.Replace("\0", "", StringComparison.Ordinal);
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+

@@ -5,21 +5,37 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Aperture.Pages.Admin;
 
-// Admin › Database: what is stored, how big it is, and purging one kind's synced data.
-public sealed class DatabaseModel(DatabaseMaintenance maintenance) : PageModel
+// Admin › Database: what is stored, how big it is, backups (database + key ring), and purging one kind's synced data.
+public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBackup backup) : PageModel
 {
     public DatabaseStats Stats { get; private set; } = null!;
     public MediaKind? Purged { get; private set; }
+    public IReadOnlyList<BackupFile> Backups { get; private set; } = [];
+    public bool BackupIncludesDatabase => backup.IncludesDatabase;
+    public string BackupsDirectory => backup.Directory;
+    public string? CreatedBackup { get; private set; }
 
     // The kind whose form failed, with why; the other form is left alone.
     public MediaKind? FailedKind { get; private set; }
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(string? purged, CancellationToken ct)
+    public async Task OnGetAsync(string? purged, string? backedUp, CancellationToken ct)
     {
         Purged = BrowseKinds.FromSlug(purged);
+        CreatedBackup = DatabaseBackup.IsBackupName(backedUp) ? backedUp : null;
         Stats = await maintenance.StatsAsync(ct);
+        Backups = backup.List();
     }
+
+    public async Task<IActionResult> OnPostBackupAsync(CancellationToken ct)
+    {
+        var created = await backup.CreateAsync(ct);
+        return Redirect($"/admin/database?backedUp={Uri.EscapeDataString(created.Name)}");
+    }
+
+    // Only names the backup writes, from its own folder; the whole /admin folder is admins-only.
+    public IActionResult OnGetDownload(string? name) =>
+        backup.PathOf(name ?? "") is { } path ? PhysicalFile(path, "application/zip", name) : NotFound();
 
     public async Task<IActionResult> OnPostPurgeAsync(string? kind, string? confirm, CancellationToken ct)
     {
@@ -37,6 +53,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance) : PageModel
             ? (StatusCodes.Status409Conflict, $"Not purged: the job {outcome.RunningJob} is queued or running. Try again once it has finished.")
             : (StatusCodes.Status400BadRequest, $"Not purged: type \"{DatabaseMaintenance.Confirmation(parsed)}\" exactly to confirm.");
         Stats = await maintenance.StatsAsync(ct);
+        Backups = backup.List();
         return Page();
     }
 

@@ -6,3 +6,17 @@ document.addEventListener("click", (event) => {
   const open = bar.classList.toggle("open");
   button.setAttribute("aria-expanded", open ? "true" : "false");
 });
+
+// Behaviour that pages declare with data attributes, because the Content-Security-Policy refuses inline handlers.
+// data-remove-closest="li": the button removes its nearest such ancestor (an example chip of a channel form).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-remove-closest]");
+  if (!button) return;
+  button.closest(button.dataset.removeClosest)?.remove();
+});
+
+// data-confirm="question": a plain form asks before it is sent (deleting a channel).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
