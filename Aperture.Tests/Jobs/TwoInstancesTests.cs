@@ -144,7 +144,7 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         await StandbyAsync(c.B);
         var runId = await RunNowAsync(c.AdminA, GatedJob.Name);
         var probeA = c.A.Probe();
-        await probeA.Started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await probeA.Started.Task.WaitAsync(TimeSpan.FromSeconds(90));
         await ResumeAsync(c.B);
         Assert.Equal(await InstanceIdAsync(c.A), (await RowAsync(c.B, runId)).InstanceId);
 
@@ -208,7 +208,7 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         await StandbyAsync(c.B);
         var runId = await RunNowAsync(c.AdminA, GatedJob.Name);
         var probeA = c.A.Probe();
-        await probeA.Started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await probeA.Started.Task.WaitAsync(TimeSpan.FromSeconds(90));
         await ResumeAsync(c.B);
         probeA.Release(GatedJob.Name);
         await WaitAsync(c.B, runId, r => r.Current == 1);
