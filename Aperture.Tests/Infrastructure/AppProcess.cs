@@ -12,6 +12,7 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder log = new();
+    private bool disposed;
 
     private AppProcess(Process process, Uri address)
     {
@@ -77,7 +78,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
         var app = new AppProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // Generous: on a busy 2-core machine a start (migrations checked, Quartz, Kestrel) has taken over a minute.
+        var deadline = DateTime.UtcNow.AddSeconds(240);
         while (true)
         {
             if (app.HasExited)
@@ -97,7 +99,7 @@ public sealed class AppProcess : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 await app.DisposeAsync();
-                throw new TimeoutException($"the app was not healthy after 90 s:\n{app.Log}");
+                throw new TimeoutException($"the app was not healthy after 240 s:\n{app.Log}");
             }
             await Task.Delay(100);
         }
@@ -106,6 +108,10 @@ public sealed class AppProcess : IAsyncDisposable
     // SIGKILL: the process gets no chance to run anything.
     public async Task KillAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
@@ -133,6 +139,7 @@ public sealed class AppProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        disposed = true;
         process.Dispose();
     }
 }
