@@ -73,6 +73,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         // B is built first and owns the database; A is the same install reaching PostgreSQL through the cutter.
         var b = new AppFactory().WithTestJobs()
             .With("SESSION_SECRET", Secret)
+            // Two hosts and a fake on a busy machine: the default 2 s test timeout made the first connect fail once.
+            .With("MediaServer:TimeoutSeconds", "20")
             .With("Jobs:HeartbeatInterval", Heartbeat.ToString())
             .With("Jobs:StaleAfter", StaleAfter.ToString())
             .With("Jobs:ClusterCheckinInterval", "00:00:01")
