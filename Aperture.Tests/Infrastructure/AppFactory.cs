@@ -23,6 +23,7 @@ public class AppFactory : WebApplicationFactory<Program>
 
     private readonly List<Action<IServiceCollection>> services = [];
     private bool ownsStorage = true;
+    private bool ownsDatabase = true;
 
     public AppFactory()
     {
@@ -44,6 +45,20 @@ public class AppFactory : WebApplicationFactory<Program>
         next.services.AddRange(services);
         ownsStorage = false;
         return next;
+    }
+
+    // A second instance of the same cluster: the same database, its own data folder, the same settings and services.
+    // The first owns (and finally drops) the database; dispose this one first.
+    public AppFactory AnotherInstance()
+    {
+        var other = new AppFactory(Directory.CreateTempSubdirectory("aperture-test-").FullName, DatabaseUrl) { ownsDatabase = false };
+        foreach (var (key, value) in settings)
+        {
+            other.settings[key] = value;
+        }
+        other.settings["APERTURE_DATA_DIR"] = other.DataDirectory;
+        other.services.AddRange(services);
+        return other;
     }
 
     private AppFactory(string dataDirectory, string? databaseUrl)
@@ -139,7 +154,10 @@ public class AppFactory : WebApplicationFactory<Program>
             GC.SuppressFinalize(this);
             return;
         }
-        await TestDatabase.DropAsync(DatabaseUrl);
+        if (ownsDatabase)
+        {
+            await TestDatabase.DropAsync(DatabaseUrl);
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

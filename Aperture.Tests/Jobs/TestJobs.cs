@@ -14,8 +14,10 @@ public sealed class JobProbe
     public TaskCompletionSource LockedStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public int StepsDone => stepsDone;
     public int Runs => runs;
+    public int LockedRuns => lockedRuns;
     private int stepsDone;
     private int runs;
+    private int lockedRuns;
 
     // Lets a gated job take its next step.
     public SemaphoreSlim Gate(string job) => gates.GetOrAdd(job, _ => new SemaphoreSlim(0));
@@ -25,6 +27,8 @@ public sealed class JobProbe
     internal void Step() => Interlocked.Increment(ref stepsDone);
 
     internal void Run() => Interlocked.Increment(ref runs);
+
+    internal void LockedRun() => Interlocked.Increment(ref lockedRuns);
 }
 
 // Advances one step each time the test releases its gate; honours cancellation while waiting.
@@ -99,6 +103,7 @@ public sealed class LockedJob(JobProbe probe) : IJob
 
     public Task RunAsync(JobContext context, CancellationToken ct)
     {
+        probe.LockedRun();
         probe.LockedStarted.TrySetResult();
         context.Progress.Log("Ran");
         return Task.CompletedTask;

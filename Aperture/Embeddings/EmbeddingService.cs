@@ -13,7 +13,7 @@ public sealed record EmbeddingRunResult(string ModelKey, int Titles, int Embedde
 // Gives every title of a kind a vector under the configured model, in resumable batches, and makes the
 // set active for searches only once it is complete (so picks keep working while a new model fills in).
 public sealed partial class EmbeddingService(AppDbContext db, SettingsStore store, EmbeddingSettings settings,
-    IHttpClientFactory http, DatabaseTarget target, TimeProvider time, ILogger<EmbeddingService> logger)
+    IHttpClientFactory http, DatabaseTarget target, TimeProvider time, IConfiguration configuration, ILogger<EmbeddingService> logger)
 {
     // The local model is refitted when the catalogue has grown or shrunk by this share since it was fitted.
     public const double RefitChange = 0.2;
@@ -33,7 +33,8 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
         {
             var model = await LocalModelAsync(kind, docs.Values.ToList(), progress, ct);
             key = LocalKey(model);
-            batchSize = 500;
+            // Each batch is one commit; smaller batches make progress finer and lose less to a kill (Embeddings:LocalBatchSize).
+            batchSize = Math.Clamp(configuration.GetValue("Embeddings:LocalBatchSize", 500), 1, 5000);
             embed = batch => Task.FromResult<IReadOnlyList<float[]>>(batch.Select(model.Embed).ToList());
         }
         else

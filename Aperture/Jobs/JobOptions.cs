@@ -15,6 +15,13 @@ public sealed class JobOptions
     // On a clustered PostgreSQL, a run whose heartbeat is older than this belongs to a dead instance.
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(1);
 
+    // Clustered PostgreSQL: how often each instance's scheduler checks in with the others, and how late a check-in may be
+    // before the others take the instance for dead and release the job it was running (until then that job cannot start
+    // anywhere). Quartz's own defaults.
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(7.5);
+
     // Log lines kept per run; the rest are counted, not stored.
     public int MaxLogLines { get; set; } = 500;
 

@@ -1,4 +1,5 @@
 using Aperture.Data;
+using Microsoft.Extensions.Options;
 using Quartz;
 using Quartz.Impl.AdoJobStore;
 
@@ -56,7 +57,12 @@ public static class JobsExtensions
             o.Provider = target.Provider == DatabaseProvider.Postgres ? DataSourceOptions.Providers.Npgsql : DataSourceOptions.Providers.Sqlite;
             o.ConnectionString = target.ConnectionString;
         });
-        services.AddOptions<ClusteringOptions>().Configure<DatabaseTarget>((o, target) => o.Enabled = target.Provider == DatabaseProvider.Postgres);
+        services.AddOptions<ClusteringOptions>().Configure<DatabaseTarget, IOptions<JobOptions>>((o, target, jobs) =>
+        {
+            o.Enabled = target.Provider == DatabaseProvider.Postgres;
+            o.CheckinInterval = jobs.Value.ClusterCheckinInterval;
+            o.CheckinMisfireThreshold = jobs.Value.ClusterCheckinMisfireThreshold;
+        });
         services.AddOptions<AdoJobStoreOptions>().Configure<DatabaseTarget>((o, target) => o.UseDbLocks = target.Provider == DatabaseProvider.Postgres);
         services.AddOptions<QuartzSchedulerOptions>().Configure<DatabaseTarget>((o, target) =>
         {
