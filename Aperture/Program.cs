@@ -6,6 +6,7 @@ using Aperture.Catalog;
 using Aperture.Channels;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.Feedback;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
@@ -30,6 +31,7 @@ try
     builder.AddCatalog();
     builder.AddHistory();
     builder.AddRecommendations();
+    builder.AddFeedback();
     builder.AddOutputs();
     builder.AddChannels();
     builder.AddWeb();
