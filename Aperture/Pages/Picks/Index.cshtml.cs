@@ -1,6 +1,8 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Feedback;
+using Aperture.Pages.Feedback;
 using Aperture.Recommendations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,11 +10,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Picks;
 
 // My Picks: the signed-in user's ranked picks per kind; an admin may open anyone's with ?user=.
-public sealed class IndexModel(PickQueries picks) : PageModel
+public sealed class IndexModel(PickQueries picks, FeedbackService feedback) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public PickList List { get; private set; } = null!;
     public bool OwnPicks { get; private set; }
+    // The user's own feedback bars (none on an admin's view of someone else's picks: feedback is the user's voice).
+    public Dictionary<long, FeedbackBar> Bars { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string? kind, string? user, CancellationToken ct)
     {
@@ -32,6 +36,10 @@ public sealed class IndexModel(PickQueries picks) : PageModel
         Kind = parsed;
         List = list;
         OwnPicks = string.Equals(userId, User.UserId(), StringComparison.OrdinalIgnoreCase);
+        if (OwnPicks)
+        {
+            Bars = await Feedback.IndexModel.BarsAsync(feedback, userId, parsed, list.Picks.Select(p => p.TitleId), id => $"pick-{id}", ct);
+        }
         return Page();
     }
 
