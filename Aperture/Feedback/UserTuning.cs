@@ -125,7 +125,8 @@ public sealed record UserTuningPatch(
         }
         var result = current with
         {
-            Weights = weights,
+            // Sliders left where the admin set them stay "the admin's": a later change of the defaults then reaches this user too.
+            Weights = weights == adminWeights ? null : weights,
             PicksPerUser = patch.PicksPerUser ?? current.PicksPerUser,
             IncludeStarted = patch.IncludeStarted ?? current.IncludeStarted,
             Genres = genres,
