@@ -131,7 +131,9 @@ public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, 
         }
         string? writeBack = null;
         var isUp = row.Reaction == FeedbackReaction.Up;
-        if (isUp && !wasUp && !row.WroteFavorite && await WriteBackAllowedAsync(userId, ct))
+        // Already a favourite on the server (as last synced): nothing to write, and so nothing an undo may clear.
+        if (isUp && !wasUp && !row.WroteFavorite && await WriteBackAllowedAsync(userId, ct)
+            && !await db.WatchStates.AnyAsync(w => w.UserId == userId && w.TitleId == titleId && w.EpisodeId == null && w.IsFavorite, ct))
         {
             writeBack = await WriteFavoriteAsync(userId, title.ServerItemId, true, ct);
             row.WroteFavorite = writeBack is null;
