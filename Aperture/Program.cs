@@ -7,6 +7,7 @@ using Aperture.Channels;
 using Aperture.Data;
 using Aperture.Embeddings;
 using Aperture.GroupPicks;
+using Aperture.Feedback;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.MediaServers;
@@ -37,6 +38,7 @@ try
     builder.AddCatalog();
     builder.AddHistory();
     builder.AddRecommendations();
+    builder.AddFeedback();
     builder.AddOutputs();
     builder.AddChannels();
     builder.AddGroupPicks();

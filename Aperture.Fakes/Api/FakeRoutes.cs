@@ -88,6 +88,11 @@ internal static class FakeRoutes
         // Jellyfin: CollectionController.RemoveFromCollection (CollectionManagement policy)
         r.Delete("/Collections/{collectionId}/Items", Access.User, PlaylistApi.RemoveFromCollection);
 
+        // Jellyfin: UserLibraryController.MarkFavoriteItemLegacy (obsolete, still in 10.11 and 12.0); Emby: the only form
+        r.Post("/Users/{userId}/FavoriteItems/{itemId}", Access.User, UserDataApi.Favorite);
+        // Jellyfin: UserLibraryController.UnmarkFavoriteItemLegacy; Emby: DELETE form
+        r.Delete("/Users/{userId}/FavoriteItems/{itemId}", Access.User, UserDataApi.Unfavorite);
+
         // Jellyfin: SessionController.GetSessions
         r.Get("/Sessions", Access.User, SessionApi.List);
         // Jellyfin: SessionController.Play
@@ -97,6 +102,10 @@ internal static class FakeRoutes
         {
             // Jellyfin: UserController.GetCurrentUser: 400 for an API key (no user)
             r.Get("/Users/Me", Access.User, UserApi.Me);
+            // Jellyfin: UserLibraryController.MarkFavoriteItem (10.9+), userId in the query
+            r.Post("/UserFavoriteItems/{itemId}", Access.User, UserDataApi.Favorite);
+            // Jellyfin: UserLibraryController.UnmarkFavoriteItem (10.9+)
+            r.Delete("/UserFavoriteItems/{itemId}", Access.User, UserDataApi.Unfavorite);
             // Jellyfin: UserLibraryController.GetItem
             r.Get("/Items/{itemId}", Access.User, ItemApi.Item);
             // Jellyfin: UserViewsController.GetUserViews
@@ -123,6 +132,8 @@ internal static class FakeRoutes
             r.Get("/Library/VirtualFolders/Query", Access.Admin, LibraryApi.Query);
             // Emby: {Id, RefreshLibrary}
             r.Post("/Library/VirtualFolders/Delete", Access.Admin, LibraryApi.Remove);
+            // Emby: POST form of DELETE /Users/{UserId}/FavoriteItems/{Id}
+            r.Post("/Users/{userId}/FavoriteItems/{itemId}/Delete", Access.User, UserDataApi.Unfavorite);
             // Emby: POST form of DELETE /Items/{Id}
             r.Post("/Items/{itemId}/Delete", Access.User, ItemApi.Delete);
             // Emby: POST form of DELETE /Playlists/{Id}/Items

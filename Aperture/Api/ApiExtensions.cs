@@ -16,6 +16,7 @@ public static class ApiExtensions
         api.MapJobsApi();
         api.MapLibrariesApi();
         api.MapRecommendationsApi();
+        api.MapFeedbackApi();
         api.MapChannelsApi();
         api.MapGroupPicksApi();
         api.MapTopPicksApi();

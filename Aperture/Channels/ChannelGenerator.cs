@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.Feedback;
 using Aperture.Jobs;
 using Aperture.Narratives;
 using Aperture.Recommendations;
@@ -134,6 +135,8 @@ public sealed class ChannelGenerator(
         var text = string.IsNullOrWhiteSpace(channel.Preference) ? null : await embeddings.EmbedQueryAsync(kind, channel.Preference, ct);
 
         var exclude = new HashSet<long>(examples.Select(e => e.Id));
+        // What the owner marked 👎 or "not interested" stays out whatever the channel's options say.
+        exclude.UnionWith(await FeedbackInputs.RemovedAsync(db, kind, channel.OwnerId, ct));
         float[]? taste = null;
         if (channel.ExcludeWatched || channel.UseTaste)
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Feedback;
 using Aperture.Jobs;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
@@ -111,6 +112,11 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         var exampleIds = channel.ExampleTitleIds;
         var examples = await db.Titles.AsNoTracking().Where(t => exampleIds.Contains(t.Id))
             .Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct);
+        // A title the viewer marked 👎 or "not interested" is gone from every channel they see, shared ones included.
+        var viewer = user.UserId();
+        var hidden = (await db.UserFeedback.AsNoTracking()
+            .Where(f => f.UserId == viewer && (f.Reaction == FeedbackReaction.Down || f.Reaction == FeedbackReaction.NotInterested))
+            .Select(f => f.TitleId).ToListAsync(ct)).ToHashSet();
         return new ChannelDetail(channel.Id, channel.Name, KindWord(channel.Kind), channel.OwnerId, names.GetValueOrDefault(channel.OwnerId) ?? channel.OwnerId,
             channel.IncludeGenres, channel.ExcludeGenres, channel.Preference,
             examples.OrderBy(e => channel.ExampleTitleIds.IndexOf(e.Id))
@@ -118,7 +124,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             channel.Size, channel.ExcludeWatched, channel.UseTaste,
             channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList(),
             channel.Description, channel.DescriptionSource, channel.GeneratedAt, channel.SyncedAt, AccessOf(channel, user) == ChannelAccess.Edit,
-            channel.Entries.OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
+            channel.Entries.Where(e => !hidden.Contains(e.TitleId)).OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
                 e.Title.Genres, e.Score, e.Why, BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
             channel.Playlists.OrderBy(p => p.UserId == channel.OwnerId ? 0 : 1).ThenBy(p => p.UserId)
                 .Select(p => new ChannelPlaylistView(p.UserId, names.GetValueOrDefault(p.UserId) ?? p.UserId, p.PlaylistId, p.SyncedAt)).ToList(),

@@ -1,6 +1,7 @@
 using Aperture.Catalog;
 using Aperture.Channels;
 using Aperture.Embeddings;
+using Aperture.Feedback;
 using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Outputs;
@@ -39,6 +40,8 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<ChannelEntry> ChannelEntries => Set<ChannelEntry>();
     public DbSet<ChannelPlaylist> ChannelPlaylists => Set<ChannelPlaylist>();
     public DbSet<TopPick> TopPicks => Set<TopPick>();
+    public DbSet<UserFeedback> UserFeedback => Set<UserFeedback>();
+    public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -115,7 +115,7 @@ public static class LocalNarrativeWriter
     // "marked Alien as a favourite, rated Heat highly and watched Ronin"
     private static string EvidenceClause(List<EvidenceTitle> evidence, MediaKind kind)
     {
-        var order = new[] { EvidenceReason.Favorite, EvidenceReason.HighlyRated, EvidenceReason.Rewatched, EvidenceReason.Watched };
+        var order = new[] { EvidenceReason.Liked, EvidenceReason.Favorite, EvidenceReason.HighlyRated, EvidenceReason.Rewatched, EvidenceReason.Watched };
         var clauses = order.Select(reason => (reason, titles: evidence.Where(e => e.Reason == reason).Select(e => e.Title.Trim()).ToList()))
             .Where(g => g.titles.Count > 0)
             .Select(g => ReasonPhrase(g.reason, kind, g.titles))
@@ -125,6 +125,7 @@ public static class LocalNarrativeWriter
 
     private static string ReasonPhrase(EvidenceReason reason, MediaKind kind, List<string> titles) => reason switch
     {
+        EvidenceReason.Liked => $"gave {Join(titles)} a thumbs up here",
         EvidenceReason.Favorite => $"marked {Join(titles)} as {(titles.Count == 1 ? "a favourite" : "favourites")}",
         EvidenceReason.HighlyRated => $"rated {Join(titles)} highly",
         EvidenceReason.Rewatched => kind == MediaKind.Series ? $"went back to episodes of {Join(titles)}" : $"watched {Join(titles)} more than once",
@@ -138,6 +139,7 @@ public static class LocalNarrativeWriter
     // The same, after "which you": the title is already named.
     private static string ReasonAbout(EvidenceReason reason, MediaKind kind) => reason switch
     {
+        EvidenceReason.Liked => "gave a thumbs up",
         EvidenceReason.Favorite => "marked as a favourite",
         EvidenceReason.HighlyRated => "rated highly",
         EvidenceReason.Rewatched => kind == MediaKind.Series ? "keep going back to" : "watched more than once",

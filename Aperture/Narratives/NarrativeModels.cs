@@ -3,7 +3,8 @@ using Aperture.Data;
 namespace Aperture.Narratives;
 
 // Why a watched title pulled a pick in: what the user did with it.
-public enum EvidenceReason { Favorite, HighlyRated, Watched, Rewatched }
+// Liked: a 👍 or a high rating given in Aperture itself (My Picks, a title page).
+public enum EvidenceReason { Favorite, HighlyRated, Watched, Rewatched, Liked }
 
 public sealed record EvidenceTitle(string Title, int? Year, EvidenceReason Reason, double Similarity);
 

@@ -97,6 +97,7 @@ public static class NarrativePrompts
 
     private static string Reason(EvidenceReason reason) => reason switch
     {
+        EvidenceReason.Liked => "they gave it a thumbs up in Aperture",
         EvidenceReason.Favorite => "a favourite of theirs",
         EvidenceReason.HighlyRated => "they rated it highly",
         EvidenceReason.Rewatched => "they watched it more than once",

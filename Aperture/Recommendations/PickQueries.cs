@@ -1,5 +1,6 @@
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Feedback;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,7 +51,11 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         {
             return null;
         }
-        var rows = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind).OrderBy(p => p.Rank)
+        // Filtered on read as well as deleted on feedback: a run that started before a 👎 must not bring the title back.
+        var rows = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind)
+            .Where(p => !db.UserFeedback.Any(f => f.UserId == p.UserId && f.TitleId == p.TitleId
+                && (f.Reaction == FeedbackReaction.Down || f.Reaction == FeedbackReaction.NotInterested)))
+            .OrderBy(p => p.Rank)
             .Select(p => new { p.TitleId, p.Rank, p.Title.Name, p.Title.Year, p.MatchPercent, p.Title.Genres, p.MatchedGenres, p.Title.PrimaryImageTag, p.Explanation, p.RunId })
             .ToListAsync(ct);
         var runId = rows.Count == 0 ? (long?)null : rows[0].RunId;
@@ -101,6 +106,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         EvidenceKind.Favorite => "favourite",
         EvidenceKind.HighlyRated => "highly rated",
         EvidenceKind.Rewatched => "watched more than once",
+        EvidenceKind.Liked => "you gave it 👍",
         _ => "watched",
     };
 

@@ -28,7 +28,8 @@ public sealed class RecommendationRun
     public string? Error { get; set; }
 }
 
-public enum EvidenceKind { Favorite, HighlyRated, Rewatched, Watched }
+// Liked: a 👍 or a high rating the user gave in Aperture (stored as a number in the evidence JSON: new kinds go last).
+public enum EvidenceKind { Favorite, HighlyRated, Rewatched, Watched, Liked }
 
 // A watched title that pulled a pick in.
 public sealed class PickEvidence

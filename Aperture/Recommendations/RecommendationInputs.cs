@@ -151,7 +151,8 @@ public static class RecommendationInputs
     }
 
     public static EvidenceKind Reason(WatchSignal s) =>
-        s.Favorite ? EvidenceKind.Favorite
+        s.FromFeedback && (s.Favorite || s.Rating >= 8) ? EvidenceKind.Liked
+        : s.Favorite ? EvidenceKind.Favorite
         : s.Rating >= 8 ? EvidenceKind.HighlyRated
         : s.PlayCount > 1 ? EvidenceKind.Rewatched
         : EvidenceKind.Watched;

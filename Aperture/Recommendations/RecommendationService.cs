@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aperture.Api;
 using Aperture.Catalog;
 using Aperture.Data;
+using Aperture.Feedback;
 using Aperture.Jobs;
 using Aperture.Narratives;
 using Aperture.Settings;
@@ -77,11 +78,14 @@ public sealed class RecommendationService(
             .Select(l => l.Id).ToListAsync(ct);
         var libraries = enabledLibraries.ToHashSet();
         var empty = new UserHistory("", [], new HashSet<long>());
-        var inputs = users.Select(u => histories.GetValueOrDefault(u.Id) ?? empty with { UserId = u.Id }).ToList();
+        // Feedback and tuning enter here as inputs: signals and exclusions into each history, weights and genre factors into scoring.
+        var adjustments = await FeedbackInputs.LoadAsync(db, kind, await FeedbackInputs.TuningEnabledAsync(store, ct), users.Select(u => u.Id).ToList(), ct);
+        var adjustmentsOf = users.Select(u => adjustments.GetValueOrDefault(u.Id) ?? UserAdjustments.None).ToList();
+        var inputs = users.Select((u, i) => FeedbackInputs.Apply(histories.GetValueOrDefault(u.Id) ?? empty with { UserId = u.Id }, adjustmentsOf[i])).ToList();
         var tastes = inputs.Select(h => UserRecommender.Taste(h, context)).ToList();
 
         progress.Stage("Finding candidates near each user's taste", users.Count);
-        var poolSize = UserRecommender.PoolSize(settings);
+        var poolSize = UserRecommender.PoolSize(settings with { PicksPerUser = adjustmentsOf.Select(a => a.PicksPerUser ?? 0).Append(settings.PicksPerUser).Max() });
         var withTaste = Enumerable.Range(0, inputs.Count).Where(i => tastes[i] is not null).ToList();
         var nearest = new IReadOnlyList<VectorHit>[inputs.Count];
         foreach (var batch in withTaste.Chunk(64))
@@ -122,7 +126,7 @@ public sealed class RecommendationService(
             var user = inputs[i];
             var started = time.GetUtcNow();
             var mark = time.GetTimestamp();
-            var result = UserRecommender.Recommend(user, tastes[i], pools[i], collaborative[i], context);
+            var result = UserRecommender.Recommend(user, tastes[i], pools[i], collaborative[i], context, adjustmentsOf[i]);
             scoring += time.GetElapsedTime(mark);
             // What only this user needed is dropped as soon as it is used: the run holds one batch of users' results at a time.
             pools[i] = null!;
@@ -140,7 +144,9 @@ public sealed class RecommendationService(
                 PickCount = result.Picks.Count,
                 UsedCollaborative = cooccurrence is not null,
                 ModelKey = modelKey,
-                Settings = settingsJson,
+                Settings = adjustmentsOf[i] is { Weights: not null } or { PicksPerUser: not null }
+                    ? JsonSerializer.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser }, ApiJson.Options)
+                    : settingsJson,
             };
             var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
             // The "why" text: the model for the top few when one is configured, the local writer otherwise
@@ -220,6 +226,7 @@ public sealed class RecommendationService(
                 EvidenceKind.Favorite => EvidenceReason.Favorite,
                 EvidenceKind.HighlyRated => EvidenceReason.HighlyRated,
                 EvidenceKind.Rewatched => EvidenceReason.Rewatched,
+                EvidenceKind.Liked => EvidenceReason.Liked,
                 _ => EvidenceReason.Watched,
             }, e.Similarity))],
             title.Overview);

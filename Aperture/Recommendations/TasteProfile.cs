@@ -3,7 +3,9 @@ using System.Numerics.Tensors;
 namespace Aperture.Recommendations;
 
 // One watched title as the taste model sees it. Rating is the user's own, on the server's 0–10 scale.
-public sealed record WatchSignal(long TitleId, DateTimeOffset? LastPlayed, int PlayCount, bool Favorite, double? Rating, double Completion);
+// FromFeedback: the favourite or rating came from the user's feedback in Aperture (👍, 👎, a 1–10), not the server.
+public sealed record WatchSignal(long TitleId, DateTimeOffset? LastPlayed, int PlayCount, bool Favorite, double? Rating, double Completion,
+    bool FromFeedback = false);
 
 public sealed record TasteOptions
 {

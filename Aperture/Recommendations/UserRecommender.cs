@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Aperture.Feedback;
 
 namespace Aperture.Recommendations;
 
@@ -142,11 +143,15 @@ public static class UserRecommender
         .Where(x => x.Weight > 0)
         .ToList();
 
+    // adjustments: the user's own feedback and tuning (Aperture.Feedback); their signals and exclusions are already in the
+    // history (FeedbackInputs.Apply), here they bring the user's weights, count and genre factors.
     public static UserPicks Recommend(UserHistory user, float[]? taste, IReadOnlySet<long> pool, IReadOnlyDictionary<long, double> collaborative,
-        RecommendationContext context)
+        RecommendationContext context, UserAdjustments? adjustments = null)
     {
         var settings = context.Settings;
-        var weights = settings.Weights;
+        adjustments ??= UserAdjustments.None;
+        var weights = adjustments.Weights ?? settings.Weights;
+        var count = adjustments.PicksPerUser ?? settings.PicksPerUser;
         var share = GenreShare(user, context);
         var positive = Positive(user, context);
         var (percentile, unrelated) = RecommendationContext.Calibrate(taste, context.CalibrationSample, user.Excluded);
@@ -161,6 +166,10 @@ public static class UserRecommender
         foreach (var id in pool.Order())
         {
             var title = context.Titles[id];
+            if (!adjustments.Allows(title.Genres))
+            {
+                continue;
+            }
             var vector = context.VectorOf(id);
             var cosine = cosines[id];
             var similarity = float.IsNaN(cosine) ? 0.5 : Math.Clamp((cosine - unrelated) / spread, 0, 1);
@@ -168,9 +177,9 @@ public static class UserRecommender
             var s = new CandidateSignals(id, similarity, CandidateScorer.Novelty(title.Genres.ToList(), share), title.RatingPrior, title.Popularity,
                 collaborative.GetValueOrDefault(id));
             signals[id] = (s, match);
-            ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, weights), vector, title.Genres.ToList()));
+            ranked.Add(new RankedCandidate(id, CandidateScorer.Score(s, weights) * adjustments.GenreFactor(title.Genres), vector, title.Genres.ToList()));
         }
-        var diversified = Reranker.DiversifyWithSimilarity(ranked, settings.PicksPerUser, weights.Diversity);
+        var diversified = Reranker.DiversifyWithSimilarity(ranked, count, weights.Diversity);
         var chosen = diversified.Chosen;
 
         var picks = new List<PickDraft>(chosen.Count);

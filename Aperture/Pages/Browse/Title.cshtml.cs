@@ -2,16 +2,19 @@ using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Embeddings;
+using Aperture.Feedback;
+using Aperture.Pages.Feedback;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Aperture.Pages.Browse;
 
 // One movie or series with the signed-in user's own watch state.
-public sealed class TitleModel(CatalogBrowser browser, SimilarTitles similar) : PageModel
+public sealed class TitleModel(CatalogBrowser browser, SimilarTitles similar, FeedbackService feedback) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public TitleDetails Title { get; private set; } = null!;
+    public FeedbackBar? Bar { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string kind, long id, CancellationToken ct)
     {
@@ -21,6 +24,7 @@ public sealed class TitleModel(CatalogBrowser browser, SimilarTitles similar) : 
         }
         Kind = parsed;
         Title = title;
+        Bar = (await Feedback.IndexModel.BarsAsync(feedback, User.UserId(), parsed, [id], _ => null, ct))[id];
         return Page();
     }
 

@@ -1,5 +1,10 @@
+using Aperture.Auth;
+using Aperture.Browse;
 using Aperture.Channels;
+using Aperture.Data;
+using Aperture.Feedback;
 using Aperture.MediaServers;
+using Aperture.Pages.Feedback;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,9 +12,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Channels;
 
 // One channel: its titles with posters and why each is there; for the owner, generate, sync, share, edit and delete.
-public sealed class ChannelModel(ChannelService channels) : PageModel
+public sealed class ChannelModel(ChannelService channels, FeedbackService feedback) : PageModel
 {
     public ChannelDetail Detail { get; private set; } = null!;
+    // The viewer's own feedback bar under each entry; a 👎 takes the entry off the page at once.
+    public Dictionary<long, FeedbackBar> Bars { get; private set; } = [];
     public List<ChannelUser> Users { get; private set; } = [];
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
@@ -101,7 +108,7 @@ public sealed class ChannelModel(ChannelService channels) : PageModel
             Error = "The media server refused the playlist change: " + e.Message;
             channel = await LoadAsync(id, ChannelAccess.Edit, ct, fresh: true) ?? channel;
         }
-        Detail = await channels.DetailAsync(channel, User, ct);
+        await ShowAsync(channel, ct);
         if (Request.IsHtmx())
         {
             Response.Htmx(h => h.WithVary());
@@ -122,11 +129,24 @@ public sealed class ChannelModel(ChannelService channels) : PageModel
 
     private async Task<IActionResult> PageAsync(Channel channel, CancellationToken ct)
     {
-        Detail = await channels.DetailAsync(channel, User, ct);
+        await ShowAsync(channel, ct);
         if (Detail.CanEdit)
         {
             Users = await channels.OtherUsersAsync(channel.OwnerId, ct);
         }
         return Page();
+    }
+
+    private async Task ShowAsync(Channel channel, CancellationToken ct)
+    {
+        Detail = await channels.DetailAsync(channel, User, ct);
+        Bars = [];
+        foreach (var group in Detail.Entries.GroupBy(e => e.Kind == MediaKind.Movie.Word() ? MediaKind.Movie : MediaKind.Series))
+        {
+            foreach (var (id, bar) in await Feedback.IndexModel.BarsAsync(feedback, User.UserId(), group.Key, group.Select(e => e.TitleId), id => $"entry-{id}", ct))
+            {
+                Bars[id] = bar;
+            }
+        }
     }
 }

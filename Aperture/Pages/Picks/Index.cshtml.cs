@@ -1,6 +1,8 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Feedback;
+using Aperture.Pages.Feedback;
 using Aperture.Recommendations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,12 +10,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Picks;
 
 // My Picks: the signed-in user's ranked picks per kind; an admin may open anyone's with ?user=.
-public sealed class IndexModel(PickQueries picks, Catalog.LibraryService libraries) : PageModel
+public sealed class IndexModel(PickQueries picks, Catalog.LibraryService libraries, FeedbackService feedback) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public PickList List { get; private set; } = null!;
     public bool OwnPicks { get; private set; }
     public IReadOnlyList<MediaKind> Kinds { get; private set; } = [];
+    // The user's own feedback bars (none on an admin's view of someone else's picks: feedback is the user's voice).
+    public Dictionary<long, FeedbackBar> Bars { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string? kind, string? user, CancellationToken ct)
     {
@@ -39,6 +43,10 @@ public sealed class IndexModel(PickQueries picks, Catalog.LibraryService librari
         Kind = parsed;
         List = list;
         OwnPicks = string.Equals(userId, User.UserId(), StringComparison.OrdinalIgnoreCase);
+        if (OwnPicks)
+        {
+            Bars = await Feedback.IndexModel.BarsAsync(feedback, userId, parsed, list.Picks.Select(p => p.TitleId), id => $"pick-{id}", ct);
+        }
         return Page();
     }
 

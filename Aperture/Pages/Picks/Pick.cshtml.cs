@@ -1,6 +1,8 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Feedback;
+using Aperture.Pages.Feedback;
 using Aperture.MediaServers;
 using Aperture.Recommendations;
 using Htmx;
@@ -10,11 +12,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Aperture.Pages.Picks;
 
 // One pick: why it is there (insight bars, matched genres, the watched titles that led to it, the explanation).
-public sealed class PickModel(PickQueries picks, MediaServerSettings servers, ILogger<PickModel> logger) : PageModel
+public sealed class PickModel(PickQueries picks, MediaServerSettings servers, FeedbackService feedback, ILogger<PickModel> logger) : PageModel
 {
     public MediaKind Kind { get; private set; }
     public PickInsights Pick { get; private set; } = null!;
     public bool OwnPicks { get; private set; }
+    public FeedbackBar? Bar { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string kind, long id, string? user, CancellationToken ct)
     {
@@ -34,6 +37,10 @@ public sealed class PickModel(PickQueries picks, MediaServerSettings servers, IL
         Kind = parsed;
         Pick = pick;
         OwnPicks = string.Equals(userId, User.UserId(), StringComparison.OrdinalIgnoreCase);
+        if (OwnPicks)
+        {
+            Bar = (await Feedback.IndexModel.BarsAsync(feedback, userId, Kind, [id], _ => null, ct))[id];
+        }
         return Page();
     }
 

@@ -1,0 +1,63 @@
+using Aperture.Catalog;
+using Aperture.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Aperture.Feedback;
+
+public enum FeedbackReaction { Up, Down, NotInterested }
+
+public enum FeedbackReason { Seen, Genre, Title }
+
+// What a user told Aperture about one title (user_feedback): a reaction, a reason for "not interested", a 1–10 rating.
+// Down and NotInterested keep the title out of the user's picks and channels until the row is deleted (undo).
+public sealed class UserFeedback
+{
+    public required string UserId { get; set; }
+    public MediaKind Kind { get; set; }
+    public long TitleId { get; set; }
+    public Title Title { get; set; } = null!;
+    public FeedbackReaction? Reaction { get; set; }
+    public FeedbackReason? Reason { get; set; }
+    public int? Rating { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    // Set when this 👍 made the title a favourite on the media server, so an undo clears only what Aperture set.
+    public bool WroteFavorite { get; set; }
+
+    public bool Removes => Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested;
+}
+
+// Per-user choices (user_preferences): consent to write 👍 back as a server favourite, and each kind's tuning as JSON.
+public sealed class UserPreferences
+{
+    public required string UserId { get; set; }
+    public bool FavoriteWriteBack { get; set; }
+    public string? MovieTuning { get; set; }
+    public string? SeriesTuning { get; set; }
+}
+
+internal sealed class UserFeedbackConfiguration : IEntityTypeConfiguration<UserFeedback>
+{
+    public void Configure(EntityTypeBuilder<UserFeedback> builder)
+    {
+        builder.ToTable("user_feedback");
+        builder.HasKey(f => new { f.UserId, f.TitleId });
+        builder.HasIndex(f => new { f.UserId, f.Kind, f.UpdatedAt });
+        builder.Property(f => f.UserId).HasMaxLength(64);
+        builder.Property(f => f.Reaction).HasConversion<string>().HasMaxLength(16);
+        builder.Property(f => f.Reason).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(f => f.Title).WithMany().HasForeignKey(f => f.TitleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<UserPreferences>
+{
+    public void Configure(EntityTypeBuilder<UserPreferences> builder)
+    {
+        builder.ToTable("user_preferences");
+        builder.HasKey(p => p.UserId);
+        builder.Property(p => p.UserId).HasMaxLength(64);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
