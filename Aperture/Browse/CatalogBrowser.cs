@@ -15,14 +15,9 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
     {
         var titles = Filter(db.Titles.AsNoTracking().Where(t => t.Kind == kind), query, userId);
         var total = await titles.CountAsync(ct);
-        // The page's ids first, then its cards: SQLite sorts whole result rows, so the per-user subqueries below, asked in
-        // the sorted query, ran for every title of the catalogue instead of the page's few.
-        var ids = await Sort(titles, query)
+        var rows = await Sort(titles, query)
             .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
-            .Select(t => t.Id)
-            .ToListAsync(ct);
-        var unordered = await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new
             {
                 t.Id,
@@ -38,8 +33,7 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
                 Episodes = t.Episodes.Count,
                 EpisodesWatched = db.WatchStates.Count(w => w.UserId == userId && w.TitleId == t.Id && w.EpisodeId != null && w.Played),
             })
-            .ToDictionaryAsync(r => r.Id, ct);
-        var rows = ids.Where(unordered.ContainsKey).Select(id => unordered[id]).ToList();
+            .ToListAsync(ct);
         var series = kind == MediaKind.Series;
         var items = rows.Select(r => new TitleCard(r.Id, kind.Word(), r.Name, r.Year, r.CommunityRating, r.OfficialRating, r.Genres,
             BrowseKinds.ImageUrl(r.Id, ServerImageType.Primary, r.PrimaryImageTag), r.DateCreated, r.Watched, r.Favorite,
