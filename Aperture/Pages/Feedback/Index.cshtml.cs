@@ -12,7 +12,8 @@ namespace Aperture.Pages.Feedback;
 // htmx's header). A 👎 in a list answers with the list item's replacement, so the title is gone from the page at once.
 public sealed class IndexModel(FeedbackService feedback) : PageModel
 {
-    public IActionResult OnGet() => NotFound();
+    // Feedback is only ever posted (buttons over htmx); someone who opens the address lands on their feedback list.
+    public IActionResult OnGet() => Redirect("/taste");
 
     public async Task<IActionResult> OnPostSetAsync(string? kind, long titleId, string? reaction, string? reason, int? rating, string? removeId,
         CancellationToken ct)

@@ -20,3 +20,11 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// data-shows-value="id": a slider writes its value (two decimals) into the <output> with that id as it moves (My Taste › Tune).
+document.addEventListener("input", (event) => {
+  const slider = event.target.closest("input[data-shows-value]");
+  if (!slider) return;
+  const output = document.getElementById(slider.dataset.showsValue);
+  if (output) output.value = Number(slider.value).toFixed(2);
+});
