@@ -1,5 +1,6 @@
 using Aperture.Data;
 using Aperture.Narratives;
+using Aperture.Recommendations;
 using Aperture.Web;
 
 namespace Aperture.Tests;
@@ -31,4 +32,10 @@ public sealed class WordingTests
         Assert.StartsWith("1 title chosen for", ChannelDescriptions.Local(Story([MediaKind.Movie, MediaKind.Series], 1)).Text, StringComparison.Ordinal);
         Assert.StartsWith("2 films and shows chosen for", ChannelDescriptions.Local(Story([MediaKind.Movie, MediaKind.Series], 2)).Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(MediaKind.Movie, 1, 1, "1 movie pick for 1 of 1 enabled user,")]
+    [InlineData(MediaKind.Series, 100, 2, "100 series picks for 2 of 2 enabled users,")]
+    public void A_picks_run_summary_reads_as_english(MediaKind kind, int picks, int users, string start) =>
+        Assert.StartsWith(start, GenerateRecommendationsJob.Summary(kind, new RecommendationRunResult(users, users, picks, 0, false)), StringComparison.Ordinal);
 }

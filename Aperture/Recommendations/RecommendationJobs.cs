@@ -15,7 +15,7 @@ public sealed class GenerateRecommendationsJob(RecommendationService recommendat
     }
 
     public static string Summary(MediaKind kind, RecommendationRunResult r) =>
-        $"{r.Picks} {kind.Slug()} {Web.Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Web.Plural.Word(r.Users, "user")}" +
+        $"{r.Picks} {(kind == MediaKind.Movie ? "movie" : "series")} {Web.Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Web.Plural.Word(r.Users, "user")}" +
         (r.UsedCollaborative ? ", with the co-watch signal" : ", without the co-watch signal") +
         (r.Cleared > 0 ? $"; {Web.Plural.Count(r.Cleared, "pick")} of users no longer enabled removed" : "");
 }
