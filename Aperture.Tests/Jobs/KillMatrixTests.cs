@@ -291,10 +291,10 @@ public sealed class KillMatrixTests(ITestOutputHelper output) : IAsyncDisposable
             ["SESSION_SECRET"] = Secret,
             ["Jobs__DefaultSchedules"] = "manual",
             ["Jobs__ProgressInterval"] = "00:00:00.050",
-            // PostgreSQL: the restarted instance has a new scheduler id, so it finds the killed run by its stale heartbeat (20 s:
-            // on a busy machine a live run's heartbeat has lagged 5 s, and a shorter window then interrupts a live run).
+            // PostgreSQL: the restarted instance has a new scheduler id, so it finds the killed run by its stale heartbeat. 10 s: each
+            // restart waits about that long; under a load average of 50 a live run's heartbeat once lagged 5 s, so not shorter.
             ["Jobs__HeartbeatInterval"] = "00:00:00.500",
-            ["Jobs__StaleAfter"] = "00:00:20",
+            ["Jobs__StaleAfter"] = "00:00:10",
             ["Jobs__ClusterCheckinInterval"] = "00:00:01",
             ["Jobs__ClusterCheckinMisfireThreshold"] = "00:00:01",
             // A stalled call must hang until the kill, not time out first.
