@@ -76,8 +76,7 @@ public static class GroupRanker
         foreach (var id in ids)
         {
             var s = scores.GetValueOrDefault(id);
-            var below = LowerBound(values, s);
-            var equal = UpperBound(values, s) - below;
+            var (below, equal) = MidRank.Counts(values, s);
             result[id] = values.Length == 1 ? 1 : Math.Clamp((below + 0.5 * (equal - 1)) / (values.Length - 1), 0, 1);
         }
         return result;
@@ -104,41 +103,5 @@ public static class GroupRanker
             })
             .OrderByDescending(c => c.GroupScore).ThenByDescending(c => c.Fits.Average()).ThenBy(c => c.TitleId)
             .Take(count).ToList();
-    }
-
-    private static int LowerBound(double[] sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int UpperBound(double[] sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (sorted[mid] <= value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

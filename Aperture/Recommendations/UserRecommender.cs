@@ -58,29 +58,11 @@ public sealed class RecommendationContext(
         Array.Sort(sims);
         return (s =>
         {
-            var below = LowerBound(sims, s);
-            var equal = LowerBound(sims, MathF.BitIncrement(s)) - below;
+            var (below, equal) = MidRank.Counts(sims, s);
             return (below + 0.5 * equal) / sims.Length;
         }, sims[sims.Length / 10]);
     }
 
-    private static int LowerBound(float[] sorted, float value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     public IReadOnlyList<(long Id, float[] Vector)> CalibrationSample { get; } = calibration;
 
