@@ -56,6 +56,60 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Database_made_by_the_pre_release_migration_chain_stops_startup_with_one_clear_line_and_is_left_untouched()
+    {
+        await using var app = new AppFactory();
+        var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
+        await using (var old = CreateContext(target))
+        {
+            await old.Database.MigrateAsync();
+            // What a pre-release build recorded: steps that no longer exist in this build.
+            await old.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('20261124140245_Users', '10.0.0')""");
+            old.Settings.Add(new Setting { Key = "test.kept", Value = "pre-release", UpdatedAt = DateTimeOffset.UtcNow });
+            await old.SaveChangesAsync();
+        }
+
+        var env = new Dictionary<string, string> { ["APERTURE_DATA_DIR"] = app.DataDirectory };
+        if (app.DatabaseUrl is not null)
+        {
+            env["DATABASE_URL"] = app.DatabaseUrl;
+        }
+        var (exitCode, stderr, stdout) = await RunAppProcessAsync(env);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("was made by a pre-release Aperture", line, StringComparison.Ordinal);
+        Assert.Contains("20261124140245_Users", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        await using var after = CreateContext(target);
+        Assert.Equal("pre-release", await after.Settings.Where(s => s.Key == "test.kept").Select(s => s.Value).SingleAsync());
+    }
+
+    [Fact]
+    public void Migration_chain_check_names_pre_release_and_newer_databases_and_passes_a_known_one()
+    {
+        string[] known = ["20261203000000_Initial", "20261203000001_QuartzStore"];
+        Assert.Null(MigrationChain.Problem(["20261203000000_Initial"], known));
+        Assert.Null(MigrationChain.Problem([], known));
+        Assert.StartsWith("was made by a pre-release Aperture whose schema steps (2, e.g. 20261124140228_Initial)",
+            MigrationChain.Problem(["20261124140228_Initial", "20261124140245_Users", "20261203000000_Initial"], known), StringComparison.Ordinal);
+        Assert.StartsWith("was upgraded by a newer Aperture (it has migration 20270101000000_Next",
+            MigrationChain.Problem([.. known, "20270101000000_Next"], known), StringComparison.Ordinal);
+    }
+
+    // Both providers, whatever database this run uses: the model and each provider's migrations must agree,
+    // or the next `dotnet ef migrations add` would carry someone else's forgotten change.
+    [Fact]
+    public void Model_and_migrations_agree_for_both_providers()
+    {
+        using AppDbContext sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
+        using AppDbContext postgres = new PostgresDesignTimeFactory().CreateDbContext([]);
+        Assert.False(sqlite.Database.HasPendingModelChanges(), "the SQLite model has changes no migration holds: dotnet ef migrations add <Name> --context SqliteAppDbContext -o Migrations/Sqlite");
+        Assert.False(postgres.Database.HasPendingModelChanges(), "the PostgreSQL model has changes no migration holds: dotnet ef migrations add <Name> --context PostgresAppDbContext -o Migrations/Postgres");
+    }
+
+    [Fact]
     public async Task Malformed_database_url_stops_startup_with_one_clear_line()
     {
         var (exitCode, stderr, stdout) = await RunAppProcessAsync(new() { ["DATABASE_URL"] = "mysql://root@localhost/aperture" });

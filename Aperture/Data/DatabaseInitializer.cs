@@ -54,6 +54,11 @@ public sealed class DatabaseInitializer(IServiceProvider services, ILogger<Datab
                 await db.Database.CloseConnectionAsync();
             }
 
+            var problem = MigrationChain.Problem(await db.Database.GetAppliedMigrationsAsync(cancellationToken), db.Database.GetMigrations());
+            if (problem is not null)
+            {
+                throw new StartupException($"The database at {target.Describe()} {problem}");
+            }
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             await db.Database.MigrateAsync(cancellationToken);
             logger.LogInformation("Database {Provider} at {Where} is ready ({Count} migrations applied)",

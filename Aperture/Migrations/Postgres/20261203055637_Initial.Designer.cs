@@ -14,8 +14,8 @@ using Pgvector;
 namespace Aperture.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261203012004_MovieNight")]
-    partial class MovieNight
+    [Migration("20261203055637_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -555,6 +555,64 @@ namespace Aperture.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("title_embeddings", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reaction")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("WroteFavorite")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("UserId", "TitleId");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("UserId", "Kind", "UpdatedAt");
+
+                    b.ToTable("user_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("FavoriteWriteBack")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MovieTuning")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SeriesTuning")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_preferences", (string)null);
                 });
 
             modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
@@ -1164,6 +1222,32 @@ namespace Aperture.Migrations.Postgres
                     b.HasOne("Aperture.Catalog.Title", null)
                         .WithMany()
                         .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
+                {
+                    b.HasOne("Aperture.Catalog.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
