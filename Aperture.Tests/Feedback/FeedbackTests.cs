@@ -253,4 +253,30 @@ public sealed class FeedbackTests
         await w.App.RunJobAsync(JobNames.GenerateRecommendations);
         Assert.Contains(await PicksAsync(w), p => p.Name.StartsWith("Haunted", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_thumbs_up_and_a_less_genre_lean_are_named_in_the_evidence_and_the_explanation()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        // Haunted 1 was only watched; a 👍 makes it count like a favourite, and Tune asks for less Thriller.
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback/movies/{await TitleIdAsync(w, "Haunted 1")}", new { reaction = "up" }));
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { genres = new Dictionary<string, string> { ["Thriller"] = "less" } }));
+        await w.App.RunJobAsync(JobNames.GenerateRecommendations);
+
+        var haunted = (await PicksAsync(w)).Where(p => p.Name.StartsWith("Haunted", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(haunted);
+        var insights = new List<JsonElement>();
+        foreach (var (id, _) in haunted)
+        {
+            insights.Add(await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/movie/{id}/insights")));
+        }
+        Assert.Contains(insights, i => i.GetProperty("evidence").EnumerateArray()
+            .Any(e => e.GetProperty("name").GetString() == "Haunted 1" && e.GetProperty("reason").GetString() == "you gave it 👍"));
+        Assert.Contains(insights, i => i.GetProperty("explanation").GetString()!.Contains("Haunted 1 a thumbs up", StringComparison.Ordinal));
+        Assert.All(insights, i => Assert.Contains("You asked for less thriller", i.GetProperty("explanation").GetString(), StringComparison.Ordinal));
+        // A romance pick has no Thriller: nothing to say about the lean.
+        var wedding = (await PicksAsync(w)).First(p => p.Name.StartsWith("Wedding", StringComparison.Ordinal));
+        var plain = await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/movie/{wedding.Id}/insights"));
+        Assert.DoesNotContain("You asked for", plain.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -40,6 +40,10 @@ public sealed record UserAdjustments(
     }
 }
 
+// One user_feedback row as the run reads it (Genres: the title's, for "not my genre").
+public sealed record FeedbackEntry(long TitleId, FeedbackReaction? Reaction, FeedbackReason? Reason, int? Rating, DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Genres);
+
 public static class FeedbackInputs
 {
     public static readonly SettingKey TuningEnabled = new("tuning.enabled");
@@ -66,40 +70,47 @@ public static class FeedbackInputs
         var byUser = rows.ToLookup(r => r.UserId, StringComparer.OrdinalIgnoreCase);
         foreach (var userId in ids.Where(id => byUser[id].Any() || tunings.ContainsKey(id)))
         {
-            var removed = new HashSet<long>();
-            var signals = new List<WatchSignal>();
-            var factors = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-            foreach (var r in byUser[userId])
-            {
-                if (r.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested)
-                {
-                    removed.Add(r.TitleId);
-                    removed.UnionWith(copies.GetValueOrDefault(r.TitleId) ?? []);
-                }
-                if (r.Reaction == FeedbackReaction.NotInterested && r.Reason == FeedbackReason.Genre)
-                {
-                    foreach (var g in r.Genres.Distinct(StringComparer.OrdinalIgnoreCase))
-                    {
-                        factors[g] = Math.Max(UserAdjustments.MinGenreFactor, factors.GetValueOrDefault(g, 1) * UserAdjustments.NotMyGenreFactor);
-                    }
-                }
-                if (Signal(r.TitleId, r.Reaction, r.Rating, r.UpdatedAt) is { } signal)
-                {
-                    signals.Add(signal);
-                }
-            }
-            var tuning = tunings.GetValueOrDefault(userId) ?? new UserTuning();
-            foreach (var (genre, lean) in tuning.Genres)
-            {
-                if (lean != GenreLean.Never)
-                {
-                    factors[genre] = factors.GetValueOrDefault(genre, 1) * (lean == GenreLean.More ? UserTuning.MoreFactor : UserTuning.LessFactor);
-                }
-            }
-            var never = tuning.Genres.Where(g => g.Value == GenreLean.Never).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            result[userId] = new UserAdjustments(removed, signals, factors, never, tuning.Weights, tuning.PicksPerUser, tuning.IncludeStarted);
+            result[userId] = ForUser(byUser[userId].Select(r => new FeedbackEntry(r.TitleId, r.Reaction, r.Reason, r.Rating, r.UpdatedAt, r.Genres)),
+                copies, tunings.GetValueOrDefault(userId) ?? new UserTuning());
         }
         return result;
+    }
+
+    // One user's feedback rows and tuning as the run reads them. Pure, so the feedback benchmark replays MovieLens through
+    // exactly this code (Aperture.Bench feedback).
+    public static UserAdjustments ForUser(IEnumerable<FeedbackEntry> entries, IReadOnlyDictionary<long, List<long>> copies, UserTuning tuning)
+    {
+        var removed = new HashSet<long>();
+        var signals = new List<WatchSignal>();
+        var factors = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in entries)
+        {
+            if (r.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested)
+            {
+                removed.Add(r.TitleId);
+                removed.UnionWith(copies.GetValueOrDefault(r.TitleId) ?? []);
+            }
+            if (r.Reaction == FeedbackReaction.NotInterested && r.Reason == FeedbackReason.Genre)
+            {
+                foreach (var g in r.Genres.Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    factors[g] = Math.Max(UserAdjustments.MinGenreFactor, factors.GetValueOrDefault(g, 1) * UserAdjustments.NotMyGenreFactor);
+                }
+            }
+            if (Signal(r.TitleId, r.Reaction, r.Rating, r.UpdatedAt) is { } signal)
+            {
+                signals.Add(signal);
+            }
+        }
+        foreach (var (genre, lean) in tuning.Genres)
+        {
+            if (lean != GenreLean.Never)
+            {
+                factors[genre] = factors.GetValueOrDefault(genre, 1) * (lean == GenreLean.More ? UserTuning.MoreFactor : UserTuning.LessFactor);
+            }
+        }
+        var never = tuning.Genres.Where(g => g.Value == GenreLean.Never).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new UserAdjustments(removed, signals, factors, never, tuning.Weights, tuning.PicksPerUser, tuning.IncludeStarted);
     }
 
     // A reaction or rating as the taste model reads a server's user data: 👍 or 8+ like a favourite, 👎 like a 0 rating
