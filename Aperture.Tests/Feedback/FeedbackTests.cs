@@ -279,4 +279,92 @@ public sealed class FeedbackTests
         var plain = await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/movie/{wedding.Id}/insights"));
         Assert.DoesNotContain("You asked for", plain.GetProperty("explanation").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_channels_taste_lean_follows_the_owners_thumbs_up_and_down_and_never_brings_back_a_thumbs_down()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        // bob watched romance only: a ghost channel leaning to his taste says nothing about his taste.
+        var channel = await JsonAsync(await w.Bob.PostAsJsonAsync("/api/channels",
+            new { name = "Ghosts", kind = "movies", preference = "haunted house demon ghost", size = 6, useTaste = true }), HttpStatusCode.Created);
+        var channelId = channel.GetProperty("id").GetInt64();
+        async Task<List<(long Id, string Why)>> GenerateAsync() =>
+            [.. (await JsonAsync(await w.Bob.PostAsync($"/api/channels/{channelId}/generate", JsonContent.Create(new { }))))
+                .GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("titleId").GetInt64(), e.GetProperty("why").GetString()!))];
+        var before = await GenerateAsync();
+        Assert.DoesNotContain(before, e => e.Why.Contains("close to your taste", StringComparison.Ordinal));
+
+        // 👎 on the channel's first entry, 👍 on three other haunted films and 👎 on the romances he watched: his taste, as
+        // his picks see it, is now horror.
+        var downed = before[0].Id;
+        var liked = 0;
+        for (var i = 0; i < 8 && liked < 3; i++)
+        {
+            var id = await TitleIdAsync(w, $"Haunted {i}");
+            if (id != downed)
+            {
+                await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{id}", new { reaction = "up" }));
+                liked++;
+            }
+        }
+        await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{downed}", new { reaction = "down" }));
+        foreach (var name in new[] { "Wedding 0", "Wedding 1" })
+        {
+            await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{await TitleIdAsync(w, name)}", new { reaction = "down" }));
+        }
+        var after = await GenerateAsync();
+        Assert.Contains(after, e => e.Why.Contains("close to your taste", StringComparison.Ordinal));
+        Assert.DoesNotContain(after, e => e.Id == downed);
+    }
+
+    [Fact]
+    public async Task Admin_switches_tuning_off_on_the_recommendation_settings_page_with_antiforgery_and_only_an_admin_may()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        const string page = "/admin/settings/recommendations";
+        async Task<bool> EnabledAsync() => (await JsonAsync(await w.Admin.GetAsync("/api/settings/tuning"))).GetProperty("enabled").GetBoolean();
+        var html = await w.Admin.GetStringAsync(page);
+        Assert.Contains("Let users tune their own picks", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"enabled\" value=\"true\" checked", html);
+
+        // Without the token nothing changes; a user who is not an admin changes nothing either.
+        Assert.Equal(HttpStatusCode.BadRequest, (await w.Admin.PostFormAsync($"{page}?handler=Tuning", null, [new("enabled", "false")])).StatusCode);
+        await w.Alice.PostFormAsync($"{page}?handler=Tuning", await w.Alice.AntiforgeryTokenAsync("/picks/movies"), [new("enabled", "false")]);
+        Assert.True(await EnabledAsync());
+
+        var token = await w.Admin.AntiforgeryTokenAsync(page);
+        var off = await w.Admin.PostFormAsync($"{page}?handler=Tuning", token, [new("enabled", "false")]);
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.DoesNotMatch("name=\"enabled\" value=\"true\" checked", await off.Content.ReadAsStringAsync());
+        Assert.False(await EnabledAsync());
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { picksPerUser = 5 }), HttpStatusCode.Conflict);
+
+        // The checked box posts "true" before the hidden "false": on again.
+        await w.Admin.PostFormAsync($"{page}?handler=Tuning", token, [new("enabled", "true"), new("enabled", "false")]);
+        Assert.True(await EnabledAsync());
+    }
+
+    [Fact]
+    public async Task A_discovery_slider_in_the_tune_preview_brings_in_a_title_that_is_not_among_the_current_picks()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { picksPerUser = 3 }));
+        await w.App.RunJobAsync(JobNames.GenerateRecommendations);
+        var current = await PicksAsync(w);
+        Assert.Equal(3, current.Count);
+        Assert.All(current, p => Assert.StartsWith("Haunted", p.Name, StringComparison.Ordinal));
+
+        // Taste match down, Discovery up: genres alice never watches (romance) come in from the wider pool, unsaved.
+        var token = await w.Alice.AntiforgeryTokenAsync("/taste/movies/tune");
+        var preview = await w.Alice.PostFormAsync("/taste/movies/tune?handler=Preview", token,
+            [new("similarity", "0"), new("novelty", "10"), new("picksPerUser", "3")], htmx: true);
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var shown = System.Text.RegularExpressions.Regex.Matches(html, "data-title-id=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, shown.Count);
+        Assert.Contains(shown, id => current.All(p => p.Id != id));
+        Assert.Contains("Wedding", html, StringComparison.Ordinal);
+        // Nothing was saved: the stored picks are the same three.
+        Assert.Equal(current.Select(p => p.Id), (await PicksAsync(w)).Select(p => p.Id));
+    }
 }

@@ -162,8 +162,7 @@ public static class FeedbackApi
             {
                 return ApiJson.Invalid("enabled", "enabled must be true or false.");
             }
-            await store.SetAsync(FeedbackInputs.TuningEnabled, enabled ? "true" : "false", ct);
-            await store.SaveAsync(ct);
+            await FeedbackInputs.SetTuningEnabledAsync(store, enabled, ct);
             return Results.Ok(new { enabled });
         });
     }
