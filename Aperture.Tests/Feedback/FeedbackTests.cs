@@ -367,4 +367,41 @@ public sealed class FeedbackTests
         // Nothing was saved: the stored picks are the same three.
         Assert.Equal(current.Select(p => p.Id), (await PicksAsync(w)).Select(p => p.Id));
     }
+
+    [Theory]
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_thumbs_up_the_server_refuses_to_make_a_favourite_is_kept_and_the_user_is_told(FakeServerVersion version)
+    {
+        await using var w = await StartAsync(version);
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback-settings", new { favoriteWriteBack = true }));
+        w.Server.Faults.Add(FaultRule.OnPath("Favorite").OnMethod("POST").Respond(Fault.Status(403, "Access denied")).Forever());
+        var alice = w.Server.State.User("alice");
+
+        // Over htmx, as the button sends it: the bar comes back with the 👍 on and a message saying the server did not take it.
+        var title = await TitleIdAsync(w, "Haunted 5");
+        var token = await w.Alice.AntiforgeryTokenAsync("/picks/movies");
+        var response = await w.Alice.PostFormAsync("/feedback?handler=Set", token,
+            [new("kind", "movies"), new("titleId", title.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("reaction", "up")], htmx: true);
+        var fragment = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Saved here, but the media server did not take the favourite", fragment, StringComparison.Ordinal);
+        Assert.Contains(w.Server.Calls, c => c.Method == "POST" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEqual(true, w.Server.State.GetUserData(alice, w.Server.State.Items.Single(i => i.Name == "Haunted 5"))?.IsFavorite);
+        var row = await w.App.WithDbAsync(db => Task.FromResult(db.UserFeedback.Single(f => f.TitleId == title)));
+        Assert.Equal(Aperture.Feedback.FeedbackReaction.Up, row.Reaction);
+        Assert.False(row.WroteFavorite);
+
+        // The API says the same in writeBack; the 👍 counts in the taste all the same.
+        var other = await TitleIdAsync(w, "Haunted 6");
+        var saved = await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback/movies/{other}", new { reaction = "up" }));
+        Assert.Equal("up", saved.GetProperty("reaction").GetString());
+        Assert.StartsWith("Saved here, but the media server did not take the favourite", saved.GetProperty("writeBack").GetString(), StringComparison.Ordinal);
+        var listed = await JsonAsync(await w.Alice.GetAsync($"/api/users/{w.AliceId}/feedback"));
+        Assert.Equal(2, listed.GetProperty("items").EnumerateArray().Count(f => f.GetProperty("reaction").GetString() == "up"));
+
+        // Undo clears nothing on the server: Aperture never set a favourite there.
+        w.Server.Faults.Clear();
+        await JsonAsync(await DeleteAsync(w.Alice, $"/api/users/{w.AliceId}/feedback/movies/{title}"), HttpStatusCode.NoContent);
+        Assert.DoesNotContain(w.Server.Calls, c => c.Method == "DELETE" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
+    }
 }
