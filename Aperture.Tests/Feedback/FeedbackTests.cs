@@ -404,4 +404,16 @@ public sealed class FeedbackTests
         await JsonAsync(await DeleteAsync(w.Alice, $"/api/users/{w.AliceId}/feedback/movies/{title}"), HttpStatusCode.NoContent);
         Assert.DoesNotContain(w.Server.Calls, c => c.Method == "DELETE" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public void A_thumbs_down_pulls_the_taste_away_and_never_counts_for_it_even_with_dislikes_switched_off()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var down = Aperture.Feedback.FeedbackInputs.Signal(1, Aperture.Feedback.FeedbackReaction.Down, null, now)!;
+        Assert.True(Aperture.Recommendations.TasteProfile.Weight(down, new Aperture.Recommendations.TasteOptions(), now) < 0);
+        var off = new Aperture.Recommendations.TasteOptions { DislikeAtOrBelow = -1 };
+        Assert.Equal(0, Aperture.Recommendations.TasteProfile.Weight(down, off, now));
+        // A server rating of 0 is the server's business: with dislikes off it stays what it was (a weak watch).
+        Assert.True(Aperture.Recommendations.TasteProfile.Weight(down with { FromFeedback = false }, off, now) > 0);
+    }
 }
