@@ -26,6 +26,7 @@ internal static class GroupBench
             return 2;
         }
         var groupsPerSize = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var g) ? g : 60;
+        var show = args.Contains("--show");
         var ml = MovieLens.Load(folder);
         var model = LocalEmbeddingModel.Fit(ml.Items);
         var vectors = ml.Items.ToDictionary(i => long.Parse(i.Key, CultureInfo.InvariantCulture), model.Embed);
@@ -88,6 +89,10 @@ internal static class GroupBench
                 var nearest = histories.Select(h => Nearest(UserRecommender.Taste(h, context), excluded, items, vectors, UserRecommender.PoolSize(settings))).ToList();
                 var pool = GroupRanker.Pool(histories, nearest, excluded, context);
                 var scores = histories.Select(h => GroupRanker.ScoreMember(h, pool, context)).ToList();
+                if (show && n == 0 && size == 4)
+                {
+                    Show(group, scores, pool, ml, genres);
+                }
                 // Each member's own list, as their personal picks would be at that moment (their own exclusions, own pool).
                 var own = group.Select(m =>
                 {
@@ -117,6 +122,25 @@ internal static class GroupBench
             }
         }
         return 0;
+    }
+
+    // A look at one list as the group would see it: each member's main genres (from their training ratings), then the top 15
+    // with the fit per member and whether it is a held-out hit (h) for them.
+    private static void Show(List<Member> group, List<MemberScores> scores, HashSet<long> pool, MovieLens ml, Dictionary<long, IReadOnlyList<string>> genres)
+    {
+        Console.WriteLine("one group of 4, as the app would list it (fits in %, h = a held-out title the member rated 4+):");
+        foreach (var m in group)
+        {
+            var top = m.History.Signals.Where(s => s.Rating >= 7).SelectMany(s => genres[s.TitleId]).GroupBy(x => x).OrderByDescending(x => x.Count())
+                .Take(4).Select(x => $"{x.Key} {x.Count()}");
+            Console.WriteLine($"  user {m.History.UserId}: {m.History.Signals.Count} ratings; liked genres: {string.Join(", ", top)}");
+        }
+        foreach (var c in GroupRanker.Rank(scores, pool, GroupRanker.Default, 15))
+        {
+            var fits = string.Join(" ", c.Fits.Select((f, i) => $"{f * 100,3:F0}{(group[i].Hits.Contains(c.TitleId) ? "h" : " ")}"));
+            var item = ml.ById[(int)c.TitleId];
+            Console.WriteLine($"  {fits}  {item.Name} ({item.Year}) [{string.Join("|", item.Genres)}]");
+        }
     }
 
     // [hit rate, share with a hit, mean NDCG, worst NDCG, that worst-off member's NDCG on their own list, popularity's worst NDCG,

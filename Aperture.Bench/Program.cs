@@ -12,6 +12,7 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
     ["channels"] = ("channels from words alone: precision@20 of 30 natural-language queries on MovieLens [--show]", ChannelsBench.Run),
     ["similar"] = ("more like this on MovieLens: sequel in the top 10, audience overlap vs random, before and after", SimilarBench.Run),
     ["group"] = ("movie night on MovieLens: random groups of 2, 4, 6; hit rate per member, worst-off NDCG vs own lists and popularity per strategy [groups per size]", GroupBench.Run),
+    ["feedback"] = ("feedback on MovieLens: a share of held-out low ratings given as 👎; NDCG@50 and 👎/near-duplicate reappearance before/after [share, 0.5]", FeedbackBench.Run),
     ["load"] = ("50 browsers for 60 s against the built app on MovieLens: requests/s, p50/p95/p99 per page, app CPU and RSS [--clients N --seconds N --during-picks]", a => LoadBench.RunAsync(a).GetAwaiter().GetResult()),
     ["sync"] = ("full and no-change delta sync of a 20,000-movie fake server (SQLite; PostgreSQL too with APERTURE_BENCH_PG)", a => SyncBenchmark.RunAsync(a).GetAwaiter().GetResult()),
     ["pipeline"] = ("the whole pipeline through the real jobs, fake server in a child process: movielens|synthetic|large [--picks N] [--users N]", a => PipelineBench.RunAsync(a).GetAwaiter().GetResult()),

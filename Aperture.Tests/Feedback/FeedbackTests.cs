@@ -253,4 +253,167 @@ public sealed class FeedbackTests
         await w.App.RunJobAsync(JobNames.GenerateRecommendations);
         Assert.Contains(await PicksAsync(w), p => p.Name.StartsWith("Haunted", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_thumbs_up_and_a_less_genre_lean_are_named_in_the_evidence_and_the_explanation()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        // Haunted 1 was only watched; a 👍 makes it count like a favourite, and Tune asks for less Thriller.
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback/movies/{await TitleIdAsync(w, "Haunted 1")}", new { reaction = "up" }));
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { genres = new Dictionary<string, string> { ["Thriller"] = "less" } }));
+        await w.App.RunJobAsync(JobNames.GenerateRecommendations);
+
+        var haunted = (await PicksAsync(w)).Where(p => p.Name.StartsWith("Haunted", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(haunted);
+        var insights = new List<JsonElement>();
+        foreach (var (id, _) in haunted)
+        {
+            insights.Add(await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/movie/{id}/insights")));
+        }
+        Assert.Contains(insights, i => i.GetProperty("evidence").EnumerateArray()
+            .Any(e => e.GetProperty("name").GetString() == "Haunted 1" && e.GetProperty("reason").GetString() == "you gave it 👍"));
+        Assert.Contains(insights, i => i.GetProperty("explanation").GetString()!.Contains("Haunted 1 a thumbs up", StringComparison.Ordinal));
+        Assert.All(insights, i => Assert.Contains("You asked for less thriller", i.GetProperty("explanation").GetString(), StringComparison.Ordinal));
+        // A romance pick has no Thriller: nothing to say about the lean.
+        var wedding = (await PicksAsync(w)).First(p => p.Name.StartsWith("Wedding", StringComparison.Ordinal));
+        var plain = await JsonAsync(await w.Alice.GetAsync($"/api/recommendations/{w.AliceId}/movie/{wedding.Id}/insights"));
+        Assert.DoesNotContain("You asked for", plain.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_channels_taste_lean_follows_the_owners_thumbs_up_and_down_and_never_brings_back_a_thumbs_down()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        // bob watched romance only: a ghost channel leaning to his taste says nothing about his taste.
+        var channel = await JsonAsync(await w.Bob.PostAsJsonAsync("/api/channels",
+            new { name = "Ghosts", kind = "movies", preference = "haunted house demon ghost", size = 6, useTaste = true }), HttpStatusCode.Created);
+        var channelId = channel.GetProperty("id").GetInt64();
+        async Task<List<(long Id, string Why)>> GenerateAsync() =>
+            [.. (await JsonAsync(await w.Bob.PostAsync($"/api/channels/{channelId}/generate", JsonContent.Create(new { }))))
+                .GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("titleId").GetInt64(), e.GetProperty("why").GetString()!))];
+        var before = await GenerateAsync();
+        Assert.DoesNotContain(before, e => e.Why.Contains("close to your taste", StringComparison.Ordinal));
+
+        // 👎 on the channel's first entry, 👍 on three other haunted films and 👎 on the romances he watched: his taste, as
+        // his picks see it, is now horror.
+        var downed = before[0].Id;
+        var liked = 0;
+        for (var i = 0; i < 8 && liked < 3; i++)
+        {
+            var id = await TitleIdAsync(w, $"Haunted {i}");
+            if (id != downed)
+            {
+                await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{id}", new { reaction = "up" }));
+                liked++;
+            }
+        }
+        await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{downed}", new { reaction = "down" }));
+        foreach (var name in new[] { "Wedding 0", "Wedding 1" })
+        {
+            await JsonAsync(await w.Bob.PutAsJsonAsync($"/api/users/{w.BobId}/feedback/movies/{await TitleIdAsync(w, name)}", new { reaction = "down" }));
+        }
+        var after = await GenerateAsync();
+        Assert.Contains(after, e => e.Why.Contains("close to your taste", StringComparison.Ordinal));
+        Assert.DoesNotContain(after, e => e.Id == downed);
+    }
+
+    [Fact]
+    public async Task Admin_switches_tuning_off_on_the_recommendation_settings_page_with_antiforgery_and_only_an_admin_may()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        const string page = "/admin/settings/recommendations";
+        async Task<bool> EnabledAsync() => (await JsonAsync(await w.Admin.GetAsync("/api/settings/tuning"))).GetProperty("enabled").GetBoolean();
+        var html = await w.Admin.GetStringAsync(page);
+        Assert.Contains("Let users tune their own picks", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"enabled\" value=\"true\" checked", html);
+
+        // Without the token nothing changes; a user who is not an admin changes nothing either.
+        Assert.Equal(HttpStatusCode.BadRequest, (await w.Admin.PostFormAsync($"{page}?handler=Tuning", null, [new("enabled", "false")])).StatusCode);
+        await w.Alice.PostFormAsync($"{page}?handler=Tuning", await w.Alice.AntiforgeryTokenAsync("/picks/movies"), [new("enabled", "false")]);
+        Assert.True(await EnabledAsync());
+
+        var token = await w.Admin.AntiforgeryTokenAsync(page);
+        var off = await w.Admin.PostFormAsync($"{page}?handler=Tuning", token, [new("enabled", "false")]);
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.DoesNotMatch("name=\"enabled\" value=\"true\" checked", await off.Content.ReadAsStringAsync());
+        Assert.False(await EnabledAsync());
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { picksPerUser = 5 }), HttpStatusCode.Conflict);
+
+        // The checked box posts "true" before the hidden "false": on again.
+        await w.Admin.PostFormAsync($"{page}?handler=Tuning", token, [new("enabled", "true"), new("enabled", "false")]);
+        Assert.True(await EnabledAsync());
+    }
+
+    [Fact]
+    public async Task A_discovery_slider_in_the_tune_preview_brings_in_a_title_that_is_not_among_the_current_picks()
+    {
+        await using var w = await StartAsync(FakeServerVersion.Jellyfin10_11);
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/tuning/movies", new { picksPerUser = 3 }));
+        await w.App.RunJobAsync(JobNames.GenerateRecommendations);
+        var current = await PicksAsync(w);
+        Assert.Equal(3, current.Count);
+        Assert.All(current, p => Assert.StartsWith("Haunted", p.Name, StringComparison.Ordinal));
+
+        // Taste match down, Discovery up: genres alice never watches (romance) come in from the wider pool, unsaved.
+        var token = await w.Alice.AntiforgeryTokenAsync("/taste/movies/tune");
+        var preview = await w.Alice.PostFormAsync("/taste/movies/tune?handler=Preview", token,
+            [new("similarity", "0"), new("novelty", "10"), new("picksPerUser", "3")], htmx: true);
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var shown = System.Text.RegularExpressions.Regex.Matches(html, "data-title-id=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, shown.Count);
+        Assert.Contains(shown, id => current.All(p => p.Id != id));
+        Assert.Contains("Wedding", html, StringComparison.Ordinal);
+        // Nothing was saved: the stored picks are the same three.
+        Assert.Equal(current.Select(p => p.Id), (await PicksAsync(w)).Select(p => p.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_thumbs_up_the_server_refuses_to_make_a_favourite_is_kept_and_the_user_is_told(FakeServerVersion version)
+    {
+        await using var w = await StartAsync(version);
+        await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback-settings", new { favoriteWriteBack = true }));
+        w.Server.Faults.Add(FaultRule.OnPath("Favorite").OnMethod("POST").Respond(Fault.Status(403, "Access denied")).Forever());
+        var alice = w.Server.State.User("alice");
+
+        // Over htmx, as the button sends it: the bar comes back with the 👍 on and a message saying the server did not take it.
+        var title = await TitleIdAsync(w, "Haunted 5");
+        var token = await w.Alice.AntiforgeryTokenAsync("/picks/movies");
+        var response = await w.Alice.PostFormAsync("/feedback?handler=Set", token,
+            [new("kind", "movies"), new("titleId", title.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("reaction", "up")], htmx: true);
+        var fragment = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Saved here, but the media server did not take the favourite", fragment, StringComparison.Ordinal);
+        Assert.Contains(w.Server.Calls, c => c.Method == "POST" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEqual(true, w.Server.State.GetUserData(alice, w.Server.State.Items.Single(i => i.Name == "Haunted 5"))?.IsFavorite);
+        var row = await w.App.WithDbAsync(db => Task.FromResult(db.UserFeedback.Single(f => f.TitleId == title)));
+        Assert.Equal(Aperture.Feedback.FeedbackReaction.Up, row.Reaction);
+        Assert.False(row.WroteFavorite);
+
+        // The API says the same in writeBack; the 👍 counts in the taste all the same.
+        var other = await TitleIdAsync(w, "Haunted 6");
+        var saved = await JsonAsync(await w.Alice.PutAsJsonAsync($"/api/users/{w.AliceId}/feedback/movies/{other}", new { reaction = "up" }));
+        Assert.Equal("up", saved.GetProperty("reaction").GetString());
+        Assert.StartsWith("Saved here, but the media server did not take the favourite", saved.GetProperty("writeBack").GetString(), StringComparison.Ordinal);
+        var listed = await JsonAsync(await w.Alice.GetAsync($"/api/users/{w.AliceId}/feedback"));
+        Assert.Equal(2, listed.GetProperty("items").EnumerateArray().Count(f => f.GetProperty("reaction").GetString() == "up"));
+
+        // Undo clears nothing on the server: Aperture never set a favourite there.
+        w.Server.Faults.Clear();
+        await JsonAsync(await DeleteAsync(w.Alice, $"/api/users/{w.AliceId}/feedback/movies/{title}"), HttpStatusCode.NoContent);
+        Assert.DoesNotContain(w.Server.Calls, c => c.Method == "DELETE" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void A_thumbs_down_pulls_the_taste_away_and_never_counts_for_it_even_with_dislikes_switched_off()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var down = Aperture.Feedback.FeedbackInputs.Signal(1, Aperture.Feedback.FeedbackReaction.Down, null, now)!;
+        Assert.True(Aperture.Recommendations.TasteProfile.Weight(down, new Aperture.Recommendations.TasteOptions(), now) < 0);
+        var off = new Aperture.Recommendations.TasteOptions { DislikeAtOrBelow = -1 };
+        Assert.Equal(0, Aperture.Recommendations.TasteProfile.Weight(down, off, now));
+        // A server rating of 0 is the server's business: with dislikes off it stays what it was (a weak watch).
+        Assert.True(Aperture.Recommendations.TasteProfile.Weight(down with { FromFeedback = false }, off, now) > 0);
+    }
 }

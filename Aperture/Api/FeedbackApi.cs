@@ -13,6 +13,23 @@ public static class FeedbackApi
 
     public sealed record TuningSwitch(bool? Enabled);
 
+    // How every per-user, per-kind route starts: the caller may act for this user (403 before any lookup), and the kind is
+    // movies or series (404).
+    private static IResult? Guard(HttpContext http, string id, string kind, out MediaKind k)
+    {
+        k = default;
+        if (RecommendationsApi.Denied(http, id) is { } denied)
+        {
+            return denied;
+        }
+        if (RecommendationsApi.ParseKind(kind) is not { } parsed)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Use /movies or /series.");
+        }
+        k = parsed;
+        return null;
+    }
+
     public static void MapFeedbackApi(this RouteGroupBuilder api)
     {
         api.MapGet("/users/{id}/feedback", async (string id, string? kind, HttpContext http, AppDbContext db, FeedbackService feedback, CancellationToken ct) =>
@@ -36,13 +53,9 @@ public static class FeedbackApi
         api.MapPut("/users/{id}/feedback/{kind}/{titleId:long}", async (string id, string kind, long titleId, HttpContext http, AppDbContext db,
             FeedbackService feedback, CancellationToken ct) =>
         {
-            if (RecommendationsApi.Denied(http, id) is { } denied)
+            if (Guard(http, id, kind, out var k) is { } refused)
             {
-                return denied;
-            }
-            if (RecommendationsApi.ParseKind(kind) is not { } k)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Use /movies or /series.");
+                return refused;
             }
             var (input, error) = await ApiJson.ReadAsync<FeedbackInput>(http.Request, ct);
             if (error is not null)
@@ -66,13 +79,9 @@ public static class FeedbackApi
         api.MapDelete("/users/{id}/feedback/{kind}/{titleId:long}", async (string id, string kind, long titleId, HttpContext http,
             FeedbackService feedback, CancellationToken ct) =>
         {
-            if (RecommendationsApi.Denied(http, id) is { } denied)
+            if (Guard(http, id, kind, out var k) is { } refused)
             {
-                return denied;
-            }
-            if (RecommendationsApi.ParseKind(kind) is not { } k)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Use /movies or /series.");
+                return refused;
             }
             return await feedback.UndoAsync(id, k, titleId, ct)
                 ? Results.NoContent()
@@ -105,13 +114,9 @@ public static class FeedbackApi
 
         api.MapGet("/users/{id}/tuning/{kind}", async (string id, string kind, HttpContext http, AppDbContext db, TuningService tuning, CancellationToken ct) =>
         {
-            if (RecommendationsApi.Denied(http, id) is { } denied)
+            if (Guard(http, id, kind, out var k) is { } refused)
             {
-                return denied;
-            }
-            if (RecommendationsApi.ParseKind(kind) is not { } k)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Use /movies or /series.");
+                return refused;
             }
             return await db.Users.AnyAsync(u => u.Id == id, ct) ? Results.Ok(await tuning.ViewAsync(id, k, null, ct)) : RecommendationsApi.UnknownUser(id);
         });
@@ -119,13 +124,9 @@ public static class FeedbackApi
         api.MapPut("/users/{id}/tuning/{kind}", async (string id, string kind, HttpContext http, AppDbContext db, SettingsStore store,
             TuningService tuning, CancellationToken ct) =>
         {
-            if (RecommendationsApi.Denied(http, id) is { } denied)
+            if (Guard(http, id, kind, out var k) is { } refused)
             {
-                return denied;
-            }
-            if (RecommendationsApi.ParseKind(kind) is not { } k)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Use /movies or /series.");
+                return refused;
             }
             if (!await FeedbackInputs.TuningEnabledAsync(store, ct))
             {
@@ -162,8 +163,7 @@ public static class FeedbackApi
             {
                 return ApiJson.Invalid("enabled", "enabled must be true or false.");
             }
-            await store.SetAsync(FeedbackInputs.TuningEnabled, enabled ? "true" : "false", ct);
-            await store.SaveAsync(ct);
+            await FeedbackInputs.SetTuningEnabledAsync(store, enabled, ct);
             return Results.Ok(new { enabled });
         });
     }

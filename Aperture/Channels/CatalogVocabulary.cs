@@ -167,6 +167,29 @@ public sealed class CatalogVocabulary
 
     public int Count => docs.Length;
 
+    // Genre names as the catalogue spells them ("film noir" is Film-Noir), each once, in the order asked; blank names are
+    // skipped. Error: null, or one sentence per unknown name naming the nearest ones the catalogue has. Channels and movie
+    // night check their genre filters with this.
+    public static (List<string> Spelled, string? Error) SpellGenres(IEnumerable<string> names, IReadOnlyList<string> known)
+    {
+        var spelled = new List<string>();
+        var unknown = new List<string>();
+        foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n)))
+        {
+            var match = known.FirstOrDefault(g => Phrase(g) == Phrase(name));
+            if (match is null)
+            {
+                unknown.Add(name.Trim());
+            }
+            else if (!spelled.Contains(match, StringComparer.OrdinalIgnoreCase))
+            {
+                spelled.Add(match);
+            }
+        }
+        return (spelled, unknown.Count == 0 ? null : string.Join(" ", unknown.Select(u =>
+            $"This catalogue has no genre \u201C{u}\u201D; the nearest are {string.Join(", ", NearestNames(u, known))}.")));
+    }
+
     // The names closest to one that is not among them, by edit distance on the folded spelling (containment counts).
     public static IReadOnlyList<string> NearestNames(string name, IReadOnlyList<string> names, int take = 3)
     {

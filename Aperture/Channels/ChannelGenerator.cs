@@ -135,18 +135,22 @@ public sealed class ChannelGenerator(
         var text = string.IsNullOrWhiteSpace(channel.Preference) ? null : await embeddings.EmbedQueryAsync(kind, channel.Preference, ct);
 
         var exclude = new HashSet<long>(examples.Select(e => e.Id));
-        // What the owner marked 👎 or "not interested" stays out whatever the channel's options say.
-        exclude.UnionWith(await FeedbackInputs.RemovedAsync(db, kind, channel.OwnerId, ct));
+        // The owner's feedback, read as a run reads it: what they marked 👎 or "not interested" stays out whatever the
+        // channel's options say, and their 👍, 👎 and ratings shape the taste the lean uses exactly as they shape their picks.
+        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: false, [channel.OwnerId], ct)).GetValueOrDefault(channel.OwnerId)
+            ?? UserAdjustments.None;
+        exclude.UnionWith(adjustments.Removed);
         float[]? taste = null;
         if (channel.ExcludeWatched || channel.UseTaste)
         {
-            var history = (await RecommendationInputs.HistoriesAsync(db, kind, ct, channel.OwnerId)).Values.FirstOrDefault();
-            if (history is not null && channel.ExcludeWatched)
+            var served = (await RecommendationInputs.HistoriesAsync(db, kind, ct, channel.OwnerId)).Values.FirstOrDefault();
+            if (served is not null && channel.ExcludeWatched)
             {
-                exclude.UnionWith(history.Excluded);
+                exclude.UnionWith(served.Excluded);
             }
-            if (history is not null && channel.UseTaste)
+            if (channel.UseTaste)
             {
+                var history = FeedbackInputs.Apply(served ?? new UserHistory(channel.OwnerId, [], new HashSet<long>()), adjustments);
                 var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId), ct);
                 var settings = await recommendationSettings.GetAsync(kind, ct);
                 taste = TasteProfile.Build(history.Signals, id => vectors.GetValueOrDefault(id), settings.Taste, now);

@@ -175,27 +175,12 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
                 exclude = CheckGenres(exclude, "excludeGenres");
             }
 
-            // The catalogue's own spelling ("film noir" is Film-Noir); an unknown name is an error naming the nearest ones.
             List<string> CheckGenres(List<string> names, string field)
             {
-                var spelled = new List<string>();
-                var unknown = new List<string>();
-                foreach (var name in names)
+                var (spelled, error) = CatalogVocabulary.SpellGenres(names, known);
+                if (error is not null)
                 {
-                    var match = known.FirstOrDefault(g => CatalogVocabulary.Phrase(g) == CatalogVocabulary.Phrase(name));
-                    if (match is null)
-                    {
-                        unknown.Add(name);
-                    }
-                    else if (!spelled.Contains(match, StringComparer.OrdinalIgnoreCase))
-                    {
-                        spelled.Add(match);
-                    }
-                }
-                if (unknown.Count > 0)
-                {
-                    errors[field] = string.Join(" ", unknown.Select(u =>
-                        $"This catalogue has no genre \u201C{u}\u201D; the nearest are {string.Join(", ", CatalogVocabulary.NearestNames(u, known))}."));
+                    errors[field] = error;
                 }
                 return spelled;
             }

@@ -40,6 +40,10 @@ public sealed record UserAdjustments(
     }
 }
 
+// One user_feedback row as the run reads it (Genres: the title's, for "not my genre").
+public sealed record FeedbackEntry(long TitleId, FeedbackReaction? Reaction, FeedbackReason? Reason, int? Rating, DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Genres);
+
 public static class FeedbackInputs
 {
     public static readonly SettingKey TuningEnabled = new("tuning.enabled");
@@ -47,14 +51,23 @@ public static class FeedbackInputs
     public static async Task<bool> TuningEnabledAsync(SettingsStore store, CancellationToken ct) =>
         (await store.GetAsync(TuningEnabled, ct)).Value is not { } v || !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
 
+    // Admins switch per-user tuning off server-wide (Admin › Settings › Recommendations, PUT /api/settings/tuning).
+    public static async Task SetTuningEnabledAsync(SettingsStore store, bool enabled, CancellationToken ct)
+    {
+        await store.SetAsync(TuningEnabled, enabled ? "true" : "false", ct);
+        await store.SaveAsync(ct);
+    }
+
     // Every listed user's adjustments for one kind (users without feedback or tuning get None), in two queries.
+    // unsaved: the Tune preview's values, used instead of what is stored.
     public static async Task<Dictionary<string, UserAdjustments>> LoadAsync(AppDbContext db, MediaKind kind, bool tuningEnabled,
-        IReadOnlyCollection<string> userIds, CancellationToken ct)
+        IReadOnlyCollection<string> userIds, CancellationToken ct, UserTuning? unsaved = null)
     {
         var ids = userIds.ToList();
         var rows = await db.UserFeedback.AsNoTracking().Where(f => f.Kind == kind && ids.Contains(f.UserId))
             .Select(f => new { f.UserId, f.TitleId, f.Reaction, f.Reason, f.Rating, f.UpdatedAt, f.Title.Genres }).ToListAsync(ct);
-        var tunings = tuningEnabled
+        var tunings = unsaved is not null ? ids.ToDictionary(id => id, _ => unsaved, StringComparer.OrdinalIgnoreCase)
+            : tuningEnabled
             ? (await db.UserPreferences.AsNoTracking().Where(p => ids.Contains(p.UserId))
                 .Select(p => new { p.UserId, Json = kind == MediaKind.Movie ? p.MovieTuning : p.SeriesTuning }).ToListAsync(ct))
                 .ToDictionary(p => p.UserId, p => UserTuning.Parse(p.Json), StringComparer.OrdinalIgnoreCase)
@@ -66,40 +79,47 @@ public static class FeedbackInputs
         var byUser = rows.ToLookup(r => r.UserId, StringComparer.OrdinalIgnoreCase);
         foreach (var userId in ids.Where(id => byUser[id].Any() || tunings.ContainsKey(id)))
         {
-            var removed = new HashSet<long>();
-            var signals = new List<WatchSignal>();
-            var factors = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-            foreach (var r in byUser[userId])
-            {
-                if (r.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested)
-                {
-                    removed.Add(r.TitleId);
-                    removed.UnionWith(copies.GetValueOrDefault(r.TitleId) ?? []);
-                }
-                if (r.Reaction == FeedbackReaction.NotInterested && r.Reason == FeedbackReason.Genre)
-                {
-                    foreach (var g in r.Genres.Distinct(StringComparer.OrdinalIgnoreCase))
-                    {
-                        factors[g] = Math.Max(UserAdjustments.MinGenreFactor, factors.GetValueOrDefault(g, 1) * UserAdjustments.NotMyGenreFactor);
-                    }
-                }
-                if (Signal(r.TitleId, r.Reaction, r.Rating, r.UpdatedAt) is { } signal)
-                {
-                    signals.Add(signal);
-                }
-            }
-            var tuning = tunings.GetValueOrDefault(userId) ?? new UserTuning();
-            foreach (var (genre, lean) in tuning.Genres)
-            {
-                if (lean != GenreLean.Never)
-                {
-                    factors[genre] = factors.GetValueOrDefault(genre, 1) * (lean == GenreLean.More ? UserTuning.MoreFactor : UserTuning.LessFactor);
-                }
-            }
-            var never = tuning.Genres.Where(g => g.Value == GenreLean.Never).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            result[userId] = new UserAdjustments(removed, signals, factors, never, tuning.Weights, tuning.PicksPerUser, tuning.IncludeStarted);
+            result[userId] = ForUser(byUser[userId].Select(r => new FeedbackEntry(r.TitleId, r.Reaction, r.Reason, r.Rating, r.UpdatedAt, r.Genres)),
+                copies, tunings.GetValueOrDefault(userId) ?? new UserTuning());
         }
         return result;
+    }
+
+    // One user's feedback rows and tuning as the run reads them. Pure, so the feedback benchmark replays MovieLens through
+    // exactly this code (Aperture.Bench feedback).
+    public static UserAdjustments ForUser(IEnumerable<FeedbackEntry> entries, IReadOnlyDictionary<long, List<long>> copies, UserTuning tuning)
+    {
+        var removed = new HashSet<long>();
+        var signals = new List<WatchSignal>();
+        var factors = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in entries)
+        {
+            if (r.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested)
+            {
+                removed.Add(r.TitleId);
+                removed.UnionWith(copies.GetValueOrDefault(r.TitleId) ?? []);
+            }
+            if (r.Reaction == FeedbackReaction.NotInterested && r.Reason == FeedbackReason.Genre)
+            {
+                foreach (var g in r.Genres.Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    factors[g] = Math.Max(UserAdjustments.MinGenreFactor, factors.GetValueOrDefault(g, 1) * UserAdjustments.NotMyGenreFactor);
+                }
+            }
+            if (Signal(r.TitleId, r.Reaction, r.Rating, r.UpdatedAt) is { } signal)
+            {
+                signals.Add(signal);
+            }
+        }
+        foreach (var (genre, lean) in tuning.Genres)
+        {
+            if (lean != GenreLean.Never)
+            {
+                factors[genre] = factors.GetValueOrDefault(genre, 1) * (lean == GenreLean.More ? UserTuning.MoreFactor : UserTuning.LessFactor);
+            }
+        }
+        var never = tuning.Genres.Where(g => g.Value == GenreLean.Never).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new UserAdjustments(removed, signals, factors, never, tuning.Weights, tuning.PicksPerUser, tuning.IncludeStarted);
     }
 
     // A reaction or rating as the taste model reads a server's user data: 👍 or 8+ like a favourite, 👎 like a 0 rating
@@ -135,20 +155,6 @@ public static class FeedbackInputs
 
     // Begun, not finished, and not a favourite or rated (those are statements the user already made about the title).
     private static bool Started(WatchSignal s) => s.Completion < 1 && s.PlayCount == 0 && !s.Favorite && s.Rating is null;
-
-    // The titles one user must not see in a channel: what they marked 👎 or "not interested", and other copies of those.
-    public static async Task<HashSet<long>> RemovedAsync(AppDbContext db, MediaKind kind, string userId, CancellationToken ct)
-    {
-        var ids = (await db.UserFeedback.AsNoTracking()
-            .Where(f => f.UserId == userId && f.Kind == kind && (f.Reaction == FeedbackReaction.Down || f.Reaction == FeedbackReaction.NotInterested))
-            .Select(f => f.TitleId).ToListAsync(ct)).ToHashSet();
-        var result = new HashSet<long>(ids);
-        foreach (var others in (await CopiesAsync(db, kind, ids, ct)).Values)
-        {
-            result.UnionWith(others);
-        }
-        return result;
-    }
 
     // Other titles with the same TMDB or IMDb id (a 4K and an HD copy are one film): a 👎 covers both.
     public static async Task<Dictionary<long, List<long>>> CopiesAsync(AppDbContext db, MediaKind kind, IReadOnlyCollection<long> titleIds, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Aperture.Data;
 using Aperture.Recommendations;
 using Aperture.Settings;
+using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Feedback;
@@ -8,11 +9,13 @@ namespace Aperture.Feedback;
 public sealed record TuningView(string Kind, bool Enabled, bool UsesAdminWeights, ScoringWeights Weights, ScoringWeights AdminWeights,
     int PicksPerUser, int AdminPicksPerUser, bool IncludeStarted, IReadOnlyDictionary<string, string> Genres, IReadOnlyList<string> KnownGenres);
 
-public sealed record PreviewRow(long TitleId, string Name, int? Year, int Rank, int CurrentRank, double Score);
+// CurrentRank: the title's rank in the stored picks; null when the preview brings in a title that is not among them.
+public sealed record PreviewRow(long TitleId, string Name, int? Year, int Rank, int? CurrentRank, double Score);
 
 // My Taste › Tune and /api/users/{id}/tuning: the user's own weights over the admin's, saved per kind; the next run uses them
 // (FeedbackInputs.LoadAsync). The preview re-ranks the user's current picks with unsaved values.
-public sealed class TuningService(AppDbContext db, RecommendationSettings recommendationSettings, SettingsStore store)
+public sealed class TuningService(AppDbContext db, RecommendationSettings recommendationSettings, SettingsStore store, IVectorIndex index,
+    TimeProvider time)
 {
     public async Task<UserTuning> StoredAsync(string userId, MediaKind kind, CancellationToken ct) =>
         UserTuning.Parse(await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId)
@@ -54,35 +57,52 @@ public sealed class TuningService(AppDbContext db, RecommendationSettings recomm
         db.ChangeTracker.Clear();
     }
 
-    // The current picks scored again with these weights and genre leans (the signals each pick was stored with), then
-    // diversified as a run does: what the next run would make of the same candidates.
+    // What the next run would make of this user with these values, cheaply: the user's own history and feedback, the same pool
+    // a run draws (the current picks, the titles nearest the taste from the vector index, the best-loved here) and the engine's
+    // own scoring (UserRecommender.Recommend with the unsaved tuning). So a slider can bring in a title that is not among the
+    // current picks. What only a whole run knows is taken from the stored picks: the co-watch score ("people like you"), which
+    // needs every user's history, is the one each current pick was stored with and 0 for a title from outside the list.
     public async Task<List<PreviewRow>> PreviewAsync(string userId, MediaKind kind, UserTuning tuning, CancellationToken ct)
     {
-        var admin = await recommendationSettings.GetForEditAsync(kind, ct);
-        var weights = tuning.Weights ?? admin.Weights;
-        var picks = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind).OrderBy(p => p.Rank)
-            .Select(p => new { p.TitleId, p.Rank, p.Title.Name, p.Title.Year, p.Title.Genres, p.Similarity, p.Novelty, p.Rating, p.Popularity, p.Collaborative })
-            .ToListAsync(ct);
+        var settings = await recommendationSettings.GetAsync(kind, ct);
+        var picks = await db.Picks.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind)
+            .Select(p => new { p.TitleId, p.Rank, p.Collaborative }).ToListAsync(ct);
         var modelKey = (await store.GetAsync(SettingKeys.ActiveEmbeddingModel(kind), ct)).Value;
-        var vectors = modelKey is null ? [] : await RecommendationInputs.VectorsAsync(db, kind, modelKey, picks.Select(p => p.TitleId), ct);
-        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: false, [userId], ct)).GetValueOrDefault(userId) ?? UserAdjustments.None;
-        var factors = new Dictionary<string, double>(adjustments.GenreFactors, StringComparer.OrdinalIgnoreCase);
-        foreach (var (genre, lean) in tuning.Genres.Where(g => g.Value != GenreLean.Never))
+        if (picks.Count == 0 || modelKey is null)
         {
-            factors[genre] = factors.GetValueOrDefault(genre, 1) * (lean == GenreLean.More ? UserTuning.MoreFactor : UserTuning.LessFactor);
+            return [];
         }
-        var lens = adjustments with
+        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: true, [userId], ct, tuning)).GetValueOrDefault(userId) ?? UserAdjustments.None;
+        var history = FeedbackInputs.Apply((await RecommendationInputs.HistoriesAsync(db, kind, ct, userId)).GetValueOrDefault(userId)
+            ?? new UserHistory(userId, [], new HashSet<long>()), adjustments);
+        // "Popular here" as the run computes it, from every user's watched titles and their last play (one narrow query).
+        var plays = await db.WatchStates.AsNoTracking()
+            .Where(w => w.Title.Kind == kind && (w.Played || w.PlayCount > 0 || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null))
+            .Select(w => new { w.UserId, w.TitleId, w.LastPlayedAt }).ToListAsync(ct);
+        var everyone = plays.GroupBy(p => p.UserId, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key,
+            g => new UserHistory(g.Key, [.. g.GroupBy(p => p.TitleId).Select(t => new WatchSignal(t.Key, t.Max(p => p.LastPlayedAt), 1, false, null, 1))],
+                new HashSet<long>()), StringComparer.OrdinalIgnoreCase);
+        var now = time.GetUtcNow();
+        var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, everyone, settings.MinCollaborativeUsers, now, ct);
+        var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
+        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId).Concat(sampleIds), ct);
+        var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), null,
+            [.. sampleIds.Where(vectors.ContainsKey).Select(id => (id, vectors[id]))], settings, now);
+        var taste = UserRecommender.Taste(history, context);
+        var libraries = catalogue.Values.Where(t => t.Candidate).Select(t => t.Id).ToHashSet();
+        var nearest = taste is null ? [] : (await index.NearestBatchAsync(kind, [taste], UserRecommender.PoolSize(settings),
+            [new VectorFilter(history.Excluded, null)], ct))[0].Select(h => h.Id).Where(libraries.Contains).ToList();
+        var collaborative = picks.Where(p => p.Collaborative > 0).ToDictionary(p => p.TitleId, p => p.Collaborative);
+        var pool = UserRecommender.Pool(history, nearest.Concat(picks.Select(p => p.TitleId)), collaborative, context);
+        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey, pool.Where(id => !vectors.ContainsKey(id)), ct))
         {
-            GenreFactors = factors,
-            NeverGenres = tuning.Genres.Where(g => g.Value == GenreLean.Never).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase),
-        };
-        var ranked = picks.Where(p => lens.Allows(p.Genres))
-            .Select(p => new RankedCandidate(p.TitleId,
-                CandidateScorer.Score(new CandidateSignals(p.TitleId, p.Similarity, p.Novelty, p.Rating, p.Popularity, p.Collaborative), weights) * lens.GenreFactor(p.Genres),
-                vectors.GetValueOrDefault(p.TitleId), p.Genres))
-            .ToList();
-        var chosen = Reranker.Diversify(ranked, tuning.PicksPerUser ?? admin.PicksPerUser, weights.Diversity);
-        var byId = picks.ToDictionary(p => p.TitleId);
-        return [.. chosen.Select((c, i) => new PreviewRow(c.TitleId, byId[c.TitleId].Name, byId[c.TitleId].Year, i + 1, byId[c.TitleId].Rank, Math.Round(c.Score, 4)))];
+            vectors[id] = vector;
+        }
+        var result = UserRecommender.Recommend(history, taste, pool, collaborative, context, adjustments);
+        var current = picks.ToDictionary(p => p.TitleId, p => p.Rank);
+        return [.. result.Picks.Select(p => new PreviewRow(p.TitleId, catalogue[p.TitleId].Name, catalogue[p.TitleId].Year, p.Rank,
+            current.TryGetValue(p.TitleId, out var rank) ? rank : null, Math.Round(p.Score, 4)))];
     }
+
+    private const int CalibrationSampleSize = 2000;
 }

@@ -177,23 +177,10 @@ public sealed class GroupPicksService(
         if (input.Genres is { Count: > 0 } asked && kind is { } genreKind)
         {
             var known = await channels.GenresAsync(genreKind == MediaKind.Movie ? ChannelKind.Movies : ChannelKind.Series, ct);
-            var unknown = new List<string>();
-            foreach (var g in asked.Where(g => !string.IsNullOrWhiteSpace(g)))
+            (genres, var error) = CatalogVocabulary.SpellGenres(asked, known);
+            if (error is not null)
             {
-                var match = known.FirstOrDefault(k => CatalogVocabulary.Phrase(k) == CatalogVocabulary.Phrase(g));
-                if (match is null)
-                {
-                    unknown.Add(g.Trim());
-                }
-                else if (!genres.Contains(match, StringComparer.OrdinalIgnoreCase))
-                {
-                    genres.Add(match);
-                }
-            }
-            if (unknown.Count > 0)
-            {
-                errors["genres"] = string.Join(" ", unknown.Select(u =>
-                    $"This catalogue has no genre \u201C{u}\u201D; the nearest are {string.Join(", ", CatalogVocabulary.NearestNames(u, known))}."));
+                errors["genres"] = error;
             }
         }
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.PresentOnServer && !u.IsDisabled)

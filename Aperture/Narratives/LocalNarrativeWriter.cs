@@ -93,6 +93,15 @@ public static class LocalNarrativeWriter
         {
             sentences.Add($"It is also {Join(also)}.");
         }
+        // What the user told Aperture about genres (Tune's more/less, "not my genre") and how it moved this pick.
+        if (pick.MoreGenres is { Count: > 0 } more)
+        {
+            sentences.Add($"You asked for more {Join(more.Select(GenreWord).ToList())}, which moved it up.");
+        }
+        if (pick.LessGenres is { Count: > 0 } less)
+        {
+            sentences.Add($"You asked for less {Join(less.Select(GenreWord).ToList())}, which moved it down, but it still made your list.");
+        }
         return string.Join(" ", sentences);
     }
 

@@ -11,7 +11,7 @@ public sealed record EvidenceTitle(string Title, int? Year, EvidenceReason Reaso
 // One pick as the recommender saw it. Components are 0..1; Collaborative = "people with similar viewing watched it".
 public sealed record PickStory(MediaKind Kind, string Title, int? Year, IReadOnlyList<string> Genres, IReadOnlyList<string> MatchedGenres,
     int MatchPercent, double Similarity, double Novelty, double Rating, double Popularity, double Collaborative, double? CommunityRating,
-    IReadOnlyList<EvidenceTitle> Evidence, string? Overview);
+    IReadOnlyList<EvidenceTitle> Evidence, string? Overview, IReadOnlyList<string>? MoreGenres = null, IReadOnlyList<string>? LessGenres = null);
 
 public sealed record GenreShare(string Genre, double Share);
 

@@ -52,6 +52,14 @@ public static class NarrativePrompts
                 Line(facts, $"- {e.Title}{(e.Year is { } ey ? $" ({ey})" : "")}: {Reason(e.Reason)}");
             }
         }
+        if (pick.MoreGenres is { Count: > 0 } more)
+        {
+            Line(facts, $"The viewer asked for more {string.Join(", ", more)}, which moved it up");
+        }
+        if (pick.LessGenres is { Count: > 0 } less)
+        {
+            Line(facts, $"The viewer asked for less {string.Join(", ", less)}, which moved it down (it still made the list)");
+        }
         return facts.ToString().TrimEnd();
     }
 

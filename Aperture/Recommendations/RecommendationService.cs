@@ -151,7 +151,7 @@ public sealed class RecommendationService(
             var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
             // The "why" text: the model for the top few when one is configured, the local writer otherwise
             // (and whenever the model fails). Written before the swap, so the new list appears complete.
-            var stories = entities.Select(p => Story(p, kind, catalogue)).ToList();
+            var stories = entities.Select((p, j) => Story(p, result.Picks[j].Nudges, kind, catalogue)).ToList();
             mark = time.GetTimestamp();
             var texts = await narratives.ExplainPicksAsync(stories, ct);
             explaining += time.GetElapsedTime(mark);
@@ -216,7 +216,7 @@ public sealed class RecommendationService(
     private async Task<int> ClearNotEnabledAsync(MediaKind kind, List<string> enabled, CancellationToken ct) =>
         await db.Picks.Where(p => p.Kind == kind && !enabled.Contains(p.UserId)).ExecuteDeleteAsync(ct);
 
-    private static PickStory Story(Pick p, MediaKind kind, Dictionary<long, CatalogTitle> catalogue)
+    private static PickStory Story(Pick p, IReadOnlyList<GenreNudge>? nudges, MediaKind kind, Dictionary<long, CatalogTitle> catalogue)
     {
         var title = catalogue[p.TitleId];
         return new PickStory(kind, title.Name, title.Year, title.Genres, p.MatchedGenres, p.MatchPercent, p.Similarity, p.Novelty, p.Rating,
@@ -229,7 +229,9 @@ public sealed class RecommendationService(
                 EvidenceKind.Liked => EvidenceReason.Liked,
                 _ => EvidenceReason.Watched,
             }, e.Similarity))],
-            title.Overview);
+            title.Overview,
+            [.. (nudges ?? []).Where(n => n.Factor > 1).Select(n => n.Genre)],
+            [.. (nudges ?? []).Where(n => n.Factor < 1).Select(n => n.Genre)]);
     }
 
     private static Pick ToEntity(PickDraft p, string userId, MediaKind kind, Dictionary<long, CatalogTitle> catalogue) => new()

@@ -38,6 +38,12 @@ public static class TasteProfile
             {
                 return -o.DislikeWeight * recency;
             }
+            // A 👎 given in Aperture (a 0 from feedback) when the admin has switched dislikes off: it no longer pulls away,
+            // but it never counts towards the taste either (0.5 + 0/10 would make it half a watch).
+            if (w.FromFeedback && r <= 0 && !w.Favorite)
+            {
+                return 0;
+            }
             // 5/10 is neutral; a 10 counts double.
             weight *= 0.5 + r / 10;
         }

@@ -12,7 +12,11 @@ public sealed record UserHistory(string UserId, IReadOnlyList<WatchSignal> Signa
 
 public sealed record PickDraft(
     long TitleId, int Rank, double Score, double Similarity, double Novelty, double Rating, double Popularity, double Collaborative,
-    double Variety, int MatchPercent, IReadOnlyList<string> MatchedGenres, IReadOnlyList<EvidenceDraft> Evidence);
+    double Variety, int MatchPercent, IReadOnlyList<string> MatchedGenres, IReadOnlyList<EvidenceDraft> Evidence,
+    IReadOnlyList<GenreNudge>? Nudges = null);
+
+// A genre of the pick whose score the user's own feedback or tuning moved (Factor < 1: they asked for less of it).
+public sealed record GenreNudge(string Genre, double Factor);
 
 public sealed record EvidenceDraft(long TitleId, WatchSignal Signal, double Similarity);
 
@@ -178,10 +182,16 @@ public static class UserRecommender
             // A pick that is not close to the taste is never said to match it, whatever genres it shares.
             var genres = MatchScale.SaysTaste(match) ? context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList() : [];
             picks.Add(new PickDraft(c.TitleId, rank + 1, c.Score, s.Similarity, s.Novelty, s.Rating, s.Popularity, s.Collaborative,
-                variety, match, genres, evidence.For(c)));
+                variety, match, genres, evidence.For(c), Nudges(context.Titles[c.TitleId].Genres, adjustments)));
         }
         return new UserPicks(picks, pool.Count, share);
     }
+
+    // The genres of a pick that the user's "more / less / not my genre" moved, so the explanation can say so.
+    private static List<GenreNudge> Nudges(IReadOnlyList<string> genres, UserAdjustments adjustments) => adjustments.GenreFactors.Count == 0 ? []
+        : [.. genres.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(g => new GenreNudge(g, adjustments.GenreFactors.GetValueOrDefault(g, 1)))
+            .Where(n => Math.Abs(n.Factor - 1) > 1e-9)];
 
     // The watched titles that pulled a pick in: nearest to it in vector space, weighted by how much they count in the taste,
     // plus those people watched together with it. The co-watch links between the user's history and the chosen picks are

@@ -1,14 +1,19 @@
 using Aperture.Api;
 using Aperture.Data;
+using Aperture.Feedback;
 using Aperture.Recommendations;
+using Aperture.Settings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Aperture.Pages.Admin.Settings;
 
 // Admin › AI Config: weights and taste settings per kind.
-public sealed class RecommendationsModel(RecommendationSettings settings, Catalog.LibraryService libraries) : PageModel
+public sealed class RecommendationsModel(RecommendationSettings settings, Catalog.LibraryService libraries, SettingsStore store) : PageModel
 {
+    // Whether users may tune their own picks (My Taste › Tune); off: every run uses these settings for everyone.
+    public bool TuningEnabled { get; private set; } = true;
+    public bool TuningSaved { get; private set; }
     public KindRecommendationSettings Movies { get; private set; } = new();
     public KindRecommendationSettings Series { get; private set; } = new();
     public Dictionary<string, string> Errors { get; private set; } = [];
@@ -52,6 +57,16 @@ public sealed class RecommendationsModel(RecommendationSettings settings, Catalo
         Kinds = await libraries.KindsAsync(ct);
         Movies = await settings.GetForEditAsync(MediaKind.Movie, ct);
         Series = await settings.GetForEditAsync(MediaKind.Series, ct);
+        TuningEnabled = await FeedbackInputs.TuningEnabledAsync(store, ct);
+    }
+
+    // The per-server tuning switch; the unchecked box posts the hidden "false" only.
+    public async Task<IActionResult> OnPostTuningAsync(bool enabled, CancellationToken ct)
+    {
+        await FeedbackInputs.SetTuningEnabledAsync(store, enabled, ct);
+        TuningSaved = true;
+        await OnGetAsync(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string kind, RecommendationSettingsPatch input, CancellationToken ct)
