@@ -59,7 +59,8 @@ public sealed class PartGraph
             }
             foreach (var dependency in type.Dependencies)
             {
-                if (dependency.Target is not { } target)
+                // A generic parameter (the T of a method) is no dependency; ArchUnitNET can name it after another method's T.
+                if (dependency.Target is not { } target || target is GenericParameter)
                 {
                     continue;
                 }

@@ -1,5 +1,4 @@
 using Aperture.Data;
-using Aperture.History;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +13,6 @@ public static class BrowseExtensions
         builder.Services.AddSingleton<ImageCache>();
         builder.Services.AddScoped<ImageProxy>();
         builder.Services.AddSingleton<PosterIndex>();
-        builder.Services.AddScoped<UserActivity>();
         builder.Services.AddScoped<DatabaseMaintenance>();
         return builder;
     }

@@ -8,6 +8,7 @@ public static class HistoryExtensions
     public static WebApplicationBuilder AddHistory(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<HistorySync>();
+        builder.Services.AddScoped<UserActivity>();
         return builder;
     }
 }

@@ -16,7 +16,7 @@ public sealed class OutputSyncService(
     OutputSettings settings,
     MediaServerSettings mediaServer,
     LibraryAccessService access,
-    TopPicks.TopPicksSettings topPicks,
+    ISharedLibraryNames topPicks,
     TimeProvider time,
     ILogger<OutputSyncService> logger)
 {

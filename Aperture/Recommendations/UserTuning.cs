@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Aperture.Recommendations;
 using Aperture.Settings;
 
-namespace Aperture.Feedback;
+namespace Aperture.Recommendations;
 
 public enum GenreLean { More, Less, Never }
 
