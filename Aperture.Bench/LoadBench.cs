@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Aperture.Fakes;
 using Aperture.Jobs;
+using Aperture.Progress;
 
 namespace Aperture.Bench;
 

@@ -5,6 +5,7 @@ using Aperture.Data;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Bench;
 

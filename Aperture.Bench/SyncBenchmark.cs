@@ -3,6 +3,7 @@ using System.Globalization;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Bench;
 

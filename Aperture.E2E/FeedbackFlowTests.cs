@@ -3,6 +3,7 @@ using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Aperture.Progress;
 using static Microsoft.Playwright.Assertions;
 
 namespace Aperture.E2E;

@@ -5,6 +5,7 @@ using Aperture.Tests.Channels;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Aperture.Progress;
 using static Microsoft.Playwright.Assertions;
 
 namespace Aperture.E2E;

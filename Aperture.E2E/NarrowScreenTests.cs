@@ -7,6 +7,7 @@ using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Aperture.Progress;
 using static Microsoft.Playwright.Assertions;
 
 namespace Aperture.E2E;

@@ -4,6 +4,7 @@ using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Aperture.Progress;
 using static Microsoft.Playwright.Assertions;
 
 namespace Aperture.E2E;

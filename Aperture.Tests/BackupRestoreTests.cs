@@ -8,6 +8,7 @@ using Aperture.MediaServers;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Aperture.Progress;
 
 namespace Aperture.Tests;
 

@@ -10,6 +10,7 @@ using Aperture.Settings;
 using Aperture.Tests.Infrastructure;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aperture.Data;
 using Aperture.Tests.Infrastructure;
 using Aperture.Web;
+using Aperture.Wording;
 
 namespace Aperture.Tests;
 

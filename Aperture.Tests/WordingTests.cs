@@ -2,6 +2,8 @@ using Aperture.Data;
 using Aperture.Narratives;
 using Aperture.Recommendations;
 using Aperture.Web;
+using Aperture.Wording;
+using Aperture.Jobs;
 
 namespace Aperture.Tests;
 

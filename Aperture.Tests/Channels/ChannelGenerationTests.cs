@@ -6,6 +6,7 @@ using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Channels;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Feedback;
 

@@ -1,4 +1,5 @@
 using Aperture.Jobs;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Infrastructure;
 

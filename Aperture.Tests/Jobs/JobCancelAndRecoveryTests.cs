@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
 
 namespace Aperture.Tests.Jobs;
 

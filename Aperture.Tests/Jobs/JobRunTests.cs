@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
 
 namespace Aperture.Tests.Jobs;
 

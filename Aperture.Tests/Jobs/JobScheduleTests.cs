@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

@@ -5,6 +5,7 @@ using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
 
 namespace Aperture.Tests.Jobs;
 

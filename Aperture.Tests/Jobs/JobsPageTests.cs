@@ -2,6 +2,7 @@ using System.Net;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
 
 namespace Aperture.Tests.Jobs;
 

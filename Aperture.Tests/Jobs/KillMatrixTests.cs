@@ -12,6 +12,7 @@ using Aperture.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

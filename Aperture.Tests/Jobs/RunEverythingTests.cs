@@ -5,6 +5,8 @@ using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

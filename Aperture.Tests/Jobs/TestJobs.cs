@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

@@ -9,7 +9,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Quartz;
-using JobRunStatus = Aperture.Jobs.JobRunStatus;
+using JobRunStatus = Aperture.Data.JobRunStatus;
+using Aperture.Data;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

@@ -1,4 +1,6 @@
 using Aperture.Jobs;
+using Aperture.Data;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 

@@ -4,6 +4,7 @@ using Aperture.Jobs;
 using Aperture.Outputs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Outputs;
 

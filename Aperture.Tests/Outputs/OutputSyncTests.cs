@@ -5,6 +5,8 @@ using Aperture.Jobs;
 using Aperture.Outputs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Data;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Outputs;
 

@@ -1,5 +1,6 @@
 using Aperture.Outputs;
 using Microsoft.Extensions.Configuration;
+using Aperture.Data;
 
 namespace Aperture.Tests.Outputs;
 

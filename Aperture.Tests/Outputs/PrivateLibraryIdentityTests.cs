@@ -6,6 +6,7 @@ using Aperture.Outputs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Outputs;
 

@@ -6,6 +6,7 @@ using Aperture.Jobs;
 using Aperture.Recommendations;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Recommendations;
 

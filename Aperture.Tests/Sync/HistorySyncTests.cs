@@ -6,6 +6,7 @@ using Aperture.History;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Sync;
 
@@ -48,7 +49,7 @@ public sealed class HistorySyncTests
         return world! with { Server = server };
     }
 
-    private static async Task<Dictionary<(string User, string Item), Aperture.History.WatchState>> RowsAsync(AppFactory app) =>
+    private static async Task<Dictionary<(string User, string Item), Aperture.Data.WatchState>> RowsAsync(AppFactory app) =>
         await app.WithDbAsync(db => db.WatchStates.AsNoTracking().ToDictionaryAsync(w => (w.UserId, w.ServerItemId)));
 
     [Theory]

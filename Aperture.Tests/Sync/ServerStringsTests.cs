@@ -4,6 +4,7 @@ using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Sync;
 

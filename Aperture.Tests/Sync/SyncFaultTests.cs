@@ -4,6 +4,7 @@ using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Tests.Sync;
 

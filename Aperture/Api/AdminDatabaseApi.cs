@@ -1,5 +1,6 @@
 using Aperture.Auth;
 using Aperture.Data;
+using Aperture.Catalog;
 
 namespace Aperture.Api;
 
@@ -24,18 +25,18 @@ public static class AdminDatabaseApi
 
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
-            purge.MapPost("/" + kind.Slug(), async (HttpRequest request, DatabaseMaintenance maintenance, CancellationToken ct) =>
+            purge.MapPost("/" + kind.Slug(), async (HttpRequest request, CatalogPurge purger, CancellationToken ct) =>
             {
                 var (body, error) = await ApiJson.ReadAsync<PurgeRequest>(request, ct);
                 if (error is not null)
                 {
                     return error;
                 }
-                var outcome = await maintenance.PurgeAsync(kind, body!.Confirm, ct);
+                var outcome = await purger.PurgeAsync(kind, body!.Confirm, ct);
                 return outcome.Status switch
                 {
                     PurgeStatus.WrongConfirmation => ApiJson.Invalid("confirm",
-                        $"To purge all {kind.Slug()} data, send \"confirm\": \"{DatabaseMaintenance.Confirmation(kind)}\"."),
+                        $"To purge all {kind.Slug()} data, send \"confirm\": \"{CatalogPurge.Confirmation(kind)}\"."),
                     PurgeStatus.JobRunning => Results.Problem(statusCode: StatusCodes.Status409Conflict,
                         title: $"The job {outcome.RunningJob} is queued or running; purge once it has finished."),
                     _ => Results.Ok(new PurgeResponse(kind.Slug(), outcome.Deleted!)),

@@ -1,6 +1,7 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Web;
 
 namespace Aperture.Api;
 
@@ -16,7 +17,7 @@ public static class CatalogApi
 
             group.MapGet("", async (HttpContext http, CatalogBrowser browser, CancellationToken ct) =>
             {
-                var (query, errors) = BrowseQuery.Parse(http.Request.Query);
+                var (query, errors) = BrowseQueryParser.Parse(http.Request.Query);
                 return errors.Count > 0
                     ? ApiJson.Invalid(errors)
                     : Results.Ok(await browser.SearchAsync(kind, query, http.User.UserId(), ct));

@@ -1,5 +1,6 @@
 using Aperture.Channels;
 using Aperture.MediaServers;
+using Aperture.Data;
 
 namespace Aperture.Api;
 

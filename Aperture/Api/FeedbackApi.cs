@@ -3,6 +3,7 @@ using Aperture.Data;
 using Aperture.Feedback;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Recommendations;
 
 namespace Aperture.Api;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aperture.Auth;
 using Aperture.Jobs;
 using Microsoft.Extensions.Options;
+using Aperture.Data;
 
 namespace Aperture.Api;
 

@@ -31,7 +31,7 @@ public static class UsersApi
             {
                 return ApiJson.Invalid(errors);
             }
-            return await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging, ct));
+            return await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging.Page, paging.PageSize, ct));
         });
 
         // An admin ends every session of a user (a lost phone, a shared computer): they sign in again at their next request.

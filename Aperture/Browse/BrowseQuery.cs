@@ -1,4 +1,3 @@
-using Aperture.Web;
 
 namespace Aperture.Browse;
 
@@ -30,33 +29,6 @@ public sealed record BrowseQuery
     public bool IsDescending => Descending ?? Sort != BrowseSort.Name;
 
     public bool HasFilters => Genre is not null || YearFrom is not null || YearTo is not null || Search is not null || Watched is not null;
-
-    public static (BrowseQuery Query, Dictionary<string, string> Errors) Parse(IQueryCollection query)
-    {
-        var errors = new Dictionary<string, string>();
-        var paging = Paging.Parse(query, DefaultPageSize, errors);
-        var yearFrom = QueryValues.Int(query, "yearFrom", 1, 9999, "a year such as 1999", errors);
-        var yearTo = QueryValues.Int(query, "yearTo", 1, 9999, "a year such as 2024", errors);
-        if (yearFrom > yearTo)
-        {
-            errors["yearTo"] = $"yearTo ({yearTo}) must not be before yearFrom ({yearFrom}).";
-            yearTo = null;
-        }
-        var order = QueryValues.Choice(query, "order", Orders, errors);
-        var result = new BrowseQuery
-        {
-            Page = paging.Page,
-            PageSize = paging.PageSize,
-            Genre = QueryValues.Text(query, "genre", errors),
-            YearFrom = yearFrom,
-            YearTo = yearTo,
-            Search = QueryValues.Text(query, "q", errors),
-            Watched = QueryValues.Choice(query, "watched", WatchedValues, errors) is { } w ? w == "true" : null,
-            Sort = QueryValues.Choice(query, "sort", Sorts, errors) is { } s ? Enum.Parse<BrowseSort>(s, ignoreCase: true) : BrowseSort.Name,
-            Descending = order is null ? null : order == "desc",
-        };
-        return (result, errors);
-    }
 
     // The canonical query string (defaults left out), so the address bar shows only what was chosen.
     public string ToQueryString(int? page = null)

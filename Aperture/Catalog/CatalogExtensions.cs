@@ -1,5 +1,4 @@
 using Aperture.Data;
-using Aperture.Jobs;
 
 namespace Aperture.Catalog;
 
@@ -17,12 +16,7 @@ public static class CatalogExtensions
         builder.Services.AddScoped<LibraryService>();
         builder.Services.AddScoped<CatalogSync>();
         builder.Services.AddScoped<CatalogLookup>();
-        foreach (var kind in (MediaKind[])[MediaKind.Movie, MediaKind.Series])
-        {
-            builder.Services.AddJob<SyncCatalogJob>(new JobDefinition(JobNames.SyncCatalog(kind), $"Sync {kind.Slug()}",
-                $"Reads the {kind.Slug()} of the enabled libraries from the media server: changes since the last run, removals, and a full pass weekly.",
-                typeof(SyncCatalogJob), kind, DefaultCronSetting: "SYNC_CRON", Locks: JobDefinition.DataLock(kind)));
-        }
+        builder.Services.AddScoped<CatalogPurge>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Aperture.MediaServers;
+using Aperture.Data;
 
 namespace Aperture.Catalog;
 

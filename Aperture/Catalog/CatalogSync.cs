@@ -1,10 +1,10 @@
 using System.Globalization;
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Aperture.Progress;
 
 namespace Aperture.Catalog;
 
@@ -317,14 +317,14 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
 }
 
 // Per kind: the newest server save date the catalogue holds, and when the last full run finished. Under sync.<kind>.
-// (DatabaseMaintenance.SyncSettingsPrefix), so purging a kind makes its next sync read everything again.
+// (CatalogPurge.SyncSettingsPrefix), so purging a kind makes its next sync read everything again.
 internal static class CatalogMarks
 {
     public sealed record Marks(DateTimeOffset? Watermark, DateTimeOffset? LastFullAt);
 
-    private static SettingKey WatermarkKey(MediaKind kind) => new(DatabaseMaintenance.SyncSettingsPrefix(kind) + "watermark");
+    private static SettingKey WatermarkKey(MediaKind kind) => new(CatalogPurge.SyncSettingsPrefix(kind) + "watermark");
 
-    private static SettingKey LastFullKey(MediaKind kind) => new(DatabaseMaintenance.SyncSettingsPrefix(kind) + "lastFullSyncAt");
+    private static SettingKey LastFullKey(MediaKind kind) => new(CatalogPurge.SyncSettingsPrefix(kind) + "lastFullSyncAt");
 
     public static async Task<Marks> LoadAsync(SettingsStore store, MediaKind kind, CancellationToken ct) =>
         new(Parse((await store.GetAsync(WatermarkKey(kind), ct)).Value), Parse((await store.GetAsync(LastFullKey(kind), ct)).Value));

@@ -75,7 +75,7 @@ public sealed class ServerUserSync(AppDbContext db, SessionCache sessions, TimeP
         changed.ForEach(sessions.EvictUser);
         db.ChangeTracker.Clear();
 
-        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList();
+        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
         return new UserSyncResult(added, updated, gone, active);
     }
 }

@@ -3,12 +3,12 @@ using System.Numerics.Tensors;
 using Aperture.Data;
 using Aperture.Embeddings;
 using Aperture.Feedback;
-using Aperture.Jobs;
 using Aperture.Narratives;
 using Aperture.Recommendations;
 using Aperture.Settings;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Channels;
 
@@ -118,7 +118,7 @@ public sealed class ChannelGenerator(
         channel.Description = description.Text;
         channel.DescriptionSource = description.Source;
         channel.GeneratedAt = now;
-        progress.Log($"{Web.Plural.Count(ranked.Count, "title")} for {channel.Name}");
+        progress.Log($"{Aperture.Wording.Plural.Count(ranked.Count, "title")} for {channel.Name}");
         return new ChannelGenerationResult(ranked.Count, description.Text, description.Source);
     }
 

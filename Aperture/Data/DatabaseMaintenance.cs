@@ -1,4 +1,3 @@
-using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Data;
@@ -7,21 +6,9 @@ public sealed record TableCount(string Key, string Label, long Rows);
 
 public sealed record DatabaseStats(string Provider, long? SizeBytes, IReadOnlyList<TableCount> Counts);
 
-public sealed record PurgeCounts(int Titles, int Episodes, int WatchStates, int HistorySyncStates, int Settings);
-
-public enum PurgeStatus { Done, WrongConfirmation, JobRunning }
-
-public sealed record PurgeOutcome(PurgeStatus Status, PurgeCounts? Deleted = null, string? RunningJob = null);
-
-// What Admin › Database shows and does: row counts, size on disk, and purging one kind's synced data.
+// What Admin › Database shows: row counts and size on disk (purging a kind is Catalog's CatalogPurge).
 public sealed class DatabaseMaintenance(AppDbContext db, DatabaseTarget target)
 {
-    // Typed by the admin, so a purge is never one stray click.
-    public static string Confirmation(MediaKind kind) => $"purge {kind.Slug()}";
-
-    // Where the sync keeps a kind's watermarks in settings (sync.movies.*, sync.series.*).
-    public static string SyncSettingsPrefix(MediaKind kind) => $"sync.{kind.Slug()}.";
-
     public async Task<DatabaseStats> StatsAsync(CancellationToken ct)
     {
         var counts = new List<TableCount>
@@ -39,35 +26,6 @@ public sealed class DatabaseMaintenance(AppDbContext db, DatabaseTarget target)
             new("settings", "Settings", await db.Settings.LongCountAsync(ct)),
         };
         return new DatabaseStats(target.Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite", await SizeAsync(ct), counts);
-    }
-
-    // Titles of the kind with their episodes and everyone's watch states, and the kind's sync watermarks
-    // (so the next sync reads everything again), in one transaction. Libraries and their choices stay.
-    // Refused while a job that writes this kind is queued or running.
-    public async Task<PurgeOutcome> PurgeAsync(MediaKind kind, string? confirmation, CancellationToken ct)
-    {
-        if (!string.Equals(confirmation?.Trim(), Confirmation(kind), StringComparison.OrdinalIgnoreCase))
-        {
-            return new PurgeOutcome(PurgeStatus.WrongConfirmation);
-        }
-        var jobs = JobNames.ForKind(kind).ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var running = await db.JobRuns.AsNoTracking()
-            .Where(r => jobs.Contains(r.JobName) && (r.Status == JobRunStatus.Running || r.Status == JobRunStatus.Queued))
-            .Select(r => r.JobName)
-            .FirstOrDefaultAsync(ct);
-        if (running is not null)
-        {
-            return new PurgeOutcome(PurgeStatus.JobRunning, RunningJob: running);
-        }
-        var prefix = SyncSettingsPrefix(kind);
-        var watchStates = await db.WatchStates.Where(w => w.Title.Kind == kind).ExecuteDeleteAsync(ct);
-        var episodes = await db.Episodes.Where(e => e.Series.Kind == kind).ExecuteDeleteAsync(ct);
-        var titles = await db.Titles.Where(t => t.Kind == kind).ExecuteDeleteAsync(ct);
-        var syncStates = await db.HistorySyncStates.Where(s => s.Kind == kind).ExecuteDeleteAsync(ct);
-        var settings = await db.Settings.Where(s => s.Key.StartsWith(prefix)).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new PurgeOutcome(PurgeStatus.Done, new PurgeCounts(titles, episodes, watchStates, syncStates, settings));
     }
 
     // SQLite: the database file plus its write-ahead log; PostgreSQL: what the server reports for the database.

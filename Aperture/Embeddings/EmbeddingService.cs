@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
+using Aperture.VectorSearch;
+using Aperture.Progress;
 
 namespace Aperture.Embeddings;
 
@@ -57,7 +58,7 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
             var hashes = docs.ToDictionary(d => d.Key, d => ContentHash(d.Value));
             var todo = titles.Where(t => !existing.TryGetValue(t.Id, out var e) || e.ContentHash != hashes[t.Id]).ToList();
             progress.Stage($"Embedding {kind.Slug()} with {key}", todo.Count);
-            progress.Log($"{Web.Plural.Count(titles.Count, "title")}, {todo.Count} to embed with {key}, {titles.Count - todo.Count} unchanged");
+            progress.Log($"{Aperture.Wording.Plural.Count(titles.Count, "title")}, {todo.Count} to embed with {key}, {titles.Count - todo.Count} unchanged");
 
             // Each batch is committed on its own: a cancelled or failed run keeps what it finished.
             foreach (var batch in todo.Chunk(batchSize))
@@ -147,8 +148,8 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
         progress.Stage("Fitting the local model");
         model = LocalEmbeddingModel.Fit(docs);
         progress.Log(stored is null
-            ? $"Fitted the local model on {Web.Plural.Count(docs.Count, "title")} ({Web.Plural.Count(model.VocabularySize, "feature")})"
-            : $"Refitted the local model: the catalogue changed from {stored.DocumentCount} to {Web.Plural.Count(docs.Count, "title")}; everything is re-embedded");
+            ? $"Fitted the local model on {Aperture.Wording.Plural.Count(docs.Count, "title")} ({Aperture.Wording.Plural.Count(model.VocabularySize, "feature")})"
+            : $"Refitted the local model: the catalogue changed from {stored.DocumentCount} to {Aperture.Wording.Plural.Count(docs.Count, "title")}; everything is re-embedded");
         var key = LocalKey(model);
         if (!await db.EmbeddingModels.AnyAsync(m => m.ModelKey == key, ct))
         {
@@ -216,23 +217,4 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
 
     private static string ContentHash(TitleDocument doc) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(doc.ComposeText())))[..32];
-}
-
-public static partial class PgVectorSql
-{
-    public static (string Cast, string Ops) Cast(int dims) => dims > 2000
-        ? ($"halfvec({dims})", "halfvec_cosine_ops")
-        : ($"vector({dims})", "vector_cosine_ops");
-
-    public static string IndexName(MediaKind kind, string key) =>
-        $"ix_emb_{kind.Slug()}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12]}";
-
-    // Partial-index predicates must be literals for the planner to match them; keys are our own
-    // strings, but a model name typed by an admin is in them, so only a safe alphabet passes.
-    public static string Literal(string key) => SafeKey().IsMatch(key)
-        ? $"'{key}'"
-        : throw new InvalidOperationException($"The embedding model key '{key}' has characters Aperture does not put in SQL.");
-
-    [GeneratedRegex("^[A-Za-z0-9:._/+-]{1,200}$")]
-    private static partial Regex SafeKey();
 }

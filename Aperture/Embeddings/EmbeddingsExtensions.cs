@@ -1,5 +1,4 @@
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.VectorSearch;
 
 namespace Aperture.Embeddings;
@@ -23,13 +22,6 @@ public static class EmbeddingsExtensions
         builder.Services.AddScoped<IVectorIndex>(sp => sp.GetRequiredService<DatabaseTarget>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PgVectorIndex>()
             : sp.GetRequiredService<InMemoryVectorIndex>());
-        foreach (var kind in Enum.GetValues<MediaKind>())
-        {
-            builder.Services.AddJob<GenerateEmbeddingsJob>(new JobDefinition(JobNames.Embeddings(kind),
-                kind == MediaKind.Movie ? "Generate movie embeddings" : "Generate series embeddings",
-                $"Gives every {(kind == MediaKind.Movie ? "movie" : "series")} a vector under the configured model (only new or changed titles), then makes the set searchable.",
-                typeof(GenerateEmbeddingsJob), kind, DefaultCronSetting: "RECS_CRON", Locks: JobDefinition.DataLock(kind)));
-        }
         return builder;
     }
 }

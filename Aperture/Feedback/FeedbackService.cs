@@ -3,6 +3,7 @@ using Aperture.Data;
 using Aperture.MediaServers;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Recommendations;
 
 namespace Aperture.Feedback;
 

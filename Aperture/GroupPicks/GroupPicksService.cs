@@ -214,7 +214,7 @@ public sealed class GroupPicksService(
     {
         var kind = request.Kind;
         var modelKey = (await store.GetAsync(SettingKeys.ActiveEmbeddingModel(kind), ct)).Value
-            ?? throw new GroupPicksException("kind", $"There are no {kind.Slug()} vectors yet: an admin runs {Jobs.JobNames.Embeddings(kind)} first.", unavailable: true);
+            ?? throw new GroupPicksException("kind", $"There are no {kind.Slug()} vectors yet: an admin runs {Aperture.Progress.JobNames.Embeddings(kind)} first.", unavailable: true);
         var settings = await recommendationSettings.GetAsync(kind, ct);
         var now = time.GetUtcNow();
         // Everybody's history: co-watch and "popular here" come from the whole server, as for personal picks.

@@ -1,7 +1,6 @@
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
-using Aperture.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.History;
@@ -42,13 +41,13 @@ public sealed class UserActivity(AppDbContext db)
     public const int TopGenreCount = 10;
 
     public async Task<IReadOnlyList<UserSummary>> UsersAsync(CancellationToken ct) =>
-        [.. (await Summaries(db.Users.AsNoTracking()).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance)];
+        [.. (await Summaries(db.Users.AsNoTracking()).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance)];
 
     public Task<UserSummary?> UserAsync(string id, CancellationToken ct) =>
         Summaries(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);
 
     // Newest first; an item with no known play date (marked played by hand) comes after every dated one.
-    public async Task<HistoryPage> HistoryAsync(string userId, Paging paging, CancellationToken ct)
+    public async Task<HistoryPage> HistoryAsync(string userId, int page, int pageSize, CancellationToken ct)
     {
         var rows = db.WatchStates.AsNoTracking()
             .Where(w => w.UserId == userId && (w.Played || w.LastPlayedAt != null)
@@ -56,7 +55,7 @@ public sealed class UserActivity(AppDbContext db)
         var total = await rows.CountAsync(ct);
         var items = await rows
             .OrderBy(w => w.LastPlayedAt == null).ThenByDescending(w => w.LastPlayedAt).ThenByDescending(w => w.Id)
-            .Skip(paging.Skip).Take(paging.PageSize)
+            .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(w => new
             {
                 w.TitleId,
@@ -78,7 +77,7 @@ public sealed class UserActivity(AppDbContext db)
         return new HistoryPage([.. items.Select(i => new HistoryEntry(i.EpisodeId is null ? "movie" : "episode", i.TitleId, i.TitleName, i.Year,
             i.EpisodeId, i.EpisodeName, i.SeasonNumber, i.EpisodeNumber, i.Played, i.PlayCount, i.LastPlayedAt, i.PlayedPercentage,
             i.IsFavorite, i.Rating, BrowseKinds.ImageUrl(i.TitleId, ServerImageType.Primary, i.PrimaryImageTag)))],
-            total, paging.Page, paging.PageSize);
+            total, page, pageSize);
     }
 
     public async Task<UserStats?> StatsAsync(string userId, CancellationToken ct)

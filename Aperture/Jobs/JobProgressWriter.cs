@@ -1,5 +1,6 @@
 using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Jobs;
 

@@ -1,3 +1,5 @@
+using Aperture.Progress;
+
 namespace Aperture.Jobs;
 
 // Every job registered with services.AddJob<T>(definition), by name, in pipeline order (JobNames.DisplayOrder; jobs it

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
+using JobRunStatus = Aperture.Data.JobRunStatus;
 
 namespace Aperture.Jobs;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Quartz;
+using JobRunStatus = Aperture.Data.JobRunStatus;
+using Aperture.Data;
 
 namespace Aperture.Jobs;
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
+using Aperture.Data;
+using Aperture.Progress;
 
 namespace Aperture.Jobs;
 

@@ -2,6 +2,7 @@ using Aperture.Data;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Quartz.Impl.AdoJobStore;
+using Aperture.Progress;
 
 namespace Aperture.Jobs;
 
@@ -22,6 +23,7 @@ public static class JobsExtensions
         services.AddSingleton<JobQueries>();
         // The one Quartz job, registered explicitly so its constructor is checked with the container.
         services.AddScoped<JobRunner>();
+        services.AddPipelineJobs();
         services.AddJob<RunEverythingJob>(new JobDefinition(JobNames.RunEverything, "Run everything",
             "Runs the whole pipeline once, in order: catalogue, watch history, embeddings, picks, picks libraries and Top Picks. Stops at the first step that fails and names it.",
             typeof(RunEverythingJob), Locks: JobDefinition.AllDataLocks));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aperture.Data;
 
 namespace Aperture.Jobs;
 

@@ -44,7 +44,7 @@ public static class ChannelDescriptions
     public static Narrative Local(ChannelStory story)
     {
         var text = new StringBuilder();
-        text.Append(Web.Plural.Count(story.Titles.Count, One(story.Kinds), Noun(story.Kinds)));
+        text.Append(Aperture.Wording.Plural.Count(story.Titles.Count, One(story.Kinds), Noun(story.Kinds)));
         var asked = new List<string>();
         if (!string.IsNullOrWhiteSpace(story.Preference))
         {

@@ -63,7 +63,7 @@ public sealed record LibraryAccessResult(IReadOnlyList<UserAccessResult> Users, 
         if (!Succeeded)
         {
             throw new LibraryAccessException(
-                $"Library access could not be set for {Failed.Count} of {Web.Plural.Count(Users.Count, "user")}: " + string.Join("; ", Failed.Select(f => f.Error)));
+                $"Library access could not be set for {Failed.Count} of {Aperture.Wording.Plural.Count(Users.Count, "user")}: " + string.Join("; ", Failed.Select(f => f.Error)));
         }
     }
 }
@@ -166,7 +166,7 @@ public sealed class LibraryAccess(MediaServerClient client)
             }
             checks.Add(new UserAccessCheck(user.Id, user.Name, problems.Count == 0, problems));
         }
-        return new LibraryAccessCheck([.. checks.OrderBy(c => c.UserName, Web.NaturalOrder.Instance)]);
+        return new LibraryAccessCheck([.. checks.OrderBy(c => c.UserName, Aperture.Wording.NaturalOrder.Instance)]);
     }
 
     public static LibraryAccessPlan Plan(MediaServerType type, IReadOnlyList<UserWithPolicyDto> users, IReadOnlyList<VirtualFolderDto> folders,

@@ -2,8 +2,6 @@ using Aperture.Data;
 
 namespace Aperture.Outputs;
 
-public enum OutputMode { Symlink, Strm }
-
 // One picked title. ServerPath is the title's media file (movie) or folder (series) as the media server sees it;
 // Episodes are only needed for STRM series.
 public sealed record OutputEntry(
@@ -71,7 +69,7 @@ public sealed class OutputPathException : Exception
 // Not one of a library's titles could be written (typically: the media is not where Aperture looks for it). The
 // previous library is kept as it was.
 public sealed class NothingWrittenException(int picks, IReadOnlyList<SkippedEntry> skipped)
-    : Exception($"0 of {Web.Plural.Count(picks, "pick")} written: {(skipped.Count > 0 ? skipped[0].Reason : "all were skipped")}")
+    : Exception($"0 of {Aperture.Wording.Plural.Count(picks, "pick")} written: {(skipped.Count > 0 ? skipped[0].Reason : "all were skipped")}")
 {
     public int Picks { get; } = picks;
     public IReadOnlyList<SkippedEntry> Skipped { get; } = skipped;

@@ -1,7 +1,7 @@
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Outputs;
 
@@ -16,7 +16,7 @@ public sealed class OutputSyncService(
     OutputSettings settings,
     MediaServerSettings mediaServer,
     LibraryAccessService access,
-    TopPicks.TopPicksSettings topPicks,
+    ISharedLibraryNames topPicks,
     TimeProvider time,
     ILogger<OutputSyncService> logger)
 {
@@ -162,7 +162,7 @@ public sealed class OutputSyncService(
                 progress.Count("titles", result.ItemCount);
                 if (result.Skipped.Count > 0)
                 {
-                    progress.Log($"{userName}: {Web.Plural.Count(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                    progress.Log($"{userName}: {Aperture.Wording.Plural.Count(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
                 }
                 if (refresh)
                 {
@@ -228,7 +228,7 @@ public sealed class OutputSyncService(
             var why = firstMissing is not null
                 ? $"their files are not at the paths Aperture sees (e.g. {firstMissing.MissingPath}); set the media path mapping in Admin › Outputs"
                 : firstReason ?? "every pick was skipped";
-            throw new OutputSyncException($"0 of {Web.Plural.Count(picks, "pick")} written: {why}. No library was created and nobody's library access was changed.");
+            throw new OutputSyncException($"0 of {Aperture.Wording.Plural.Count(picks, "pick")} written: {why}. No library was created and nobody's library access was changed.");
         }
 
         var accessChanged = 0;
@@ -256,7 +256,7 @@ public sealed class OutputSyncService(
         if (errors.Count > 0)
         {
             // Loud: a privacy setting that did not stick, or a library that could not be written, fails the run.
-            throw new OutputSyncException($"{Web.Plural.Count(errors.Count, "problem")}: {string.Join(" | ", errors)}");
+            throw new OutputSyncException($"{Aperture.Wording.Plural.Count(errors.Count, "problem")}: {string.Join(" | ", errors)}");
         }
         return summary;
     }
@@ -309,15 +309,3 @@ public sealed class OutputSyncService(
 }
 
 public sealed class OutputSyncException(string message) : Exception(message);
-
-// sync-strm and sync-series-strm: one implementation, the kind from the definition.
-public sealed class SyncOutputsJob(OutputSyncService outputs) : IJob
-{
-    public async Task RunAsync(JobContext context, CancellationToken ct)
-    {
-        var kind = context.Definition.Kind ?? MediaKind.Movie;
-        var r = await outputs.SyncAsync(kind, context.Progress, ct);
-        context.Progress.Log($"{r.Users} {kind.Slug()} picks {Web.Plural.Word(r.Users, "library", "libraries")}: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
-            $"{Web.Plural.Count(r.Items, "title")}, {r.Skipped} skipped; access changed for {Web.Plural.Count(r.AccessChanged, "user")}");
-    }
-}

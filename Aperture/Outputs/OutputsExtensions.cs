@@ -1,5 +1,4 @@
 using Aperture.Data;
-using Aperture.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Aperture.Outputs;
@@ -16,13 +15,6 @@ public static class OutputsExtensions
         // The environment layer above; what is in force (environment, else Admin › Outputs, else defaults) comes from here.
         builder.Services.AddScoped<OutputSettings>();
         builder.Services.AddScoped<OutputSyncService>();
-        foreach (var kind in Enum.GetValues<MediaKind>())
-        {
-            builder.Services.AddJob<SyncOutputsJob>(new JobDefinition(JobNames.SyncOutputs(kind),
-                kind == MediaKind.Movie ? "Write movie picks libraries" : "Write series picks libraries",
-                $"Writes each enabled user's {kind.Slug()} picks as their own library (symlinks or STRM files with NFOs), refreshes it in the media server and makes it visible to that user alone.",
-                typeof(SyncOutputsJob), kind, DefaultCronSetting: "PERMS_CRON"));
-        }
         return builder;
     }
 

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using Aperture.Api;
 using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Feedback;
-using Aperture.Jobs;
 using Aperture.Narratives;
 using Aperture.Settings;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.Recommendations;
 
@@ -64,7 +63,7 @@ public sealed class RecommendationService(
         var cooccurrence = RecommendationInputs.Cooccurrence(histories, settings);
         if (settings.UseCollaborative && cooccurrence is null)
         {
-            progress.Log($"Co-watch and popularity signals off: fewer than {Web.Plural.Count(settings.MinCollaborativeUsers, "user")} with {kind.Slug()} history.");
+            progress.Log($"Co-watch and popularity signals off: fewer than {Aperture.Wording.Plural.Count(settings.MinCollaborativeUsers, "user")} with {kind.Slug()} history.");
         }
 
         // Vectors: every watched title's (for tastes and evidence) and a fixed catalogue sample (for the match %).
@@ -115,7 +114,7 @@ public sealed class RecommendationService(
             vectors[id] = vector;
         }
 
-        var settingsJson = JsonSerializer.Serialize(settings, ApiJson.Options);
+        var settingsJson = JsonSettings.Serialize(settings);
         int withPicks = 0, total = 0;
         progress.Stage("Scoring and saving picks", users.Count);
         var pending = new List<(RecommendationRun Run, List<Pick> Picks, string Name)>(WriteBatchUsers);
@@ -145,7 +144,7 @@ public sealed class RecommendationService(
                 UsedCollaborative = cooccurrence is not null,
                 ModelKey = modelKey,
                 Settings = adjustmentsOf[i] is { Weights: not null } or { PicksPerUser: not null }
-                    ? JsonSerializer.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser }, ApiJson.Options)
+                    ? JsonSettings.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser })
                     : settingsJson,
             };
             var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();

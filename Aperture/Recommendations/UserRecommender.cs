@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Aperture.Feedback;
+using Aperture.Data;
 
 namespace Aperture.Recommendations;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Aperture.Browse;
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.MediaServers;
 using Aperture.Outputs;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
 namespace Aperture.TopPicks;
 
@@ -120,7 +120,7 @@ public sealed class TopPicksPublisher(
 
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"Top Pick #{rank} on this server over the last {Web.Plural.Count(days, "day")}: {Web.Plural.Count(viewers, "viewer")}, {Web.Plural.Count(plays, kind == MediaKind.Movie ? "play" : "episode play")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
+            $"Top Pick #{rank} on this server over the last {Aperture.Wording.Plural.Count(days, "day")}: {Aperture.Wording.Plural.Count(viewers, "viewer")}, {Aperture.Wording.Plural.Count(plays, kind == MediaKind.Movie ? "play" : "episode play")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
 
     // After a rename the library under the old name still points at Aperture's folder: it goes (only libraries over that folder).
     private static async Task RemoveRenamedAsync(MediaServerClient client, MediaKind kind, string name, string serverPath, IJobProgress progress,
@@ -182,7 +182,7 @@ public sealed class TopPicksPublisher(
         if (!exists)
         {
             var created = await client.CreateCollectionAsync(name, itemIds, ct);
-            progress.Log($"Created the Top Picks collection '{name}' with {Web.Plural.Count(itemIds.Count, "title")}.");
+            progress.Log($"Created the Top Picks collection '{name}' with {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
             return created;
         }
         var current = await client.GetCollectionItemIdsAsync(id!, admin, ct);
@@ -221,12 +221,12 @@ public sealed class TopPicksPublisher(
         if (!exists)
         {
             var created = await client.CreatePlaylistAsync(name, owner, itemIds, [], ct, isPublic: true);
-            progress.Log($"Created the Top Picks playlist '{name}' with {Web.Plural.Count(itemIds.Count, "title")}.");
+            progress.Log($"Created the Top Picks playlist '{name}' with {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
             return (created, owner);
         }
         if (await client.ReplacePlaylistItemsAsync(stored.PlaylistId!, owner, itemIds, ct))
         {
-            progress.Log($"Top Picks playlist '{name}' replaced: {Web.Plural.Count(itemIds.Count, "title")}.");
+            progress.Log($"Top Picks playlist '{name}' replaced: {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
         }
         return (stored.PlaylistId, owner);
     }

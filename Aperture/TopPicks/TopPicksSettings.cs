@@ -43,7 +43,7 @@ public sealed record TopPicksOutputsPatch(bool? Library, bool? Collection, bool?
 public sealed record TopPicksSettingsPatch(
     bool? Enabled, int? WindowDays, TopPicksWeightsPatch? Weights, int? MinViewers, int? Count, TopPicksOutputsPatch? Outputs, string? LibraryName);
 
-public sealed class TopPicksSettings(JsonSettings json, SettingsStore store, Microsoft.Extensions.Options.IOptions<OutputOptions> outputs)
+public sealed class TopPicksSettings(JsonSettings json, SettingsStore store, Microsoft.Extensions.Options.IOptions<OutputOptions> outputs) : ISharedLibraryNames
 {
     public const int MaxNameLength = 100;
 

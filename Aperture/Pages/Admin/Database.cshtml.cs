@@ -2,11 +2,12 @@ using Aperture.Browse;
 using Aperture.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Aperture.Catalog;
 
 namespace Aperture.Pages.Admin;
 
 // Admin › Database: what is stored, how big it is, backups (database + key ring), and purging one kind's synced data.
-public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBackup backup) : PageModel
+public sealed class DatabaseModel(DatabaseMaintenance maintenance, CatalogPurge purger, DatabaseBackup backup) : PageModel
 {
     public DatabaseStats Stats { get; private set; } = null!;
     public MediaKind? Purged { get; private set; }
@@ -43,7 +44,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBacku
         {
             return BadRequest();
         }
-        var outcome = await maintenance.PurgeAsync(parsed, confirm, ct);
+        var outcome = await purger.PurgeAsync(parsed, confirm, ct);
         if (outcome.Status == PurgeStatus.Done)
         {
             return Redirect($"/admin/database?purged={parsed.Slug()}");
@@ -51,7 +52,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBacku
         FailedKind = parsed;
         (Response.StatusCode, Error) = outcome.Status == PurgeStatus.JobRunning
             ? (StatusCodes.Status409Conflict, $"Not purged: the job {outcome.RunningJob} is queued or running. Try again once it has finished.")
-            : (StatusCodes.Status400BadRequest, $"Not purged: type \"{DatabaseMaintenance.Confirmation(parsed)}\" exactly to confirm.");
+            : (StatusCodes.Status400BadRequest, $"Not purged: type \"{CatalogPurge.Confirmation(parsed)}\" exactly to confirm.");
         Stats = await maintenance.StatsAsync(ct);
         Backups = backup.List();
         return Page();

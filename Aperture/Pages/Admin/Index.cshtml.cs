@@ -18,6 +18,6 @@ public sealed class IndexModel(AppDbContext db, MediaServerSettings settings) : 
         var config = await settings.GetAsync(ct);
         Server = config.Detected;
         BaseUrl = config.BaseUrl;
-        Users = [.. (await db.Users.AsNoTracking().Select(u => new UserRow(u.Name, u.IsAdmin, u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance)];
+        Users = [.. (await db.Users.AsNoTracking().Select(u => new UserRow(u.Name, u.IsAdmin, u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance)];
     }
 }

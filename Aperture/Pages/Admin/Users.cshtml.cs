@@ -25,7 +25,7 @@ public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : Pa
             db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId != null),
             db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Movie),
             db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Series),
-            u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Web.NaturalOrder.Instance).ToList();
+            u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
     }
 
     public async Task<IActionResult> OnPostToggleAsync(string id, string kind, bool enabled, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
+using Aperture.Web;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -42,7 +43,7 @@ public sealed class IndexModel(CatalogBrowser browser, Catalog.LibraryService li
             return Redirect($"/browse/{Kinds[0].Slug()}");
         }
         Kind = parsed;
-        (Query, var errors) = BrowseQuery.Parse(Request.Query);
+        (Query, var errors) = BrowseQueryParser.Parse(Request.Query);
         Errors = errors;
         Results = await browser.SearchAsync(Kind, Query, User.UserId(), ct);
         CatalogEmpty = Results.Total == 0 && !await browser.AnyAsync(Kind, ct);

@@ -29,7 +29,7 @@ public sealed class ChannelModel(ChannelService channels, FeedbackService feedba
     public Task<IActionResult> OnPostGenerateAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>
     {
         var result = await channels.GenerateAsync(channel, ct);
-        return $"Generated {Web.Plural.Count(result.Entries, "title")}.";
+        return $"Generated {Aperture.Wording.Plural.Count(result.Entries, "title")}.";
     }, ct);
 
     public Task<IActionResult> OnPostSyncAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>

@@ -3,6 +3,7 @@ using Aperture.Channels;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Aperture.Data;
 
 namespace Aperture.Pages.Channels;
 

@@ -5,6 +5,7 @@ using Aperture.Feedback;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Aperture.Recommendations;
 
 namespace Aperture.Pages.Taste;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aperture.Jobs;
+using Aperture.Data;
 
 namespace Aperture.Pages.Admin.Jobs;
 

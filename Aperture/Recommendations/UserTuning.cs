@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Aperture.Recommendations;
+using Aperture.Settings;
 
-namespace Aperture.Feedback;
+namespace Aperture.Recommendations;
 
 public enum GenreLean { More, Less, Never }
 
@@ -15,10 +15,8 @@ public sealed record UserTuning
     public bool IncludeStarted { get; init; }
     public Dictionary<string, GenreLean> Genres { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    // The stored-settings serializer's options: unknown members skipped, missing ones keep their defaults.
+    public static readonly JsonSerializerOptions Json = JsonSettings.Options;
 
     public static UserTuning Parse(string? json)
     {

@@ -1,9 +1,10 @@
+using Aperture.Channels;
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
-namespace Aperture.Channels;
+namespace Aperture.Jobs;
 
 // refresh-channels: every channel generated before (not the saved lists of a movie night) is filled again from today's catalogue (new titles, what the owner
 // watched since), and the ones in the media server get their playlists replaced. A channel that fails keeps what it had;
@@ -37,11 +38,11 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
                 {
                     await channels.SyncAsync(channel, ct);
                     context.Progress.Count("synced");
-                    context.Progress.Log($"{channel.Name}: {Web.Plural.Count(result.Entries, "title")}, {Web.Plural.Count(channel.Playlists.Count, "playlist")} replaced.");
+                    context.Progress.Log($"{channel.Name}: {Aperture.Wording.Plural.Count(result.Entries, "title")}, {Aperture.Wording.Plural.Count(channel.Playlists.Count, "playlist")} replaced.");
                 }
                 else
                 {
-                    context.Progress.Log($"{channel.Name}: {Web.Plural.Count(result.Entries, "title")}.");
+                    context.Progress.Log($"{channel.Name}: {Aperture.Wording.Plural.Count(result.Entries, "title")}.");
                 }
             }
             catch (Exception e) when (e is ChannelGenerationException or MediaServerException)
@@ -54,7 +55,7 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
         }
         if (failures.Count > 0)
         {
-            throw new ChannelGenerationException("channels", $"{failures.Count} of {Web.Plural.Count(ids.Count, "channel")} {(failures.Count == 1 ? "was" : "were")} not refreshed: {string.Join("; ", failures)}");
+            throw new ChannelGenerationException("channels", $"{failures.Count} of {Aperture.Wording.Plural.Count(ids.Count, "channel")} {(failures.Count == 1 ? "was" : "were")} not refreshed: {string.Join("; ", failures)}");
         }
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Jobs;
+namespace Aperture.Data;
 
 public enum JobRunStatus { Queued, Running, Succeeded, Failed, Cancelled, Interrupted }
 

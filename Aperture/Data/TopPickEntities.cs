@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.TopPicks;
+namespace Aperture.Data;
 
 // One title of the current global Top Picks of a kind (top_picks), with the figures that ranked it. A refresh replaces a
 // kind's rows in one transaction, so readers see the previous list or the new one, never a mix.

@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Embeddings;
+namespace Aperture.Data;
 
 // One title's vector under one model. ModelKey names the whole vector set ("local:<version>",
 // "openai:text-embedding-3-small:t1"): a search only ever reads one set, so models never mix.

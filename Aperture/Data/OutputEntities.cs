@@ -1,8 +1,10 @@
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Outputs;
+namespace Aperture.Data;
+
+// How a picks library is written: symlinks to the server's files, or STRM files holding stream URLs.
+public enum OutputMode { Symlink, Strm }
 
 // One user's picks library of one kind as Aperture last wrote it (output_libraries): where it is on disk and
 // in the media server, when it was written, how many titles, and what went wrong if anything did.

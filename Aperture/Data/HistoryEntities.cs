@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.History;
+namespace Aperture.Data;
 
 // What one user did with one movie, series or episode (the server's UserData). Episode rows carry
 // their series in TitleId so a series' share of watched episodes is one grouped query.

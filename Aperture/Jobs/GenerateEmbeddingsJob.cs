@@ -1,7 +1,7 @@
+using Aperture.Embeddings;
 using Aperture.Data;
-using Aperture.Jobs;
 
-namespace Aperture.Embeddings;
+namespace Aperture.Jobs;
 
 // generate-embeddings and generate-series-embeddings: one implementation, the kind from the definition.
 public sealed class GenerateEmbeddingsJob(EmbeddingService embeddings) : IJob

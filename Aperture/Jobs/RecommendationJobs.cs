@@ -1,8 +1,9 @@
+using Aperture.Recommendations;
 using Aperture.Data;
-using Aperture.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Progress;
 
-namespace Aperture.Recommendations;
+namespace Aperture.Jobs;
 
 // generate-recommendations and generate-series-recommendations: one implementation, the kind from the definition.
 public sealed class GenerateRecommendationsJob(RecommendationService recommendations) : IJob
@@ -15,9 +16,9 @@ public sealed class GenerateRecommendationsJob(RecommendationService recommendat
     }
 
     public static string Summary(MediaKind kind, RecommendationRunResult r) =>
-        $"{r.Picks} {(kind == MediaKind.Movie ? "movie" : "series")} {Web.Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Web.Plural.Word(r.Users, "user")}" +
+        $"{r.Picks} {(kind == MediaKind.Movie ? "movie" : "series")} {Aperture.Wording.Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Aperture.Wording.Plural.Word(r.Users, "user")}" +
         (r.UsedCollaborative ? ", with the co-watch signal" : ", without the co-watch signal") +
-        (r.Cleared > 0 ? $"; {Web.Plural.Count(r.Cleared, "pick")} of users no longer enabled removed" : "");
+        (r.Cleared > 0 ? $"; {Aperture.Wording.Plural.Count(r.Cleared, "pick")} of users no longer enabled removed" : "");
 }
 
 // rebuild-recommendations: forgets the run history and every user's taste synopsis, then builds both

@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Recommendations;
+namespace Aperture.Data;
 
 public enum RecommendationRunStatus { Running, Succeeded, Failed, Cancelled }
 

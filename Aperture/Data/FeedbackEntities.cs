@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Feedback;
+namespace Aperture.Data;
 
 public enum FeedbackReaction { Up, Down, NotInterested }
 

@@ -1,6 +1,6 @@
-using Aperture.Jobs;
+using Aperture.History;
 
-namespace Aperture.History;
+namespace Aperture.Jobs;
 
 // sync-watch-history, full-sync-watch-history and their series twins by name only: one job, kind and Full from the definition.
 public sealed class SyncHistoryJob(HistorySync sync) : IJob

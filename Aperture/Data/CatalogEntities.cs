@@ -1,8 +1,7 @@
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Catalog;
+namespace Aperture.Data;
 
 // A movie or TV library of the media server. Id is what /Items?ParentId= takes (Jellyfin ItemId,
 // Emby ItemId); Emby policies need the Guid instead.

@@ -1,4 +1,4 @@
-namespace Aperture.Web;
+namespace Aperture.Wording;
 
 // How people expect names to sort: u1, u2, … u10, not u1, u10, u2. Case is ignored and runs of digits compare by
 // their value, so one comparer serves every list of users (pages, pickers, API) instead of a copy per page.

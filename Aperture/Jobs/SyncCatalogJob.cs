@@ -1,6 +1,6 @@
-using Aperture.Jobs;
+using Aperture.Catalog;
 
-namespace Aperture.Catalog;
+namespace Aperture.Jobs;
 
 // sync-movies and sync-series: one job, the kind comes from the definition. Definition.Full forces a full run; otherwise
 // the first run, and any run once the last full one is older than Sync:FullCatalogEveryDays, is full by itself.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Aperture.Embeddings;
+namespace Aperture.Data;
 
 // float32 little-endian, the SQLite blob format (and what the in-process index loads).
 public static class VectorBytes

@@ -1,9 +1,8 @@
 using Aperture.Data;
-using Aperture.Recommendations;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
 
-namespace Aperture.Feedback;
+namespace Aperture.Recommendations;
 
 // What a user taught Aperture, as inputs to a run: titles never to recommend (👎, "not interested" and their other
 // copies), taste signals (👍 and high ratings like a favourite, 👎 and low ratings like a low server rating), genre

@@ -1,9 +1,10 @@
+using Aperture.TopPicks;
 using Aperture.Browse;
 using Aperture.Data;
-using Aperture.Jobs;
 using Aperture.MediaServers;
+using Aperture.Progress;
 
-namespace Aperture.TopPicks;
+namespace Aperture.Jobs;
 
 // refresh-top-picks: both kinds, each computed and stored first, then written into the media server. An output that fails
 // does not undo the computed list, and the other kind still runs; the run fails at the end naming what went wrong.
@@ -21,7 +22,7 @@ public sealed class RefreshTopPicksJob(TopPicksService topPicks, TopPicksSetting
             var figures = await topPicks.RefreshAsync(kind, ct);
             context.Progress.Count(kind.Slug(), figures.Count);
             context.Progress.Log(s.Enabled
-                ? $"{figures.Count} {kind.Slug()} Top {Web.Plural.Word(figures.Count, "Pick")} over the last {Web.Plural.Count(s.WindowDays, "day")} (at least {Web.Plural.Count(s.MinViewers, "viewer")} each)."
+                ? $"{figures.Count} {kind.Slug()} Top {Aperture.Wording.Plural.Word(figures.Count, "Pick")} over the last {Aperture.Wording.Plural.Count(s.WindowDays, "day")} (at least {Aperture.Wording.Plural.Count(s.MinViewers, "viewer")} each)."
                 : $"{kind.Title()} Top Picks are switched off: the list is empty.");
             context.Progress.Advance(1, "computed");
             try

@@ -1,9 +1,7 @@
-using Aperture.Catalog;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Aperture.Channels;
+namespace Aperture.Data;
 
 public enum ChannelKind { Movies = 1, Series = 2, Both = 3 }
 

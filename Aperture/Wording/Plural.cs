@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Aperture.Web;
+namespace Aperture.Wording;
 
 // One place for "1 title" / "2 titles": every count a person reads goes through here rather than "title(s)" or a
 // hand-written ternary that the next message forgets.
