@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using Aperture.Data;
 using Aperture.Embeddings;
 using Aperture.Feedback;
 using Aperture.Recommendations;

@@ -389,7 +389,7 @@ public sealed class FeedbackTests
         Assert.Contains(w.Server.Calls, c => c.Method == "POST" && c.Path.Contains("Favorite", StringComparison.OrdinalIgnoreCase));
         Assert.NotEqual(true, w.Server.State.GetUserData(alice, w.Server.State.Items.Single(i => i.Name == "Haunted 5"))?.IsFavorite);
         var row = await w.App.WithDbAsync(db => Task.FromResult(db.UserFeedback.Single(f => f.TitleId == title)));
-        Assert.Equal(Aperture.Feedback.FeedbackReaction.Up, row.Reaction);
+        Assert.Equal(Aperture.Data.FeedbackReaction.Up, row.Reaction);
         Assert.False(row.WroteFavorite);
 
         // The API says the same in writeBack; the 👍 counts in the taste all the same.
@@ -410,7 +410,7 @@ public sealed class FeedbackTests
     public void A_thumbs_down_pulls_the_taste_away_and_never_counts_for_it_even_with_dislikes_switched_off()
     {
         var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
-        var down = Aperture.Feedback.FeedbackInputs.Signal(1, Aperture.Feedback.FeedbackReaction.Down, null, now)!;
+        var down = Aperture.Recommendations.FeedbackInputs.Signal(1, Aperture.Data.FeedbackReaction.Down, null, now)!;
         Assert.True(Aperture.Recommendations.TasteProfile.Weight(down, new Aperture.Recommendations.TasteOptions(), now) < 0);
         var off = new Aperture.Recommendations.TasteOptions { DislikeAtOrBelow = -1 };
         Assert.Equal(0, Aperture.Recommendations.TasteProfile.Weight(down, off, now));
