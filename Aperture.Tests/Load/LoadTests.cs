@@ -15,7 +15,7 @@ public sealed class LoadCollection
 
 // Issue 18's load proof, in the suite: 50 signed-in clients on loopback for 60 s over My Picks, Browse, search, the picks API,
 // a cached poster, a title page and My Taste (LoadDriver, the same load as `Aperture.Bench load`) while picks runs are going
-// one after another, on a synthetic catalogue (FakeCatalogGenerator: 3,000 movies, 50 users, 30,000 played rows; the suite
+// one after another, on a synthetic catalogue (FakeCatalogGenerator: 2,000 movies, 50 users, 20,000 played rows; the suite
 // never reads ../shared/data). It asserts what must hold on any machine: not one error (an exception or an answer other
 // than 2xx/304), every picks run succeeds, and the managed heap after a full collection comes back near its level before the
 // load (LiveHeapToleranceMb). Latencies and rates are printed, never asserted: this machine's load decides them. It runs
@@ -29,9 +29,9 @@ public sealed class LoadTests(ITestOutputHelper output)
 
     // The live heap may end this much above where it started: what the load legitimately leaves cached per instance (the
     // poster index, the 15 s session cache, EF's query caches for the routes, Kestrel's and the clients' connection pools,
-    // the recorded latencies). A leak of the kind issue 18 found (a body per request kept) is far above it: 50 clients x
-    // thousands of requests.
-    private const long LiveHeapToleranceMb = 64;
+    // the recorded latencies). Measured: 38 -> 43 MB on SQLite. A leak of the kind issue 18 found (a request's body or page
+    // kept) is above it within the first thousand requests.
+    private const long LiveHeapToleranceMb = 32;
 
     [Fact]
     public async Task Fifty_clients_for_a_minute_while_picks_runs_go_get_no_errors_and_the_heap_returns_to_its_idle_level()
@@ -39,7 +39,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         var setup = Stopwatch.StartNew();
         FakeCatalog catalog = null!;
         await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin,
-            b => catalog = FakeCatalogGenerator.Generate(b, movies: 3000, series: 0, episodesPerSeries: 0, users: Clients, historyRows: 30_000));
+            b => catalog = FakeCatalogGenerator.Generate(b, movies: 2000, series: 0, episodesPerSeries: 0, users: Clients, historyRows: 20_000));
         await using var app = new AppFactory().With("MediaServer:TimeoutSeconds", "60").With("Logging:LogLevel:Default", "Warning");
         app.UseKestrel(0);
         app.StartServer();
@@ -61,7 +61,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.True(signedIn is not null, problem);
         var clients = signedIn;
         // Warm-up (JIT, EF's compiled queries, pools), not counted.
-        var warm = await LoadDriver.RunAsync(http, clients, TimeSpan.FromSeconds(5));
+        var warm = await LoadDriver.RunAsync(http, clients, TimeSpan.FromSeconds(3));
         Assert.Equal(0, warm.Values.Sum(s => s.Errors));
         output.WriteLine($"setup (catalogue, pipeline, {Clients} sign-ins, warm-up) {setup.Elapsed.TotalSeconds:0.0} s");
 
