@@ -7,6 +7,7 @@ using System.Text.Json;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Progress;
+using Aperture.Load;
 
 namespace Aperture.Bench;
 
@@ -16,34 +17,10 @@ namespace Aperture.Bench;
 // pages have something to show, then every client signs in as its own user and loops over the pages for a fixed time.
 // --during-picks runs a generate-recommendations run at the same time (and waits for memory to settle after it).
 //
-// Loopback only, bounded by --seconds. The load generator shares the 2 cores with the app: its own CPU is printed too.
+// The clients and their routes are LoadDriver's, shared with the suite's Load test. Loopback only, bounded by --seconds. The load generator shares the 2 cores with the app: its own CPU is printed too.
 internal static class LoadBench
 {
     private sealed record Options(int Clients, int Seconds, int WarmupSeconds, int Users, bool DuringPicks, int PerRouteSeconds, string? AppDll);
-
-    private sealed record Route(string Name, Func<ClientState, string> Path);
-
-    private sealed record ClientState(string Cookie, string UserId, long TitleId, string PosterUrl);
-
-    private sealed class RouteStats
-    {
-        public List<double> Milliseconds { get; } = [];
-        public int Errors { get; set; }
-        public string? FirstError { get; set; }
-    }
-
-    private static readonly string[] SearchWords = ["love", "war", "star", "night", "man", "day", "king", "girl", "dead", "city"];
-
-    private static readonly Route[] Routes =
-    [
-        new("my picks", _ => "/picks/movies"),
-        new("browse", _ => "/browse/movies"),
-        new("search", _ => "/browse/movies?q=" + SearchWords[Random.Shared.Next(SearchWords.Length)]),
-        new("picks api", c => $"/api/recommendations/{c.UserId}?kind=movies"),
-        new("poster (cached)", c => c.PosterUrl),
-        new("title page", c => $"/browse/movies/{c.TitleId}"),
-        new("my taste", _ => "/taste/movies"),
-    ];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -106,12 +83,12 @@ internal static class LoadBench
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
         await WaitHealthyAsync(http, app);
 
-        var admin = await LoginAsync(http, "admin", "admin");
+        var admin = await LoadDriver.LoginAsync(http, "admin", "admin");
         var pipeline = Stopwatch.StartNew();
         foreach (var job in (string[])[JobNames.SyncMovies, JobNames.FullSyncWatchHistory, JobNames.GenerateEmbeddings, JobNames.GenerateRecommendations])
         {
             var started = Stopwatch.StartNew();
-            var status = await RunJobAsync(http, admin, job);
+            var status = await LoadDriver.RunJobAsync(http, admin, job);
             Console.WriteLine($"  {job}: {status} in {started.Elapsed.TotalSeconds:0.0} s");
             if (status != "succeeded")
             {
@@ -119,35 +96,22 @@ internal static class LoadBench
             }
             if (job == JobNames.FullSyncWatchHistory)
             {
-                Console.WriteLine($"  picks switched on for {await EnablePicksAsync(http, admin)} users");
+                Console.WriteLine($"  picks switched on for {await LoadDriver.EnablePicksAsync(http, admin)} users");
             }
         }
         Console.WriteLine($"pipeline ready in {pipeline.Elapsed.TotalSeconds:0.0} s");
 
-        var clients = new List<ClientState>();
-        for (var i = 1; i <= o.Clients; i++)
+        var (signedIn, problem) = await LoadDriver.SignInClientsAsync(http,
+            [.. Enumerable.Range(1, o.Users).Select(i => ($"u{i}", "pw"))], o.Clients);
+        if (signedIn is not { } clients)
         {
-            var name = $"u{(i - 1) % o.Users + 1}";
-            var cookie = await LoginAsync(http, name, "pw");
-            var me = await GetJsonAsync(http, cookie, "/api/auth/me");
-            var userId = me.GetProperty("id").GetString()!;
-            var picks = (await GetJsonAsync(http, cookie, $"/api/recommendations/{userId}?kind=movies")).GetProperty("picks");
-            if (picks.GetArrayLength() == 0)
-            {
-                Console.WriteLine($"{name} has no picks: the load needs a user with picks");
-                return 1;
-            }
-            var pick = picks[Random.Shared.Next(picks.GetArrayLength())];
-            var client = new ClientState(cookie, userId, pick.GetProperty("titleId").GetInt64(), pick.GetProperty("posterUrl").GetString()!);
-            // The first fetch puts the poster in Aperture's cache; the load measures cached posters only.
-            using var first = await SendAsync(http, client.Cookie, client.PosterUrl, CancellationToken.None);
-            first.EnsureSuccessStatusCode();
-            clients.Add(client);
+            Console.WriteLine(problem);
+            return 1;
         }
         Console.WriteLine($"{clients.Count} clients signed in as {clients.Select(c => c.UserId).Distinct().Count()} users");
 
         // Warm-up: JIT, EF's compiled models and query caches, connection pools; not counted.
-        await LoadAsync(http, clients, TimeSpan.FromSeconds(o.WarmupSeconds));
+        await LoadDriver.RunAsync(http, clients, TimeSpan.FromSeconds(o.WarmupSeconds));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         // The plain load first; with --during-picks the same load again while a picks run is going.
@@ -164,7 +128,7 @@ internal static class LoadBench
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> PhaseAsync(HttpClient http, Process app, string admin, List<ClientState> clients, Options o, bool duringPicks)
+    private static async Task<bool> PhaseAsync(HttpClient http, Process app, string admin, List<LoadClient> clients, Options o, bool duringPicks)
     {
         var idle = Sample(app);
         Console.WriteLine($"idle: RSS {idle.RssMb:N0} MB, load average {LoadAverage()}");
@@ -174,7 +138,7 @@ internal static class LoadBench
         if (duringPicks)
         {
             picksWatch.Start();
-            picksRun = RunJobAsync(http, admin, JobNames.GenerateRecommendations);
+            picksRun = LoadDriver.RunJobAsync(http, admin, JobNames.GenerateRecommendations);
         }
 
         var peakRss = idle.RssMb;
@@ -199,7 +163,7 @@ internal static class LoadBench
         var selfCpu = self.TotalProcessorTime;
         var before = Sample(app);
         var wall = Stopwatch.StartNew();
-        var stats = await LoadAsync(http, clients, TimeSpan.FromSeconds(o.Seconds));
+        var stats = await LoadDriver.RunAsync(http, clients, TimeSpan.FromSeconds(o.Seconds));
         var elapsed = wall.Elapsed;
         var after = Sample(app);
         self.Refresh();
@@ -219,16 +183,7 @@ internal static class LoadBench
         Console.WriteLine();
         Console.WriteLine($"{o.Clients} clients for {elapsed.TotalSeconds:0.0} s{(duringPicks ? " while generate-recommendations ran" : "")}: "
             + $"{requests:N0} requests, {requests / elapsed.TotalSeconds:N0} requests/s");
-        Console.WriteLine($"{"route",-16} {"requests",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
-        foreach (var (route, s) in stats)
-        {
-            Row(route, s.Milliseconds, s.Errors);
-        }
-        Row("all", all, stats.Values.Sum(s => s.Errors));
-        foreach (var (route, s) in stats.Where(s => s.Value.FirstError is not null))
-        {
-            Console.WriteLine($"  first error on {route}: {s.FirstError}");
-        }
+        Console.Write(LoadDriver.Table(stats, elapsed));
         var appCpu = after.Cpu - before.Cpu;
         Console.WriteLine($"app CPU {appCpu.TotalSeconds:0.0} s = {appCpu.TotalMilliseconds / Math.Max(requests, 1):0.00} ms per request"
             + $"{(duringPicks ? " (includes the picks run)" : "")}; load generator CPU {loadCpu.TotalSeconds:0.0} s");
@@ -247,151 +202,23 @@ internal static class LoadBench
         return picksStatus is null or "succeeded";
     }
 
-    private static void Row(string name, List<double> ms, int errors)
-    {
-        ms.Sort();
-        Console.WriteLine($"{name,-16} {ms.Count + errors,9:N0} {Percentile(ms, 0.50),8:0.0} {Percentile(ms, 0.95),8:0.0} {Percentile(ms, 0.99),8:0.0} "
-            + $"{(ms.Count == 0 ? 0 : ms[^1]),8:0.0} {errors,7}");
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    // Each client loops over the routes from its own starting point, one request at a time, like a browser clicking fast.
     // Where the app's CPU goes: each route alone for a few seconds, its CPU ms per request and latency.
-    private static async Task PerRouteAsync(HttpClient http, Process app, List<ClientState> clients, Options o)
+    private static async Task PerRouteAsync(HttpClient http, Process app, List<LoadClient> clients, Options o)
     {
         Console.WriteLine();
         Console.WriteLine($"each route alone, {o.Clients} clients, {o.PerRouteSeconds} s:");
         Console.WriteLine($"{"route",-16} {"requests/s",10} {"p50 ms",8} {"p95 ms",8} {"app CPU ms/request",19}  load average");
-        foreach (var route in Routes)
+        foreach (var route in LoadDriver.Routes)
         {
             var before = Sample(app);
             var wall = Stopwatch.StartNew();
-            var stats = (await LoadAsync(http, clients, TimeSpan.FromSeconds(o.PerRouteSeconds), [route]))[route.Name];
+            var stats = (await LoadDriver.RunAsync(http, clients, TimeSpan.FromSeconds(o.PerRouteSeconds), [route]))[route.Name];
             var cpu = (Sample(app).Cpu - before.Cpu).TotalMilliseconds;
             var count = stats.Milliseconds.Count + stats.Errors;
-            stats.Milliseconds.Sort();
-            Console.WriteLine($"{route.Name,-16} {count / wall.Elapsed.TotalSeconds,10:N0} {Percentile(stats.Milliseconds, 0.5),8:0.0} {Percentile(stats.Milliseconds, 0.95),8:0.0} "
+            Console.WriteLine($"{route.Name,-16} {count / wall.Elapsed.TotalSeconds,10:N0} {LoadDriver.Percentile(stats.Milliseconds, 0.5),8:0.0} {LoadDriver.Percentile(stats.Milliseconds, 0.95),8:0.0} "
                 + $"{cpu / Math.Max(count, 1),19:0.00}  {LoadAverage()}{(stats.Errors > 0 ? $" ({stats.Errors} errors)" : "")}");
         }
         Console.WriteLine();
-    }
-
-    private static async Task<Dictionary<string, RouteStats>> LoadAsync(HttpClient http, List<ClientState> clients, TimeSpan duration, Route[]? only = null)
-    {
-        var routes = only ?? Routes;
-        var stats = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
-        using var stop = new CancellationTokenSource(duration);
-        var workers = clients.Select((client, index) => Task.Run(async () =>
-        {
-            var local = Routes.ToDictionary(r => r.Name, _ => new RouteStats());
-            for (var i = index; !stop.IsCancellationRequested; i++)
-            {
-                var route = routes[i % routes.Length];
-                var s = local[route.Name];
-                var watch = Stopwatch.StartNew();
-                try
-                {
-                    using var response = await SendAsync(http, client.Cookie, route.Path(client), CancellationToken.None);
-                    await response.Content.LoadIntoBufferAsync();
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        s.Milliseconds.Add(watch.Elapsed.TotalMilliseconds);
-                    }
-                    else
-                    {
-                        s.Errors++;
-                        s.FirstError ??= $"{(int)response.StatusCode} {route.Path(client)}";
-                    }
-                }
-                catch (HttpRequestException e)
-                {
-                    s.Errors++;
-                    s.FirstError ??= e.Message;
-                }
-            }
-            return local;
-        })).ToList();
-        foreach (var local in await Task.WhenAll(workers))
-        {
-            foreach (var (name, s) in local)
-            {
-                stats[name].Milliseconds.AddRange(s.Milliseconds);
-                stats[name].Errors += s.Errors;
-                stats[name].FirstError ??= s.FirstError;
-            }
-        }
-        return stats;
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string cookie, string path, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", cookie);
-        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-    }
-
-    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string cookie, string path)
-    {
-        using var response = await SendAsync(http, cookie, path, CancellationToken.None);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task<string> LoginAsync(HttpClient http, string name, string password)
-    {
-        using var response = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password });
-        response.EnsureSuccessStatusCode();
-        var cookie = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("aperture.session=", StringComparison.Ordinal));
-        return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
-    }
-
-    // Picks are off until an admin switches them on per user: on for everyone, as an install that uses them.
-    private static async Task<int> EnablePicksAsync(HttpClient http, string admin)
-    {
-        var users = await GetJsonAsync(http, admin, "/api/users");
-        var count = 0;
-        foreach (var user in (users.ValueKind == JsonValueKind.Array ? users : users.GetProperty("users")).EnumerateArray())
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{user.GetProperty("id").GetString()}")
-            {
-                Content = JsonContent.Create(new { moviePicksEnabled = true }),
-            };
-            request.Headers.Add("Cookie", admin);
-            using var response = await http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            count++;
-        }
-        return count;
-    }
-
-    // Runs a job through the API as an admin would and waits for its outcome.
-    private static async Task<string> RunJobAsync(HttpClient http, string admin, string job)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/jobs/{job}/run") { Content = JsonContent.Create(new { }) };
-        request.Headers.Add("Cookie", admin);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetInt64();
-        while (true)
-        {
-            await Task.Delay(500);
-            var runs = await GetJsonAsync(http, admin, $"/api/jobs/{job}/history?limit=5");
-            var items = runs.ValueKind == JsonValueKind.Array ? runs : runs.GetProperty("runs");
-            foreach (var run in items.EnumerateArray())
-            {
-                if (run.GetProperty("id").GetInt64() == runId && run.GetProperty("finished").GetBoolean())
-                {
-                    var status = run.GetProperty("status").GetString()!;
-                    if (status != "succeeded")
-                    {
-                        Console.WriteLine($"  {job}: {run.GetProperty("error")}");
-                    }
-                    return status;
-                }
-            }
-        }
     }
 
     private static async Task WaitHealthyAsync(HttpClient http, Process app)

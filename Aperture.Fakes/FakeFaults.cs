@@ -167,6 +167,10 @@ public abstract record Fault
 
     public static Fault VanishItem(string itemId) => new VanishFault(itemId);
 
+    // The user is deleted on the server just before this call is served (as in the dashboard): gone from /Users, and their
+    // items and history answer 404 from then on.
+    public static Fault VanishUser(string userId) => new VanishUserFault(userId);
+
     internal abstract Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping);
 
     private sealed record StatusFault(int Code, string Body) : Fault
@@ -265,6 +269,18 @@ public abstract record Fault
         {
             context.Abort();
             return Task.CompletedTask;
+        }
+    }
+
+    private sealed record VanishUserFault(string UserId) : Fault
+    {
+        internal override Task ApplyAsync(HttpContext context, RequestDelegate next, FakeMediaServer server, CancellationToken stopping)
+        {
+            if (server.State.FindUser(UserId) is { } user)
+            {
+                server.State.RemoveUser(user);
+            }
+            return next(context);
         }
     }
 

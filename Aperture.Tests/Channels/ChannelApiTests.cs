@@ -149,19 +149,29 @@ public sealed class ChannelApiTests
         var create = w.Server.Calls.Single(c => c.Method == "POST" && c.Path == "/Playlists");
         Assert.Contains("\"IsPublic\":false", create.Body, StringComparison.Ordinal);
 
-        // New contents replace the old in the same playlist.
+        // New contents: a complete new playlist (same name, owner, privacy and shares) replaces the old one, which is deleted.
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "sheriff outlaw frontier" }));
         var second = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
         Assert.All(second.GetProperty("entries").EnumerateArray(), e => Assert.StartsWith("Frontier", e.GetProperty("name").GetString(), StringComparison.Ordinal));
-        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
-        Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
+        var oldId = playlistId;
+        playlistId = (await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"))).GetProperty("playlists")[0].GetProperty("playlistId").GetString()!;
+        Assert.NotEqual(oldId, playlistId);
+        Assert.Null(w.Server.State.FindItem(oldId));
+        var replaced = w.Server.State.Item(playlistId);
+        Assert.Equal(("Noir", w.AliceId, false), (replaced.Name, replaced.Playlist!.OwnerUserId, replaced.Playlist.IsPublic));
+        Assert.Equal([new FakePlaylistShare(w.BobId, false)], replaced.Playlist.Shares);
+        Assert.Equal(EntryItemIds(w, second), replaced.LinkedItems.Select(e => e.ItemId));
         Assert.Single(w.Server.State.Items, i => i.Playlist is not null);
+        // Unchanged contents: nothing is written.
+        w.Server.ClearCalls();
+        Assert.Equal(playlistId, (await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"))).GetProperty("playlists")[0].GetProperty("playlistId").GetString());
+        Assert.DoesNotContain(w.Server.Calls, c => c.Method is "POST" or "DELETE" && c.Path.Contains("Playlists", StringComparison.Ordinal));
 
         // A refused playlist call is a 502 naming the server's problem; the playlist and the channel stay as they were.
         var syncedAt = (await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{id}")).GetProperty("syncedAt").GetString();
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "noir detective" }));
         await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
-        w.Server.Faults.Add(FaultRule.OnPath($"/Playlists/{playlistId}/Items").OnMethod("DELETE").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
+        w.Server.Faults.Add(FaultRule.OnExactPath("/Playlists").OnMethod("POST").Respond(Fault.Status(500, "Playlist store is read-only")).Forever());
         var refused = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadGateway);
         Assert.Contains("Playlist store is read-only", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
@@ -213,19 +223,24 @@ public sealed class ChannelApiTests
         }
         Assert.All(w.Server.Calls.Where(c => c.Method == "POST" && c.Path == "/emby/Playlists"), c => Assert.Equal("Noir", c.Query("Name")));
 
-        // Replaced in place: same playlists, new contents.
+        // New contents: each user's playlist is replaced by a complete new one, and the old ones are deleted.
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "sheriff outlaw frontier" }));
         var second = await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
-        await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"));
-        foreach (var playlistId in rows.Values)
+        var old = rows;
+        rows = (await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"))).GetProperty("playlists").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("userId").GetString()!, p => p.GetProperty("playlistId").GetString()!);
+        foreach (var (userId, playlistId) in rows)
         {
+            Assert.Null(w.Server.State.FindItem(old[userId]));
+            Assert.Equal(userId, w.Server.State.Item(playlistId).Playlist!.OwnerUserId);
             Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(playlistId).LinkedItems.Select(e => e.ItemId));
         }
+        Assert.Equal(2, w.Server.State.Items.Count(i => i.Playlist is not null));
 
-        // A refused add leaves the old contents.
+        // A refused creation leaves the old playlists as they were.
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { preference = "noir detective" }));
         await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/generate"));
-        w.Server.Faults.Add(FaultRule.OnPath("/Items").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());
+        w.Server.Faults.Add(FaultRule.OnPath("/Playlists").OnMethod("POST").Respond(Fault.Status(500, "Database is locked")).Forever());
         await OkJsonAsync(await PostAsync(w.Alice, $"/api/channels/{id}/sync"), HttpStatusCode.BadGateway);
         Assert.Equal(EntryItemIds(w, second), w.Server.State.Item(rows[w.AliceId]).LinkedItems.Select(e => e.ItemId));
         w.Server.Faults.Clear();
@@ -233,7 +248,7 @@ public sealed class ChannelApiTests
         // Unshare: bob's playlist goes; delete: alice's goes too.
         await OkJsonAsync(await w.Alice.PutAsJsonAsync($"/api/channels/{id}", new { sharedWith = Array.Empty<string>() }));
         Assert.Null(w.Server.State.FindItem(rows[w.BobId]));
-        Assert.NotNull(w.Server.State.FindItem(rows[w.AliceId]));
+        Assert.Equal(w.AliceId, Assert.Single(w.Server.State.Items, i => i.Playlist is not null).Playlist!.OwnerUserId);
         Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync(w.Alice, $"/api/channels/{id}")).StatusCode);
         Assert.DoesNotContain(w.Server.State.Items, i => i.Playlist is not null);
     }
@@ -269,7 +284,11 @@ public sealed class ChannelApiTests
         var names = noirAfter.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
         Assert.DoesNotContain(watched, names);
         Assert.Equal(4, names.Count);
-        Assert.Equal(EntryItemIds(w, noirAfter), w.Server.State.Item(noirPlaylist).LinkedItems.Select(e => e.ItemId));
+        // Noir's playlist was replaced by a complete new one; West's stayed as it was.
+        var noirNow = noirAfter.GetProperty("playlists")[0].GetProperty("playlistId").GetString()!;
+        Assert.NotEqual(noirPlaylist, noirNow);
+        Assert.Null(w.Server.State.FindItem(noirPlaylist));
+        Assert.Equal(EntryItemIds(w, noirAfter), w.Server.State.Item(noirNow).LinkedItems.Select(e => e.ItemId));
         Assert.Equal(westBefore, w.Server.State.Item(westPlaylist).LinkedItems.Select(e => e.ItemId));
         Assert.Empty((await w.Alice.GetFromJsonAsync<JsonElement>($"/api/channels/{never}")).GetProperty("entries").EnumerateArray());
     }

@@ -4,6 +4,10 @@ using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Quartz;
+using JobRunStatus = Aperture.Data.JobRunStatus;
 
 namespace Aperture.Tests.Jobs;
 
@@ -92,6 +96,77 @@ public sealed class JobCancelAndRecoveryTests
         host.App.Probe().Release(GatedJob.Name, GatedJob.Steps);
         Assert.Equal(JobRunStatus.Succeeded, (await host.WaitForEndAsync(again)).Status);
     }
+
+    [Fact]
+    public async Task A_restarted_instance_interrupts_its_own_runs_at_once_while_another_instances_fresh_run_waits_for_its_heartbeat()
+    {
+        await using var host = await JobTestHost.StartAsync();
+        var before = await InstanceIdAsync(host.App);
+        var fresh = DateTimeOffset.UtcNow.AddMinutes(5);
+        var (own, other) = await host.App.WithDbAsync(async db =>
+        {
+            // As a kill -9 leaves them: heartbeats a moment old, far inside the stale window.
+            var ownRun = new JobRun { JobName = GatedJob.Name, Status = JobRunStatus.Running, Trigger = "manual", InstanceId = before,
+                QueuedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, HeartbeatAt = fresh, Current = 3 };
+            var otherRun = new JobRun { JobName = SlowJob.Name, Status = JobRunStatus.Running, Trigger = "schedule", InstanceId = before + "-elsewhere",
+                QueuedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, HeartbeatAt = fresh };
+            db.JobRuns.AddRange(ownRun, otherRun);
+            await db.SaveChangesAsync();
+            return (ownRun.Id, otherRun.Id);
+        });
+
+        await host.RestartAsync();
+
+        Assert.Equal(before, await InstanceIdAsync(host.App));
+        var run = await host.RunRowAsync(own);
+        Assert.Equal(JobRunStatus.Interrupted, run.Status);
+        Assert.Equal(3, run.Current);
+        Assert.Equal(TestDatabase.IsPostgres ? JobRunStatus.Running : JobRunStatus.Interrupted, (await host.RunRowAsync(other)).Status);
+        var again = await host.RunNowAsync(GatedJob.Name);
+        host.App.Probe().Release(GatedJob.Name, GatedJob.Steps);
+        Assert.Equal(JobRunStatus.Succeeded, (await host.WaitForEndAsync(again)).Status);
+    }
+
+    [Fact]
+    public void The_instance_id_is_kept_per_data_folder_and_a_second_process_on_a_held_folder_gets_its_own()
+    {
+        var folder = Directory.CreateTempSubdirectory("aperture-id-").FullName;
+        var another = Directory.CreateTempSubdirectory("aperture-id-").FullName;
+        try
+        {
+            var options = Options.Create(new JobOptions());
+            string first;
+            using (var identity = new InstanceIdentity(new AppPaths(folder), options, NullLogger<InstanceIdentity>.Instance))
+            {
+                first = identity.Id;
+                Assert.True(identity.Stable);
+                // The same folder while the first holds it (two containers with one host name on one shared volume): not the same id.
+                using var twin = new InstanceIdentity(new AppPaths(folder), options, NullLogger<InstanceIdentity>.Instance);
+                Assert.False(twin.Stable);
+                Assert.NotEqual(first, twin.Id);
+            }
+            using (var restarted = new InstanceIdentity(new AppPaths(folder), options, NullLogger<InstanceIdentity>.Instance))
+            {
+                Assert.Equal(first, restarted.Id);
+            }
+            // The same path on another volume (another folder here) is another instance.
+            using (var elsewhere = new InstanceIdentity(new AppPaths(another), options, NullLogger<InstanceIdentity>.Instance))
+            {
+                Assert.NotEqual(first, elsewhere.Id);
+            }
+            // A configured id wins and is used as given.
+            using var configured = new InstanceIdentity(new AppPaths(folder), Options.Create(new JobOptions { InstanceId = "pod-0" }), NullLogger<InstanceIdentity>.Instance);
+            Assert.Equal("pod-0", configured.Id);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            Directory.Delete(another, recursive: true);
+        }
+    }
+
+    private static async Task<string> InstanceIdAsync(AppFactory app) =>
+        (await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).SchedulerInstanceId;
 
     [Fact]
     public async Task A_run_in_progress_when_the_app_stops_is_interrupted_after_the_restart_and_the_job_runs_again()

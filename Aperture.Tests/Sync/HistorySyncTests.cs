@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aperture.Auth;
+using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Fakes;
 using Aperture.History;
@@ -51,6 +53,45 @@ public sealed class HistorySyncTests
 
     private static async Task<Dictionary<(string User, string Item), Aperture.Data.WatchState>> RowsAsync(AppFactory app) =>
         await app.WithDbAsync(db => db.WatchStates.AsNoTracking().ToDictionaryAsync(w => (w.UserId, w.ServerItemId)));
+
+    [Theory]
+    [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]
+    public async Task A_user_deleted_between_the_user_list_and_their_history_is_skipped_with_a_warning_naming_them(FakeServerVersion version)
+    {
+        var w = await StartAsync(version);
+        await using var server = w.Server;
+        await using var app = await CatalogSyncTests.ConnectedAppAsync(server);
+        await app.RunJobAsync(JobNames.SyncMovies);
+        await app.RunJobAsync(JobNames.FullSyncWatchHistory);
+        Assert.True((await RowsAsync(app)).ContainsKey((w.Bob.Id, w.Heat.Id)));
+        w.Server.State.SetUserData(w.Alice, w.Ronin, d => d.Rating = 7);
+
+        // Bob is deleted in the dashboard after the users were listed, just before his history is read: 404 from then on.
+        var bobsHistory = server.Faults.Add(FaultRule.Where(r => (r.Path.Value ?? "").Contains("/Items", StringComparison.OrdinalIgnoreCase)
+                && (string.Equals(r.Query["userId"].ToString(), w.Bob.Id, StringComparison.OrdinalIgnoreCase)
+                    || (r.Path.Value ?? "").Contains(w.Bob.Id, StringComparison.OrdinalIgnoreCase)))
+            .OnCall(1).Respond(Fault.VanishUser(w.Bob.Id)));
+        var run = await app.RunJobAsync(JobNames.FullSyncWatchHistory);
+
+        Assert.Equal(1, bobsHistory.Fired);
+        Assert.Contains(run.Logs, l => l.Level == JobLogLevel.Warning && l.Text.Contains("'bob' was deleted on the media server", StringComparison.Ordinal));
+        Assert.Equal(1, run.Count("users gone"));
+        var rows = await RowsAsync(app);
+        // Everyone else is synced as usual; bob's stored history stays, as for any user deleted on the server.
+        Assert.Equal(7, rows[(w.Alice.Id, w.Ronin.Id)].Rating);
+        Assert.True(rows.ContainsKey((w.Bob.Id, w.Heat.Id)));
+        var bob = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == LoginService.NormalizeId(w.Bob.Id)));
+        Assert.False(bob.PresentOnServer);
+
+        // Another 404 for a user still on the server is no such case: the run fails and names it.
+        server.Faults.Clear();
+        server.Faults.Add(FaultRule.Where(r => (r.Path.Value ?? "").Contains("/Items", StringComparison.OrdinalIgnoreCase)
+                && (string.Equals(r.Query["userId"].ToString(), w.Alice.Id, StringComparison.OrdinalIgnoreCase)
+                    || (r.Path.Value ?? "").Contains(w.Alice.Id, StringComparison.OrdinalIgnoreCase)))
+            .OnCall(1).Respond(Fault.Status(404)));
+        var failed = await Assert.ThrowsAsync<SyncFailedException>(() => app.RunJobAsync(JobNames.SyncWatchHistory));
+        Assert.Contains("'alice'", failed.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(FakeServers.All), MemberType = typeof(FakeServers))]

@@ -157,7 +157,7 @@ public sealed class TopPicksJobTests : IDisposable
         Assert.Null(state.FindLibrary("Top Picks - Movies"));
         Assert.False(Directory.Exists(Path.Combine(root.FullName, "Top Picks", "movies")));
 
-        // Fewer picks: the same collection and playlist hold the new list.
+        // Fewer picks: the same collection holds the new list, and a new playlist replaces the old one.
         await JsonAsync(await w.Admin.PatchAsJsonAsync("/api/settings/top-picks/movies", new { count = 1 }));
         await w.App.RunJobAsync(JobNames.RefreshTopPicks);
         Assert.Equal(["Popular"], Members("Top Picks - Movies", FakeItemType.BoxSet));

@@ -1,15 +1,21 @@
+using Aperture.Data;
 using Aperture.MediaServers;
 using Aperture.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Channels;
 
 // Writes a channel to the media server as private playlists: on Jellyfin 10.9+ one playlist owned by the channel's
 // owner (IsPublic:false) shared read-only with each shared user; on Emby (and older Jellyfin) one playlist per user.
-// Contents are replaced in place. A new name (or, on Jellyfin, new shares) makes new playlists, because under the API key
-// neither server renames nor reshares one (Jellyfin's PlaylistsController.UpdatePlaylist acts as the calling user only).
-// Playlists of users no longer shared are deleted. Throws MediaServerException; the caller saves the channel only when this
-// succeeded, so a failed sync leaves the recorded state as it was.
-public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider time)
+// New contents, a new name (or, on Jellyfin, new shares) are written as a new playlist that replaces the old one: the
+// complete new playlist is made, then the old one is deleted, so the server never shows a half-replaced list (a kill between
+// the calls of an in-place edit would). Under the API key neither server renames nor reshares a playlist anyway (Jellyfin's
+// PlaylistsController.UpdatePlaylist acts as the calling user only, so POST /Playlists/{id} is never sent). Before the new
+// playlist is made the row's ReplacingSince is committed; a kill before the new id is saved leaves it set, and the next sync
+// deletes the playlist it left (same user and name, created since then), keeping the recorded one. Playlists of users no
+// longer shared are deleted. Throws MediaServerException; the caller saves the channel only when this succeeded, so a
+// failed sync leaves the recorded state as it was.
+public sealed class ChannelPlaylistSync(AppDbContext db, MediaServerSettings media, TimeProvider time)
 {
     // The channel must be tracked with Shares, Entries (with Title) and Playlists loaded.
     public async Task SyncAsync(Channel channel, CancellationToken ct, bool renamed = false, bool sharesChanged = false)
@@ -26,22 +32,16 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
         foreach (var userId in targets)
         {
             var row = channel.Playlists.Find(p => p.UserId == userId);
-            if (row is not null && recreate)
+            if (row?.ReplacingSince is { } since)
             {
-                row.PlaylistId = await RecreateAsync(client, row.PlaylistId, channel.Name, userId, items, shared ? sharedWith : [], ct);
+                await client.DeleteReplacementOrphansAsync(userId, channel.Name, since, row.PlaylistId, ct);
             }
-            else if (row is not null)
+            var holds = row is null ? null : await client.PlaylistHoldsAsync(row.PlaylistId, userId, items, ct);
+            if (row is not null && holds is null)
             {
-                try
-                {
-                    await client.ReplacePlaylistItemsAsync(row.PlaylistId, userId, items, ct);
-                }
-                catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
-                {
-                    // Deleted on the server by hand: make it again.
-                    channel.Playlists.Remove(row);
-                    row = null;
-                }
+                // Deleted on the server by hand: make it again.
+                channel.Playlists.Remove(row);
+                row = null;
             }
             if (row is null)
             {
@@ -49,6 +49,12 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
                 row = new ChannelPlaylist { ChannelId = channel.Id, UserId = userId, PlaylistId = id };
                 channel.Playlists.Add(row);
             }
+            else if (recreate || holds == false)
+            {
+                await MarkReplacingAsync(row, now, ct);
+                row.PlaylistId = await ReplaceAsync(client, row.PlaylistId, channel.Name, userId, items, shared ? sharedWith : [], ct);
+            }
+            row.ReplacingSince = null;
             row.SyncedAt = now;
         }
         foreach (var stale in channel.Playlists.Where(p => !targets.Contains(p.UserId)).ToList())
@@ -74,8 +80,19 @@ public sealed class ChannelPlaylistSync(MediaServerSettings media, TimeProvider 
         }
     }
 
-    // The new playlist first, then the old one goes; if the old one cannot be deleted, the new one is taken back.
-    private static async Task<string> RecreateAsync(MediaServerClient client, string oldId, string name, string userId, List<string> items,
+    // Committed at once (not with the caller's save): it must be in the database before the new playlist exists on the server.
+    // The tracked row is told the stored value, so the caller's save clears it when the replacement is through.
+    private async Task MarkReplacingAsync(ChannelPlaylist row, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.ChannelPlaylists.Where(p => p.ChannelId == row.ChannelId && p.UserId == row.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReplacingSince, now), ct);
+        var entry = db.Entry(row).Property(p => p.ReplacingSince);
+        entry.CurrentValue = now;
+        entry.OriginalValue = now;
+    }
+
+    // The new playlist first, complete, then the old one goes; if the old one cannot be deleted, the new one is taken back.
+    private static async Task<string> ReplaceAsync(MediaServerClient client, string oldId, string name, string userId, List<string> items,
         List<string> sharedWith, CancellationToken ct)
     {
         var id = await client.CreatePlaylistAsync(name, userId, items, sharedWith, ct);

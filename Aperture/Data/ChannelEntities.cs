@@ -61,6 +61,10 @@ public sealed class ChannelPlaylist
     public required string UserId { get; set; }
     public required string PlaylistId { get; set; }
     public DateTimeOffset SyncedAt { get; set; }
+
+    // Set (and committed) before a replacement playlist is made, cleared with the new id: while set, the next sync looks for
+    // the playlist a killed replacement left behind (ChannelPlaylistSync).
+    public DateTimeOffset? ReplacingSince { get; set; }
 }
 
 internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>

@@ -57,7 +57,7 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         var states = await db.HistorySyncStates.AsNoTracking().Where(s => s.Kind == kind).ToDictionaryAsync(s => s.UserId, ct);
         var every = options.Value.FullHistoryEveryDays;
         var now = time.GetUtcNow();
-        int added = 0, updated = 0, removed = 0, skipped = 0, fullUsers = 0;
+        int added = 0, updated = 0, removed = 0, skipped = 0, fullUsers = 0, vanished = 0;
 
         progress.Stage($"Syncing the {kind.Slug()} watch history of {Aperture.Wording.Plural.Count(synced.Active.Count, "user")}", synced.Active.Count);
         var plans = synced.Active.Select(user =>
@@ -72,9 +72,31 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         {
             for (var i = 0; i < plans.Count; i++)
             {
-                var seen = await next!;
+                var current = next!;
                 next = i + 1 < plans.Count ? ReadListsAsync(client, kind, plans[i + 1], ct) : null;
-                var c = await ApplyAsync(client, kind, plans[i], seen, refs, ct);
+                UserCounts c;
+                try
+                {
+                    c = await ApplyAsync(client, kind, plans[i], await current, refs, ct);
+                }
+                catch (SyncFailedException e) when (e.InnerException is MediaServerException { StatusCode: 404 })
+                {
+                    // Deleted on the server after the user list was read: their items and history now answer 404. That is
+                    // not a failure of the run; anything else answering 404 still is.
+                    db.ChangeTracker.Clear();
+                    if (!await VanishedAsync(client, plans[i].User, ct))
+                    {
+                        throw;
+                    }
+                    progress.Log($"User '{plans[i].User.Name}' was deleted on the media server during the sync (their items answer 404): "
+                        + "skipped; their stored history is kept as for any deleted user until an admin purges it.", JobLogLevel.Warning);
+                    logger.LogWarning("User {User} ({UserId}) was deleted on the media server during the {Kind} history sync: skipped",
+                        plans[i].User.Name, plans[i].User.Id, kind.Slug());
+                    vanished++;
+                    progress.Count("users gone", 1);
+                    progress.Advance(1, plans[i].User.Name);
+                    continue;
+                }
                 added += c.Added;
                 updated += c.Updated;
                 removed += c.Removed;
@@ -93,9 +115,25 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
             next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
-        var result = new HistorySyncResult(kind, forceFull, synced.Active.Count, fullUsers, added, updated, removed, skipped, time.GetElapsedTime(started));
+        var result = new HistorySyncResult(kind, forceFull, synced.Active.Count - vanished, fullUsers, added, updated, removed, skipped, time.GetElapsedTime(started));
         logger.LogInformation("{Summary}", result.Summary);
         return result;
+    }
+
+    // Whether the user is gone from the server's user list now. The list is synced again, so a deleted user is recorded as
+    // one (not present on the server, sessions ended at their next request) exactly as the next sync would.
+    private async Task<bool> VanishedAsync(MediaServerClient client, ServerUser user, CancellationToken ct)
+    {
+        UserSyncResult again;
+        try
+        {
+            again = await users.SyncAsync(client, ct);
+        }
+        catch (MediaServerException e)
+        {
+            throw SyncFailedException.While($"reading the server's users again after user '{user.Name}' answered 404", e);
+        }
+        return !again.Active.Any(u => u.Id == user.Id);
     }
 
     // The server's lists for one user; touches no database, so it can run while another user's rows are written.

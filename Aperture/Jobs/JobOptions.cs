@@ -12,6 +12,10 @@ public sealed class JobOptions
     // How often a running job looks for a cancel request made on any instance.
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    // This instance's id (Jobs__InstanceId), unique per running process; unset, it is the host name plus a token kept in the
+    // data folder (InstanceIdentity), stable across restarts.
+    public string? InstanceId { get; set; }
+
     // On a clustered PostgreSQL, a run whose heartbeat is older than this belongs to a dead instance.
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(1);
 

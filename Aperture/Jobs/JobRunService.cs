@@ -192,7 +192,8 @@ public sealed class JobRunService(
 
     // At start. SQLite is one process, so whatever it left queued or running died with it. On a
     // clustered PostgreSQL other instances may be running jobs right now: only this instance's own
-    // rows and rows whose heartbeat stopped are interrupted.
+    // rows (its id is stable across restarts, InstanceIdentity: they died with its previous start, however fresh their
+    // heartbeat) and rows whose heartbeat stopped are interrupted.
     public async Task<int> RecoverAsync(string instanceId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -66,17 +66,9 @@ public static class JobsExtensions
             o.CheckinMisfireThreshold = jobs.Value.ClusterCheckinMisfireThreshold;
         });
         services.AddOptions<AdoJobStoreOptions>().Configure<DatabaseTarget>((o, target) => o.UseDbLocks = target.Provider == DatabaseProvider.Postgres);
-        services.AddOptions<QuartzSchedulerOptions>().Configure<DatabaseTarget>((o, target) =>
-        {
-            if (target.Provider == DatabaseProvider.Postgres)
-            {
-                o.GenerateInstanceId = true;
-            }
-            else
-            {
-                o.InstanceId = Environment.MachineName;
-            }
-        });
+        // A stable id per data folder and host: a restarted instance recognises the runs it left behind (InstanceIdentity).
+        services.AddSingleton<InstanceIdentity>();
+        services.AddOptions<QuartzSchedulerOptions>().Configure<InstanceIdentity>((o, identity) => o.InstanceId = identity.Id);
         // Each job runs at most once at a time, so one thread per job means a queued run never waits for a thread.
         services.AddOptions<ThreadPoolOptions>().Configure<JobRegistry>((o, registry) => o.MaxConcurrency = Math.Max(o.MaxConcurrency, registry.All.Count));
 

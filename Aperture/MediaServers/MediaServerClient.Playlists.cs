@@ -11,7 +11,7 @@ internal sealed record PlaylistEntryDto(
     [property: JsonConverter(typeof(FlexibleStringConverter))] string Id,
     [property: JsonConverter(typeof(FlexibleStringConverter))] string? PlaylistItemId);
 
-public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id, string? Name);
+public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id, string? Name, DateTimeOffset? DateCreated = null);
 
 // Playlists (MEDIA-SERVER-API.md §7). Jellyfin: one JSON body with IsPublic:false (with a body it defaults to public)
 // and, from 10.9, per-user read-only shares set at creation. Emby: query-string forms only, and no shares: one playlist per user,
@@ -68,8 +68,52 @@ public sealed partial class MediaServerClient
     // on Jellyfin, so asking for it in Fields would be an unknown value there.
     public async Task<IReadOnlyList<PlaylistSummaryDto>> GetPlaylistsAsync(string userId, CancellationToken ct)
     {
-        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes=Playlist&Recursive=true";
+        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes=Playlist&Recursive=true&Fields=DateCreated";
         return (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
+    }
+
+    // A playlist replacement builds the complete new playlist before it deletes the old one. Killed between the two, it
+    // leaves a playlist nobody has recorded: this finds it by what is known (the user, the name, created in the few minutes
+    // after the replacement began, not the one kept) and deletes it. The window keeps a playlist the user made by hand with
+    // the same name at another time out of reach. Returns how many were deleted.
+    public async Task<int> DeleteReplacementOrphansAsync(string userId, string name, DateTimeOffset replacingSince, string? keep, CancellationToken ct)
+    {
+        var from = replacingSince - OrphanClockSlack;
+        var to = replacingSince + OrphanWindow;
+        var orphans = (await GetPlaylistsAsync(userId, ct))
+            .Where(p => !string.Equals(p.Id, keep, StringComparison.OrdinalIgnoreCase) && string.Equals(p.Name, name, StringComparison.Ordinal)
+                && p.DateCreated is { } created && created >= from && created <= to)
+            .ToList();
+        foreach (var orphan in orphans)
+        {
+            try
+            {
+                await DeleteItemAsync(orphan.Id, ct);
+            }
+            catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
+            {
+                // Gone already.
+            }
+        }
+        return orphans.Count;
+    }
+
+    // The server's clock may differ from Aperture's; a creation takes one call (the client's timeout and retries bound it).
+    private static readonly TimeSpan OrphanClockSlack = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan OrphanWindow = TimeSpan.FromMinutes(15);
+
+    // Whether the playlist holds exactly these items in this order; null when it is gone from the server.
+    public async Task<bool?> PlaylistHoldsAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
+    {
+        try
+        {
+            var entries = await GetPlaylistEntriesAsync(playlistId, userId, ct);
+            return entries.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
+        {
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<PlaylistEntry>> GetPlaylistEntriesAsync(string playlistId, string userId, CancellationToken ct)

@@ -21,6 +21,7 @@ public sealed class TopPicksPublisher(
     OutputSettings outputSettings,
     SettingsStore store,
     JsonSettings json,
+    TimeProvider time,
     ILogger<TopPicksPublisher> logger)
 {
     // The folder under the output root: "Top Picks/movies", "Top Picks/series".
@@ -30,8 +31,9 @@ public sealed class TopPicksPublisher(
 
     public static SettingKey ServerItemsKey(MediaKind kind) => new($"topPicks.serverItems.{kind.Slug()}");
 
-    // Collection and playlist ids on the server, so a run updates them rather than making new ones.
-    private sealed record ServerItems(string? CollectionId, string? PlaylistId, string? PlaylistOwner);
+    // Collection and playlist ids on the server, so a run updates them rather than making new ones. PlaylistReplacingSince is
+    // stored before a replacement playlist is made and cleared with its id (see SyncPlaylistAsync).
+    private sealed record ServerItems(string? CollectionId, string? PlaylistId, string? PlaylistOwner, DateTimeOffset? PlaylistReplacingSince = null);
 
     public async Task<TopPicksPublishResult> PublishAsync(MediaKind kind, KindTopPicksSettings settings, IJobProgress progress, CancellationToken ct)
     {
@@ -112,7 +114,7 @@ public sealed class TopPicksPublisher(
         var stored = await LoadServerItemsAsync(kind, ct);
         var admin = await FirstAdminAsync(ct);
         var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, admin, itemIds, progress, ct);
-        var (playlistId, owner) = await SyncPlaylistAsync(client, outputs.Playlist, name, stored, itemIds, progress, ct);
+        var (playlistId, owner) = await SyncPlaylistAsync(client, kind, outputs.Playlist, name, stored with { CollectionId = collectionId }, itemIds, progress, ct);
         await json.SetAsync(ServerItemsKey(kind), new ServerItems(collectionId, playlistId, owner), ct);
         await store.SaveAsync(ct);
         return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
@@ -197,10 +199,18 @@ public sealed class TopPicksPublisher(
     }
 
     // A playlist is owned by a user: the first administrator Aperture knows. Jellyfin's is public (every user sees it);
-    // an Emby playlist stays its owner's.
-    private async Task<(string? Id, string? Owner)> SyncPlaylistAsync(MediaServerClient client, bool enabled, string name, ServerItems stored,
-        List<string> itemIds, IJobProgress progress, CancellationToken ct)
+    // an Emby playlist stays its owner's. New contents make a new playlist that replaces the old one (complete first, then the
+    // old one is deleted: never a half-replaced list on the server, whatever stops the run). The start of a replacement is
+    // stored before the new playlist exists, so a run killed before it stored the new id leaves a trace the next run follows
+    // to delete the playlist it left behind (same owner and name, created since then).
+    private async Task<(string? Id, string? Owner)> SyncPlaylistAsync(MediaServerClient client, MediaKind kind, bool enabled, string name,
+        ServerItems stored, List<string> itemIds, IJobProgress progress, CancellationToken ct)
     {
+        if (stored.PlaylistReplacingSince is { } since && stored.PlaylistOwner is { } previousOwner
+            && await client.DeleteReplacementOrphansAsync(previousOwner, name, since, stored.PlaylistId, ct) is > 0 and var orphans)
+        {
+            progress.Log($"Deleted {Aperture.Wording.Plural.Count(orphans, "Top Picks playlist")} '{name}' left by a run that stopped while replacing it.", JobLogLevel.Warning);
+        }
         var exists = stored.PlaylistId is not null && await client.ItemExistsAsync(stored.PlaylistId, ct);
         if (!enabled)
         {
@@ -224,11 +234,37 @@ public sealed class TopPicksPublisher(
             progress.Log($"Created the Top Picks playlist '{name}' with {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
             return (created, owner);
         }
-        if (await client.ReplacePlaylistItemsAsync(stored.PlaylistId!, owner, itemIds, ct))
+        if (await client.PlaylistHoldsAsync(stored.PlaylistId!, owner, itemIds, ct) == true)
         {
-            progress.Log($"Top Picks playlist '{name}' replaced: {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
+            return (stored.PlaylistId, owner);
         }
-        return (stored.PlaylistId, owner);
+        // Stored (committed) before the new playlist exists on the server.
+        await json.SetAsync(ServerItemsKey(kind), stored with { PlaylistOwner = owner, PlaylistReplacingSince = time.GetUtcNow() }, ct);
+        await store.SaveAsync(ct);
+        var replacement = await client.CreatePlaylistAsync(name, owner, itemIds, [], ct, isPublic: true);
+        try
+        {
+            await client.DeleteItemAsync(stored.PlaylistId!, ct);
+        }
+        catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
+        {
+            // Gone already.
+        }
+        catch (MediaServerException)
+        {
+            // The old one stays recorded and whole; the new one is taken back (if that fails too, the stored start finds it).
+            try
+            {
+                await client.DeleteItemAsync(replacement, ct);
+            }
+            catch (MediaServerException)
+            {
+                // The first error says why.
+            }
+            throw;
+        }
+        progress.Log($"Top Picks playlist '{name}' replaced by a new one: {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
+        return (replacement, owner);
     }
 
     private Task<string?> FirstAdminAsync(CancellationToken ct) =>

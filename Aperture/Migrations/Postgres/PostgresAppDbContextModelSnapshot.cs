@@ -388,6 +388,9 @@ namespace Aperture.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("ReplacingSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("SyncedAt")
                         .HasColumnType("timestamp with time zone");
 

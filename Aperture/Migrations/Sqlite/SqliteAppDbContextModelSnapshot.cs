@@ -372,6 +372,9 @@ namespace Aperture.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ReplacingSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SyncedAt")
                         .HasColumnType("INTEGER");
 
