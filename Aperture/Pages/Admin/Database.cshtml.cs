@@ -21,7 +21,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBacku
 
     public async Task OnGetAsync(string? purged, string? backedUp, CancellationToken ct)
     {
-        Purged = BrowseKinds.FromSlug(purged);
+        Purged = MediaKinds.Parse(purged);
         CreatedBackup = DatabaseBackup.IsBackupName(backedUp) ? backedUp : null;
         Stats = await maintenance.StatsAsync(ct);
         Backups = backup.List();
@@ -39,7 +39,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, DatabaseBacku
 
     public async Task<IActionResult> OnPostPurgeAsync(string? kind, string? confirm, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } parsed)
+        if (MediaKinds.Parse(kind) is not { } parsed)
         {
             return BadRequest();
         }

@@ -1,0 +1,49 @@
+using Aperture.Data;
+using Aperture.MediaServers;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Aperture.Api;
+
+// A request the handler refuses for one field: thrown where a helper finds the problem, answered as a 400 naming the field.
+public sealed class ApiValidationException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+// The one place that turns what the API's handlers throw into problem+json: a media server that is not set up (503) or that
+// refused or failed a call (502), and a bad field (400). Pages have their own error page; this only answers /api.
+public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!httpContext.Request.Path.StartsWithSegments("/api") || ToResult(exception) is not { } result)
+        {
+            return false;
+        }
+        httpContext.Response.StatusCode = result.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = result.ProblemDetails, Exception = exception });
+    }
+
+    private static ProblemHttpResult? ToResult(Exception exception) => exception switch
+    {
+        MediaServerException e => MediaServer(e),
+        ApiValidationException e => ApiJson.Invalid(e.Field, e.Message),
+        _ => null,
+    };
+
+    public static ProblemHttpResult MediaServer(MediaServerException e) => e.Kind == MediaServerErrorKind.NotConfigured
+        ? TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: e.Message)
+        : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The media server failed or refused the call.", detail: e.Message);
+
+    // A kind in a route, query or body: one vocabulary (MediaKinds.Parse), one error listing it.
+    public static MediaKind Kind(string? text, string field = "kind") =>
+        MediaKinds.Parse(text) ?? throw new ApiValidationException(field, MediaKinds.NotAKind(text));
+
+    public static ProblemHttpResult NotFound(string title) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title);
+
+    public static ProblemHttpResult Conflict(string title) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title);
+
+    public static ProblemHttpResult Forbidden(string title) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: title);
+}
