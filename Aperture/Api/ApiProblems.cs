@@ -11,6 +11,9 @@ public sealed class ApiValidationException(string field, string message) : Excep
     public string Field { get; } = field;
 }
 
+// A path segment that names nothing (an unknown kind in /top-picks/{kind}): a 404 whose title says what would.
+public sealed class ApiNotFoundException(string message) : Exception(message);
+
 // The one place that turns what the API's handlers throw into problem+json: a media server that is not set up (503) or that
 // refused or failed a call (502), and a bad field (400). Pages have their own error page; this only answers /api.
 public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHandler
@@ -29,6 +32,7 @@ public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHan
     {
         MediaServerException e => MediaServer(e),
         ApiValidationException e => ApiJson.Invalid(e.Field, e.Message),
+        ApiNotFoundException e => NotFound(e.Message),
         _ => null,
     };
 
@@ -36,9 +40,13 @@ public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHan
         ? TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: e.Message)
         : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The media server failed or refused the call.", detail: e.Message);
 
-    // A kind in a route, query or body: one vocabulary (MediaKinds.Parse), one error listing it.
+    // A kind in a query or body: one vocabulary (MediaKinds.Parse); anything else is a 400 naming the field and listing the words.
     public static MediaKind Kind(string? text, string field = "kind") =>
         MediaKinds.Parse(text) ?? throw new ApiValidationException(field, MediaKinds.NotAKind(text));
+
+    // A kind in the path: the same words; anything else names no resource, so a 404 whose title lists the words.
+    public static MediaKind PathKind(string text) =>
+        MediaKinds.Parse(text) ?? throw new ApiNotFoundException(MediaKinds.NotAKind(text));
 
     public static ProblemHttpResult NotFound(string title) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title);
 

@@ -55,7 +55,7 @@ public static class FeedbackApi
     public static async Task<Results<Ok<FeedbackView>, ProblemHttpResult>> SetAsync(string id, string kind, long titleId, HttpRequest request,
         AppDbContext db, FeedbackService feedback, CancellationToken ct)
     {
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         var (input, error) = await ApiJson.ReadAsync<FeedbackInput>(request, ct);
         if (error is not null)
         {
@@ -76,7 +76,7 @@ public static class FeedbackApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> UndoAsync(string id, string kind, long titleId, FeedbackService feedback, CancellationToken ct) =>
-        await feedback.UndoAsync(id, ApiProblems.Kind(kind), titleId, ct)
+        await feedback.UndoAsync(id, ApiProblems.PathKind(kind), titleId, ct)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"There is no feedback on {titleId} to undo.");
 
@@ -103,14 +103,14 @@ public static class FeedbackApi
     public static async Task<Results<Ok<TuningView>, ProblemHttpResult>> GetTuningAsync(string id, string kind, AppDbContext db, TuningService tuning,
         CancellationToken ct)
     {
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         return await db.Users.AnyAsync(u => u.Id == id, ct) ? TypedResults.Ok(await tuning.ViewAsync(id, k, null, ct)) : RecommendationsApi.UnknownUser(id);
     }
 
     public static async Task<Results<Ok<TuningView>, ProblemHttpResult>> SetTuningAsync(string id, string kind, HttpRequest request, AppDbContext db,
         SettingsStore store, TuningService tuning, CancellationToken ct)
     {
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         if (!await FeedbackInputs.TuningEnabledAsync(store, ct))
         {
             return ApiProblems.Conflict("Your admin has switched per-user tuning off on this server.");

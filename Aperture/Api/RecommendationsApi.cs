@@ -53,7 +53,7 @@ public static class RecommendationsApi
         {
             return denied;
         }
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         return await picks.InsightsAsync(userId, k, titleId, ct) is { } insights
             ? TypedResults.Ok(insights)
             : ApiProblems.NotFound($"{titleId} is not among this user's current {k.Slug()} picks.");
@@ -145,7 +145,7 @@ public static class RecommendationsApi
     public static async Task<Results<Ok<KindRecommendationSettings>, ProblemHttpResult>> PatchSettingsAsync(string kind, HttpRequest request,
         RecommendationSettings s, CancellationToken ct)
     {
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         var (patch, error) = await ApiJson.ReadAsync<RecommendationSettingsPatch>(request, ct);
         if (error is not null)
         {

@@ -19,7 +19,7 @@ public static class TopPicksApi
     }
 
     public static async Task<Ok<TopPicksList>> ListAsync(string kind, TopPicksService topPicks, CancellationToken ct) =>
-        TypedResults.Ok(await topPicks.ListAsync(ApiProblems.Kind(kind), ct));
+        TypedResults.Ok(await topPicks.ListAsync(ApiProblems.PathKind(kind), ct));
 
     public static async Task<Ok<Dictionary<string, KindTopPicksSettings>>> GetAllSettingsAsync(TopPicksSettings s, CancellationToken ct)
     {
@@ -32,12 +32,12 @@ public static class TopPicksApi
     }
 
     public static async Task<Ok<KindTopPicksSettings>> GetSettingsAsync(string kind, TopPicksSettings s, CancellationToken ct) =>
-        TypedResults.Ok(await s.GetForEditAsync(ApiProblems.Kind(kind), ct));
+        TypedResults.Ok(await s.GetForEditAsync(ApiProblems.PathKind(kind), ct));
 
     public static async Task<Results<Ok<KindTopPicksSettings>, ProblemHttpResult>> PatchSettingsAsync(string kind, HttpRequest request,
         TopPicksSettings s, CancellationToken ct)
     {
-        var k = ApiProblems.Kind(kind);
+        var k = ApiProblems.PathKind(kind);
         var (patch, error) = await ApiJson.ReadAsync<TopPicksSettingsPatch>(request, ct);
         if (error is not null)
         {
