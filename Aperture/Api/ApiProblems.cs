@@ -52,6 +52,12 @@ public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHan
 
     public static ProblemHttpResult Conflict(string title) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title);
 
+    // A user's own routes: checked before any lookup, so a normal user cannot learn which ids exist.
+    public static ProblemHttpResult? NotOwnUser(System.Security.Claims.ClaimsPrincipal caller, string userId) =>
+        Auth.ClaimsPrincipalExtensions.MayAccessUser(caller, userId) ? null : Forbidden("You may only read your own data.");
+
+    public static ProblemHttpResult UnknownUser(string id) => NotFound($"There is no user with id {id}.");
+
     public static ProblemHttpResult Forbidden(string title) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: title);
 }

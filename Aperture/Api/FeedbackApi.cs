@@ -39,7 +39,7 @@ public static class FeedbackApi
 
     // Before the handler and any lookup, so a normal user cannot learn which ids exist.
     private static async ValueTask<object?> OwnUserOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        RecommendationsApi.Denied(context.HttpContext.User, context.HttpContext.GetRouteValue("id") as string ?? "") ?? await next(context);
+        ApiProblems.NotOwnUser(context.HttpContext.User, context.HttpContext.GetRouteValue("id") as string ?? "") ?? await next(context);
 
     public static async Task<Results<Ok<FeedbackList>, ProblemHttpResult>> ListAsync(string id, string? kind, AppDbContext db,
         FeedbackService feedback, CancellationToken ct)
@@ -47,7 +47,7 @@ public static class FeedbackApi
         MediaKind? k = kind is null ? null : ApiProblems.Kind(kind);
         if (!await db.Users.AnyAsync(u => u.Id == id, ct))
         {
-            return RecommendationsApi.UnknownUser(id);
+            return ApiProblems.UnknownUser(id);
         }
         return TypedResults.Ok(new FeedbackList(await feedback.WriteBackAllowedAsync(id, ct), await feedback.ListAsync(id, k, ct)));
     }
@@ -68,7 +68,7 @@ public static class FeedbackApi
         }
         if (!await db.Users.AnyAsync(u => u.Id == id, ct))
         {
-            return RecommendationsApi.UnknownUser(id);
+            return ApiProblems.UnknownUser(id);
         }
         return await feedback.SetAsync(id, k, titleId, change, ct) is { } view
             ? TypedResults.Ok(view)
@@ -94,7 +94,7 @@ public static class FeedbackApi
         }
         if (!await db.Users.AnyAsync(u => u.Id == id, ct))
         {
-            return RecommendationsApi.UnknownUser(id);
+            return ApiProblems.UnknownUser(id);
         }
         await feedback.SetWriteBackAsync(id, allowed, ct);
         return TypedResults.Ok(new WriteBackView(allowed));
@@ -104,7 +104,7 @@ public static class FeedbackApi
         CancellationToken ct)
     {
         var k = ApiProblems.PathKind(kind);
-        return await db.Users.AnyAsync(u => u.Id == id, ct) ? TypedResults.Ok(await tuning.ViewAsync(id, k, null, ct)) : RecommendationsApi.UnknownUser(id);
+        return await db.Users.AnyAsync(u => u.Id == id, ct) ? TypedResults.Ok(await tuning.ViewAsync(id, k, null, ct)) : ApiProblems.UnknownUser(id);
     }
 
     public static async Task<Results<Ok<TuningView>, ProblemHttpResult>> SetTuningAsync(string id, string kind, HttpRequest request, AppDbContext db,
@@ -122,7 +122,7 @@ public static class FeedbackApi
         }
         if (!await db.Users.AnyAsync(u => u.Id == id, ct))
         {
-            return RecommendationsApi.UnknownUser(id);
+            return ApiProblems.UnknownUser(id);
         }
         var (result, errors) = await tuning.ApplyAsync(id, k, patch!, ct);
         if (errors.Count > 0)

@@ -160,10 +160,7 @@ public static class RecommendationsApi
         return TypedResults.Ok(result);
     }
 
-    // Checked before the lookup, so a normal user cannot learn which ids exist.
-    public static ProblemHttpResult? Denied(ClaimsPrincipal user, string userId) => user.MayAccessUser(userId)
-        ? null
-        : ApiProblems.Forbidden("You may only read your own picks.");
+    private static ProblemHttpResult? Denied(ClaimsPrincipal user, string userId) => ApiProblems.NotOwnUser(user, userId);
 
-    public static ProblemHttpResult UnknownUser(string id) => ApiProblems.NotFound($"There is no user with id {id}.");
+    private static ProblemHttpResult UnknownUser(string id) => ApiProblems.UnknownUser(id);
 }
