@@ -40,7 +40,7 @@ public sealed class FeedbackFlowTests(BrowserFixture browser)
         {
             await app.RunJobAsync(job);
         }
-        await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.PicksKinds, MediaKindSet.Movie)));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.PicksKinds, Aperture.Data.MediaKindSet.Movie)));
         await app.RunJobAsync(JobNames.GenerateRecommendations);
         return (server, app, running);
     }
