@@ -118,7 +118,7 @@ internal static class PipelineBench
         await app.WithDbAsync(async db =>
         {
             var ids = await db.Users.OrderBy(u => u.Name).Select(u => u.Id).Take(onlyUsers).ToListAsync();
-            return await db.Users.Where(u => ids.Contains(u.Id)).ExecuteUpdateAsync(s => s.SetProperty(u => u.MoviePicksEnabled, true));
+            return await db.Users.Where(u => ids.Contains(u.Id)).ExecuteUpdateAsync(s => s.SetProperty(u => u.PicksKinds, MediaKindSet.Movie));
         });
         if (picks != 50)
         {

@@ -41,7 +41,7 @@ public sealed class FeedbackFlowTests(BrowserFixture browser)
         {
             await app.RunJobAsync(job);
         }
-        await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.MoviePicksEnabled, true)));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Name == "alice").ExecuteUpdateAsync(s => s.SetProperty(u => u.PicksKinds, Aperture.Data.MediaKindSet.Movie)));
         await app.RunJobAsync(JobNames.GenerateRecommendations);
         return (server, app, running);
     }

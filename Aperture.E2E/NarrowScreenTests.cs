@@ -64,7 +64,7 @@ public sealed partial class NarrowScreenTests(BrowserFixture browser) : IDisposa
         await app.WithDbAsync(async db =>
         {
             var user = await db.Users.SingleAsync(u => u.Name == "alice");
-            user.MoviePicksEnabled = user.SeriesPicksEnabled = true;
+            user.PicksKinds = MediaKindSet.Movie | MediaKindSet.Series;
             return await db.SaveChangesAsync();
         });
         foreach (var job in new[] { JobNames.SyncSeries, JobNames.SyncWatchHistory, JobNames.SyncSeriesWatchHistory, JobNames.GenerateEmbeddings,

@@ -43,6 +43,7 @@ try
     builder.AddChannels();
     builder.AddGroupPicks();
     builder.AddWeb();
+    builder.AddApi();
     builder.AddBrowse();
     builder.AddServerLibraries();
     builder.AddTopPicks();

@@ -23,7 +23,7 @@ public static class FakeImport
         }
         foreach (var library in state.Libraries)
         {
-            if (MediaKindExtensions.FromCollectionType(library.CollectionType) is { } kind)
+            if (MediaKinds.FromCollectionType(library.CollectionType) is { } kind)
             {
                 db.Libraries.Add(new Library { Id = library.ItemId, Guid = library.Guid, Name = library.Name, Kind = kind, Locations = library.Locations, Enabled = true, LastSeenAt = now });
             }

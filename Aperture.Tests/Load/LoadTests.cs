@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Aperture.Progress;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Load;

@@ -61,7 +61,7 @@ public sealed class RecommendationEngineTests : IAsyncLifetime
             });
             foreach (var name in new[] { "hugo", "rosa", "wyatt", "nobody" })
             {
-                db.Users.Add(new AppUser { Id = name + "id", Name = name, CreatedAt = Now, MoviePicksEnabled = name != "nobody" });
+                db.Users.Add(new AppUser { Id = name + "id", Name = name, CreatedAt = Now, PicksKinds = name != "nobody" ? MediaKindSet.Movie : MediaKindSet.None });
             }
             await db.SaveChangesAsync();
             var titles = await db.Titles.ToDictionaryAsync(t => t.Name, t => t.Id);
@@ -165,7 +165,7 @@ public sealed class RecommendationEngineTests : IAsyncLifetime
 
         await app.WithDbAsync(async db =>
         {
-            (await db.Users.SingleAsync(u => u.Id == "wyattid")).MoviePicksEnabled = false;
+            (await db.Users.SingleAsync(u => u.Id == "wyattid")).SetPicksEnabled(MediaKind.Movie, false);
             return await db.SaveChangesAsync();
         });
         var result = await RunAsync();

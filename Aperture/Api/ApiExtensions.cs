@@ -2,6 +2,12 @@ namespace Aperture.Api;
 
 public static class ApiExtensions
 {
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddExceptionHandler<ApiProblems>();
+        return builder;
+    }
+
     public static WebApplication MapApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").RequireJsonOrAntiforgery();

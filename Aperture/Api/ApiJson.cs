@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -13,11 +14,11 @@ public static class ApiJson
     };
 
     // Reads a JSON body; a malformed body or an unknown field is a 400 naming the field, never a 500.
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Send a JSON body with Content-Type: application/json."));
         }
         try
@@ -34,13 +35,16 @@ public static class ApiJson
         }
     }
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            title: $"Invalid value for '{field}'.");
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string> { [field] = message });
 
-    public static IResult Invalid(IReadOnlyDictionary<string, string> errors) =>
-        Results.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { e.Value }),
-            title: $"Invalid value for '{string.Join("', '", errors.Keys)}'.");
+    // The one shape of a 400: a validation problem whose errors and title name the fields.
+    public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => new[] { e.Value }))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = $"Invalid value for '{string.Join("', '", errors.Keys)}'.",
+        });
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 

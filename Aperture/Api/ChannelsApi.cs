@@ -48,15 +48,9 @@ public static class ChannelsApi
             {
                 return error;
             }
-            try
-            {
-                var errors = await service.UpdateAsync(channel!, input!, ct);
-                return errors.Count > 0 ? ApiJson.Invalid(errors) : Results.Ok(await service.DetailAsync(channel!, http.User, ct));
-            }
-            catch (MediaServerException e)
-            {
-                return ServerRefused(e);
-            }
+            // A refused playlist change keeps the channel as it was; ApiProblems answers it (502/503).
+            var errors = await service.UpdateAsync(channel!, input!, ct);
+            return errors.Count > 0 ? ApiJson.Invalid(errors) : Results.Ok(await service.DetailAsync(channel!, http.User, ct));
         });
 
         channels.MapDelete("/{id:long}", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
@@ -81,7 +75,7 @@ public static class ChannelsApi
             }, ct));
     }
 
-    // An owner's action on a channel: 404/403 for others; the channel's and the media server's errors as problems.
+    // An owner's action on a channel: 404/403 for others; the channel's errors as problems (the media server's: ApiProblems).
     private static async Task<IResult> ActAsync(long id, HttpContext http, ChannelService service, Func<Channel, Task<IResult>> act, CancellationToken ct)
     {
         var (channel, denied) = await EditableAsync(id, http, service, ct);
@@ -96,10 +90,6 @@ public static class ChannelsApi
         catch (ChannelGenerationException e)
         {
             return Failed(e);
-        }
-        catch (MediaServerException e)
-        {
-            return ServerRefused(e);
         }
     }
 
@@ -121,8 +111,4 @@ public static class ChannelsApi
     public static IResult Failed(ChannelGenerationException e) => e.Unavailable
         ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: e.Message)
         : ApiJson.Invalid(e.Field, e.Message);
-
-    public static IResult ServerRefused(MediaServerException e) => e.Kind == MediaServerErrorKind.NotConfigured
-        ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: e.Message)
-        : Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The media server refused the playlist change.", detail: e.Message);
 }

@@ -1,7 +1,6 @@
 using Aperture.Auth;
 using Aperture.Channels;
 using Aperture.GroupPicks;
-using Aperture.MediaServers;
 
 namespace Aperture.Api;
 
@@ -63,6 +62,7 @@ public static class GroupPicksApi
         });
     }
 
+    // A refused playlist (MediaServerException) is answered by ApiProblems: the channel is saved and can be synced again.
     private static async Task<IResult> GuardAsync(Func<Task<IResult>> act)
     {
         try
@@ -84,11 +84,6 @@ public static class GroupPicksApi
         catch (GroupPicksException e)
         {
             return ApiJson.Invalid(e.Field, e.Message);
-        }
-        catch (MediaServerException e)
-        {
-            // The channel is saved; only the playlist was refused (it can be synced again from the channel).
-            return ChannelsApi.ServerRefused(e);
         }
     }
 }

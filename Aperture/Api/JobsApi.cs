@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Text.Json;
 using Aperture.Auth;
 using Aperture.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Aperture.Data;
 
@@ -15,127 +19,146 @@ public static class JobsApi
 
     public sealed record CancelAccepted(long RunId, string JobName, JobRunStatus Status);
 
+    // With nothing new for this long, the stream sends the current state again so proxies do not close it.
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
     public static void MapJobsApi(this RouteGroupBuilder api)
     {
         var jobs = api.MapGroup("/jobs").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        jobs.MapGet("", ListAsync);
+        jobs.MapGet("/{name}/history", HistoryAsync);
+        jobs.MapPost("/{name}/run", RunAsync);
+        jobs.MapPost("/{name}/cancel", CancelAsync);
+        jobs.MapGet("/{name}/config", GetConfigAsync);
+        jobs.MapPatch("/{name}/config", PatchConfigAsync);
+        jobs.MapGet("/progress/stream/{runId}", StreamAsync);
+    }
 
-        jobs.MapGet("", async (JobQueries queries, CancellationToken ct) => Json(await queries.ListAsync(ct)));
+    public static async Task<Ok<IReadOnlyList<JobView>>> ListAsync(JobQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(ct));
 
-        jobs.MapGet("/{name}/history", async (string name, int? limit, JobRegistry registry, JobQueries queries, CancellationToken ct) =>
-            registry.Find(name) is { } job
-                ? Json(await queries.HistoryAsync(job, Math.Clamp(limit ?? 20, 1, 100), withLogs: true, ct))
-                : UnknownJob(name));
+    public static async Task<Results<Ok<IReadOnlyList<RunView>>, ProblemHttpResult>> HistoryAsync(string name, int? limit, JobRegistry registry,
+        JobQueries queries, CancellationToken ct) =>
+        registry.Find(name) is { } job
+            ? TypedResults.Ok(await queries.HistoryAsync(job, Math.Clamp(limit ?? 20, 1, 100), withLogs: true, ct))
+            : UnknownJob(name);
 
-        jobs.MapPost("/{name}/run", async (string name, HttpContext http, JobRegistry registry, JobRunService runs, CancellationToken ct) =>
+    public static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> RunAsync(string name, ClaimsPrincipal user, JobRegistry registry,
+        JobRunService runs, CancellationToken ct)
+    {
+        if (registry.Find(name) is not { } job)
         {
-            if (registry.Find(name) is not { } job)
-            {
-                return UnknownJob(name);
-            }
-            var result = await runs.RunNowAsync(job, http.User.Identity?.Name, ct);
-            return result.Outcome == RunNowOutcome.AlreadyRunning
-                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"{job.DisplayName} is already running; no second run was queued.",
-                    extensions: new Dictionary<string, object?> { ["runId"] = result.RunId })
-                : Results.Json(new RunAccepted(result.RunId, job.Name, StreamUrl(result.RunId)), ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
-        });
+            return UnknownJob(name);
+        }
+        var result = await runs.RunNowAsync(job, user.Identity?.Name, ct);
+        return result.Outcome == RunNowOutcome.AlreadyRunning
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"{job.DisplayName} is already running; no second run was queued.",
+                extensions: new Dictionary<string, object?> { ["runId"] = result.RunId })
+            : TypedResults.Accepted((string?)null, new RunAccepted(result.RunId, job.Name, StreamUrl(result.RunId)));
+    }
 
-        jobs.MapPost("/{name}/cancel", async (string name, JobRegistry registry, JobRunService runs, CancellationToken ct) =>
+    public static async Task<Results<Ok<CancelAccepted>, Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(string name, JobRegistry registry,
+        JobRunService runs, CancellationToken ct)
+    {
+        if (registry.Find(name) is not { } job)
         {
-            if (registry.Find(name) is not { } job)
-            {
-                return UnknownJob(name);
-            }
-            var result = await runs.CancelAsync(job, ct);
-            return result.Outcome switch
-            {
-                CancelOutcome.NotRunning => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"{job.DisplayName} is not running."),
-                CancelOutcome.CancelledBeforeStart => Json(new CancelAccepted(result.RunId!.Value, job.Name, JobRunStatus.Cancelled)),
-                // Accepted, not done: the run is Cancelled once the job has actually stopped.
-                _ => Results.Json(new CancelAccepted(result.RunId!.Value, job.Name, JobRunStatus.Running), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
-            };
-        });
-
-        jobs.MapGet("/{name}/config", async (string name, JobRegistry registry, JobQueries queries, CancellationToken ct) =>
-            registry.Find(name) is { } job ? Json((await queries.GetAsync(job, ct)).Schedule) : UnknownJob(name));
-
-        jobs.MapPatch("/{name}/config", async (string name, HttpRequest request, JobRegistry registry, JobScheduleService schedules,
-            JobQueries queries, CancellationToken ct) =>
+            return UnknownJob(name);
+        }
+        var result = await runs.CancelAsync(job, ct);
+        return result.Outcome switch
         {
-            if (registry.Find(name) is not { } job)
-            {
-                return UnknownJob(name);
-            }
-            var (patch, error) = await ApiJson.ReadAsync<ScheduleConfigPatch>(request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            var input = new ScheduleInput(patch!.Kind, patch.Time, patch.DayOfWeek,
-                patch.EveryHours?.ToString(CultureInfo.InvariantCulture), patch.Cron);
-            var (_, errors) = await schedules.SaveAsync(job, input, ct);
-            return errors.Count > 0 ? ApiJson.Invalid(errors) : Json((await queries.GetAsync(job, ct)).Schedule);
-        });
+            CancelOutcome.NotRunning => ApiProblems.Conflict($"{job.DisplayName} is not running."),
+            CancelOutcome.CancelledBeforeStart => TypedResults.Ok(new CancelAccepted(result.RunId!.Value, job.Name, JobRunStatus.Cancelled)),
+            // Accepted, not done: the run is Cancelled once the job has actually stopped.
+            _ => TypedResults.Accepted((string?)null, new CancelAccepted(result.RunId!.Value, job.Name, JobRunStatus.Running)),
+        };
+    }
 
-        // Server-Sent Events from the run's row, so any instance can stream any run: an event when
-        // it changed ("progress"), the last one when it ended ("done"), then the stream closes.
-        jobs.MapGet("/progress/stream/{runId}", async (string runId, HttpContext http, JobQueries queries, IOptions<JobOptions> options) =>
+    public static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> GetConfigAsync(string name, JobRegistry registry, JobQueries queries,
+        CancellationToken ct) =>
+        registry.Find(name) is { } job ? TypedResults.Ok((await queries.GetAsync(job, ct)).Schedule) : UnknownJob(name);
+
+    public static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> PatchConfigAsync(string name, HttpRequest request, JobRegistry registry,
+        JobScheduleService schedules, JobQueries queries, CancellationToken ct)
+    {
+        if (registry.Find(name) is not { } job)
         {
-            var ct = http.RequestAborted;
-            if (!long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || await queries.RunAsync(id, false, ct) is not { } run)
+            return UnknownJob(name);
+        }
+        var (patch, error) = await ApiJson.ReadAsync<ScheduleConfigPatch>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var input = new ScheduleInput(patch!.Kind, patch.Time, patch.DayOfWeek,
+            patch.EveryHours?.ToString(CultureInfo.InvariantCulture), patch.Cron);
+        var (_, errors) = await schedules.SaveAsync(job, input, ct);
+        return errors.Count > 0 ? ApiJson.Invalid(errors) : TypedResults.Ok((await queries.GetAsync(job, ct)).Schedule);
+    }
+
+    // Server-Sent Events from the run's row, so any instance can stream any run: an event when
+    // it changed ("progress"), the last one when it ended ("done"), then the stream closes.
+    public static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(string runId, HttpContext http,
+        JobQueries queries, IOptions<JobOptions> options)
+    {
+        var ct = http.RequestAborted;
+        if (!long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || await queries.RunAsync(id, false, ct) is not { } run)
+        {
+            return ApiProblems.NotFound($"There is no job run {runId}.");
+        }
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(RunEventsAsync(id, run, queries, options.Value.StreamPollInterval, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> RunEventsAsync(long id, RunView run, JobQueries queries, TimeSpan poll,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? last = null;
+        var quietSince = DateTimeOffset.UtcNow;
+        var first = true;
+        while (true)
+        {
+            // The duration grows every second; only a change of anything else is news.
+            var data = JsonSerializer.Serialize(run with { DurationSeconds = null }, ApiJson.Options);
+            if (data != last || DateTimeOffset.UtcNow - quietSince > KeepAlive)
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no job run {runId}.");
+                yield return new SseItem<string>(JsonSerializer.Serialize(run, ApiJson.Options), run.Finished ? "done" : "progress")
+                {
+                    EventId = id.ToString(CultureInfo.InvariantCulture),
+                    ReconnectionInterval = first ? TimeSpan.FromSeconds(2) : null,
+                };
+                (last, quietSince, first) = (data, DateTimeOffset.UtcNow, false);
             }
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Response.Headers["X-Accel-Buffering"] = "no";
-            await http.Response.WriteAsync("retry: 2000\n\n", ct);
-            string? last = null;
-            var quietSince = DateTimeOffset.UtcNow;
+            if (run.Finished)
+            {
+                yield break;
+            }
+            var gone = false;
             try
             {
-                while (true)
+                await Task.Delay(poll, ct);
+                if (await queries.RunAsync(id, false, ct) is { } next)
                 {
-                    var data = JsonSerializer.Serialize(run with { DurationSeconds = null }, ApiJson.Options);
-                    if (data != last)
-                    {
-                        var payload = JsonSerializer.Serialize(run, ApiJson.Options);
-                        await http.Response.WriteAsync($"event: {(run.Finished ? "done" : "progress")}\nid: {id}\ndata: {payload}\n\n", ct);
-                        await http.Response.Body.FlushAsync(ct);
-                        last = data;
-                        quietSince = DateTimeOffset.UtcNow;
-                    }
-                    else if (DateTimeOffset.UtcNow - quietSince > TimeSpan.FromSeconds(15))
-                    {
-                        // A comment keeps proxies from closing a quiet stream.
-                        await http.Response.WriteAsync(": still running\n\n", ct);
-                        await http.Response.Body.FlushAsync(ct);
-                        quietSince = DateTimeOffset.UtcNow;
-                    }
-                    if (run.Finished)
-                    {
-                        break;
-                    }
-                    await Task.Delay(options.Value.StreamPollInterval, ct);
-                    if (await queries.RunAsync(id, false, ct) is not { } next)
-                    {
-                        break;
-                    }
                     run = next;
+                }
+                else
+                {
+                    gone = true;
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // The client went away.
+                gone = true;
             }
-            return Results.Empty;
-        });
+            if (gone)
+            {
+                yield break;
+            }
+        }
     }
 
     public static string StreamUrl(long runId) => $"/api/jobs/progress/stream/{runId}";
 
-    // Enums as camelCase names ("running", "everyHours"), like the rest of the API's JSON.
-    private static IResult Json<T>(T value) => Results.Json(value, ApiJson.Options);
-
-    private static IResult UnknownJob(string name) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no job named '{name}'.");
+    private static ProblemHttpResult UnknownJob(string name) => ApiProblems.NotFound($"There is no job named '{name}'.");
 }

@@ -1,7 +1,7 @@
 using Aperture.Auth;
 using Aperture.Catalog;
 using Aperture.Data;
-using Aperture.MediaServers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -21,39 +21,35 @@ public static class LibrariesApi
     public static void MapLibrariesApi(this RouteGroupBuilder api)
     {
         var libraries = api.MapGroup("/settings/libraries").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        libraries.MapGet("", ListAsync);
+        // A server that cannot be read is a 502/503 from ApiProblems.
+        libraries.MapPost("/sync", SyncAsync);
+        libraries.MapPatch("/{id}", PatchAsync);
+    }
 
-        libraries.MapGet("", async (LibraryService service, CancellationToken ct) =>
-            Results.Ok((await service.ListAsync(ct)).Select(LibraryResponse.From)));
+    public static async Task<Ok<LibraryResponse[]>> ListAsync(LibraryService service, CancellationToken ct) =>
+        TypedResults.Ok((await service.ListAsync(ct)).Select(LibraryResponse.From).ToArray());
 
-        libraries.MapPost("/sync", async (LibraryService service, CancellationToken ct) =>
+    public static async Task<Ok<RefreshResponse>> SyncAsync(LibraryService service, CancellationToken ct)
+    {
+        var result = await service.RefreshAsync(ct);
+        return TypedResults.Ok(new RefreshResponse(result.Added, result.Updated, result.Gone, [.. (await service.ListAsync(ct)).Select(LibraryResponse.From)]));
+    }
+
+    public static async Task<Results<Ok<LibraryResponse>, ProblemHttpResult>> PatchAsync(string id, HttpRequest request, LibraryService service,
+        CancellationToken ct)
+    {
+        var (patch, error) = await ApiJson.ReadAsync<LibraryPatch>(request, ct);
+        if (error is not null)
         {
-            try
-            {
-                var result = await service.RefreshAsync(ct);
-                return Results.Ok(new RefreshResponse(result.Added, result.Updated, result.Gone, [.. (await service.ListAsync(ct)).Select(LibraryResponse.From)]));
-            }
-            catch (MediaServerException e)
-            {
-                return Results.Problem(statusCode: e.Kind == MediaServerErrorKind.NotConfigured ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway,
-                    title: "The libraries could not be read from the media server.", detail: e.Message);
-            }
-        });
-
-        libraries.MapPatch("/{id}", async (string id, HttpRequest request, LibraryService service, CancellationToken ct) =>
+            return error;
+        }
+        if (patch!.Enabled is not { } enabled)
         {
-            var (patch, error) = await ApiJson.ReadAsync<LibraryPatch>(request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            if (patch!.Enabled is not { } enabled)
-            {
-                return ApiJson.Invalid("enabled", "Send \"enabled\": true or false.");
-            }
-            var library = await service.SetEnabledAsync(id, enabled, ct);
-            return library is null
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no library '{id}'; refresh the list from the server.")
-                : Results.Ok(LibraryResponse.From(library));
-        });
+            return ApiJson.Invalid("enabled", "Send \"enabled\": true or false.");
+        }
+        return await service.SetEnabledAsync(id, enabled, ct) is { } library
+            ? TypedResults.Ok(LibraryResponse.From(library))
+            : ApiProblems.NotFound($"There is no library '{id}'; refresh the list from the server.");
     }
 }

@@ -17,11 +17,11 @@ public static class UsersApi
             .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
 
         users.MapGet("/{id}", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
-            Denied(http, id) ?? (await activity.UserAsync(id, ct) is { } user ? Results.Ok(user) : UnknownUser(id)));
+            ApiProblems.NotOwnUser(http.User, id) ?? (await activity.UserAsync(id, ct) is { } user ? Results.Ok(user) : ApiProblems.UnknownUser(id)));
 
         users.MapGet("/{id}/watch-history", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
         {
-            if (Denied(http, id) is { } denied)
+            if (ApiProblems.NotOwnUser(http.User, id) is { } denied)
             {
                 return denied;
             }
@@ -31,23 +31,15 @@ public static class UsersApi
             {
                 return ApiJson.Invalid(errors);
             }
-            return await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging.Page, paging.PageSize, ct));
+            return await activity.UserAsync(id, ct) is null ? ApiProblems.UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging.Page, paging.PageSize, ct));
         });
 
         // An admin ends every session of a user (a lost phone, a shared computer): they sign in again at their next request.
         users.MapPost("/{id}/sessions/revoke", async (string id, UserActivity activity, SessionStore sessions, CancellationToken ct) =>
-            await activity.UserAsync(id, ct) is null ? UnknownUser(id) : Results.Ok(new { ended = await sessions.RevokeAllAsync(id, ct) }))
+            await activity.UserAsync(id, ct) is null ? ApiProblems.UnknownUser(id) : Results.Ok(new { ended = await sessions.RevokeAllAsync(id, ct) }))
             .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
 
         users.MapGet("/{id}/stats", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
-            Denied(http, id) ?? (await activity.StatsAsync(id, ct) is { } stats ? Results.Ok(stats) : UnknownUser(id)));
+            ApiProblems.NotOwnUser(http.User, id) ?? (await activity.StatsAsync(id, ct) is { } stats ? Results.Ok(stats) : ApiProblems.UnknownUser(id)));
     }
-
-    // Checked before the lookup, so a normal user cannot learn which ids exist.
-    private static IResult? Denied(HttpContext http, string id) => http.User.MayAccessUser(id)
-        ? null
-        : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may only read your own user data.");
-
-    private static IResult UnknownUser(string id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no user with id {id}.");
 }

@@ -84,18 +84,6 @@ public sealed record TitleDetails(
 
 public static class BrowseKinds
 {
-    public static MediaKind? FromSlug(string? slug) =>
-        Enum.GetValues<MediaKind>().Cast<MediaKind?>().FirstOrDefault(k => string.Equals(k!.Value.Slug(), slug, StringComparison.OrdinalIgnoreCase));
-
-    // "movie" / "series" in JSON: stable words rather than enum numbers.
-    public static string Word(this MediaKind kind) => kind == MediaKind.Movie ? "movie" : "series";
-
-    public static string Noun(this MediaKind kind, int count) => kind == MediaKind.Movie
-        ? (count == 1 ? "movie" : "movies")
-        : "series";
-
-    public static string Title(this MediaKind kind) => kind == MediaKind.Movie ? "Movies" : "Series";
-
     // The tag in the URL lets the browser keep an image for good: a new image on the server means a new tag.
     public static string? ImageUrl(long titleId, ServerImageType type, string? tag) =>
         tag is null ? null : $"/images/{titleId}/{type.ToString().ToLowerInvariant()}?v={Uri.EscapeDataString(tag)}";

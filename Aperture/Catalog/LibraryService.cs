@@ -80,7 +80,7 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
 
         foreach (var folder in folders)
         {
-            if (MediaKindExtensions.FromCollectionType(folder.CollectionType) is not { } kind || string.IsNullOrEmpty(folder.LibraryId)
+            if (MediaKinds.FromCollectionType(folder.CollectionType) is not { } kind || string.IsNullOrEmpty(folder.LibraryId)
                 || !seen.Add(folder.LibraryId))
             {
                 continue;

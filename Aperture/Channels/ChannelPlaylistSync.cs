@@ -1,6 +1,5 @@
 using Aperture.Data;
 using Aperture.MediaServers;
-using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Channels;

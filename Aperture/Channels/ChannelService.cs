@@ -58,12 +58,12 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         _ => "both",
     };
 
-    public static ChannelKind? ParseKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
+    // A kind word (MediaKinds.Parse) or "both".
+    public static ChannelKind? ParseKind(string? kind) => MediaKinds.Parse(kind) switch
     {
-        "movies" or "movie" => ChannelKind.Movies,
-        "series" or "shows" => ChannelKind.Series,
-        "both" => ChannelKind.Both,
-        _ => null,
+        MediaKind.Movie => ChannelKind.Movies,
+        MediaKind.Series => ChannelKind.Series,
+        _ => string.Equals(kind?.Trim(), "both", StringComparison.OrdinalIgnoreCase) ? ChannelKind.Both : null,
     };
 
     // The owner and admins edit; users it is shared with read; everyone else does not know it exists.
@@ -147,7 +147,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
         var kind = input.Kind is null ? channel.Kind : ParseKind(input.Kind);
         if (kind is null)
         {
-            errors["kind"] = "kind must be movies, series or both.";
+            errors["kind"] = MediaKinds.NotAKind(input.Kind) + " Or both.";
         }
         var size = input.Size ?? channel.Size;
         if (size is < 1 or > MaxSize)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -13,9 +14,9 @@ public sealed class AppUser
     // False once the user sync no longer finds the user on the server (their data is kept until purged).
     public bool PresentOnServer { get; set; } = true;
     public DateTimeOffset? ServerSyncedAt { get; set; }
-    // Admin › Users: whether Aperture makes movie / series picks for this user (opt-in, as in the original).
-    public bool MoviePicksEnabled { get; set; }
-    public bool SeriesPicksEnabled { get; set; }
+    // Admin › Users: the kinds Aperture makes picks for, for this user (opt-in, as in the original). One bit per kind, so a
+    // new kind is a new bit, not a new column.
+    public MediaKindSet PicksKinds { get; set; }
     // The user's own consent: others may include them in a movie night (group picks). Off until they say so.
     public bool AllowGroupPicks { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -37,5 +38,14 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
 
 public static class AppUserPicks
 {
-    public static bool PicksEnabled(this AppUser user, MediaKind kind) => kind == MediaKind.Movie ? user.MoviePicksEnabled : user.SeriesPicksEnabled;
+    public static bool PicksEnabled(this AppUser user, MediaKind kind) => user.PicksKinds.Contains(kind);
+
+    public static void SetPicksEnabled(this AppUser user, MediaKind kind, bool enabled) => user.PicksKinds = user.PicksKinds.With(kind, enabled);
+
+    // For queries: the users with picks of this kind switched on (a bitwise test both providers translate).
+    public static Expression<Func<AppUser, bool>> HasPicks(MediaKind kind)
+    {
+        var bit = kind.Bit();
+        return u => (u.PicksKinds & bit) == bit;
+    }
 }

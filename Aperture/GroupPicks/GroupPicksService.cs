@@ -85,13 +85,6 @@ public sealed class GroupPicksService(
     public async Task<List<MediaKind>> KindsAsync(CancellationToken ct) =>
         (await db.Titles.AsNoTracking().Select(t => t.Kind).Distinct().ToListAsync(ct)).Order().ToList();
 
-    public static MediaKind? ParseKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
-    {
-        "movies" or "movie" => MediaKind.Movie,
-        "series" => MediaKind.Series,
-        _ => null,
-    };
-
     public async Task<GroupPicksResult> PicksAsync(ClaimsPrincipal caller, GroupPicksInput input, CancellationToken ct)
     {
         var (request, members) = await CheckAsync(caller, input, ct);
@@ -142,11 +135,11 @@ public sealed class GroupPicksService(
         {
             errors["userIds"] = $"Choose {MinUsers} to {MaxUsers} different users (got {ids.Count}).";
         }
-        var kind = ParseKind(input.Kind);
+        var kind = MediaKinds.Parse(input.Kind);
         var kinds = await KindsAsync(ct);
         if (kind is null)
         {
-            errors["kind"] = "kind must be movies or series.";
+            errors["kind"] = MediaKinds.NotAKind(input.Kind);
         }
         else if (!kinds.Contains(kind.Value))
         {

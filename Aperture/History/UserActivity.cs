@@ -6,7 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.History;
 
 public sealed record UserSummary(string Id, string Name, bool IsAdmin, bool IsDisabled, bool PresentOnServer,
-    DateTimeOffset? FirstLoginAt, DateTimeOffset? LastLoginAt, bool MoviePicksEnabled, bool SeriesPicksEnabled);
+    DateTimeOffset? FirstLoginAt, DateTimeOffset? LastLoginAt, [property: System.Text.Json.Serialization.JsonIgnore] MediaKindSet PicksKinds)
+{
+    // The slugs of the kinds this user gets picks of ("movies", "series").
+    public IReadOnlyList<string> Picks => [.. MediaKinds.All.Where(k => PicksKinds.Contains(k)).Select(k => k.Slug())];
+}
 
 // One movie or episode the user played (or started).
 public sealed record HistoryEntry(
@@ -115,5 +119,5 @@ public sealed class UserActivity(AppDbContext db)
     }
 
     private static IQueryable<UserSummary> Summaries(IQueryable<AppUser> users) =>
-        users.Select(u => new UserSummary(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer, u.FirstLoginAt, u.LastLoginAt, u.MoviePicksEnabled, u.SeriesPicksEnabled));
+        users.Select(u => new UserSummary(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer, u.FirstLoginAt, u.LastLoginAt, u.PicksKinds));
 }

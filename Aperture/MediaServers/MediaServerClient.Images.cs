@@ -34,19 +34,8 @@ public sealed partial class MediaServerClient
         {
             query.Add("maxWidth=" + width.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(connection.ApiRoot, query.Count == 0 ? path : path + "?" + string.Join('&', query)));
-        AddAuthorization(request, connection.ApiKey, "aperture-server", null);
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
-        {
-            throw error;
-        }
-        using (response)
+        using (var response = await SendRequestAsync(HttpMethod.Get, query.Count == 0 ? path : path + "?" + string.Join('&', query),
+            null, connection.ApiKey, null, null, ct))
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
             {

@@ -35,7 +35,22 @@ public sealed partial class MediaServerClient
         await SendAsync<UserWithPolicyDto>(HttpMethod.Get, $"Users/{Uri.EscapeDataString(userId)}", null, connection.ApiKey, null, ct)
         ?? throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server answered /Users/{userId} with an empty body.");
 
-    // POST /Users/{id}/Policy with the whole policy (admin; 204). Read it with GetUserAsync first and change only what must.
+    // The one way Aperture changes a policy. The POST replaces the whole policy, so every change starts from a fresh read:
+    // change edits a copy of it (it gets the fresh user too) and says whether there is anything to write. True when written.
+    public async Task<bool> RewriteUserPolicyAsync(string userId, Func<UserWithPolicyDto, JsonObject, bool> change, CancellationToken ct)
+    {
+        var fresh = await GetUserAsync(userId, ct);
+        var policy = fresh.Policy?.DeepClone() as JsonObject
+            ?? throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server sent the user {fresh.Name} ({userId}) without a policy.");
+        if (!change(fresh, policy))
+        {
+            return false;
+        }
+        await UpdateUserPolicyAsync(userId, policy, ct);
+        return true;
+    }
+
+    // POST /Users/{id}/Policy with the whole policy (admin; 204). Use RewriteUserPolicyAsync, which reads it first.
     public Task UpdateUserPolicyAsync(string userId, JsonObject policy, CancellationToken ct)
     {
         var body = (JsonObject)policy.DeepClone();

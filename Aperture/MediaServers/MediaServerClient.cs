@@ -103,8 +103,10 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         }
     }
 
-    private async Task<T?> SendOnceAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, string? asUserId,
-        CancellationToken ct)
+    // Every call to the server goes through here: its URL under the API root, the dialect's auth header, and a transport
+    // failure turned into a MediaServerException. The caller reads (and disposes) the response; only headers have arrived.
+    private async Task<HttpResponseMessage> SendRequestAsync(HttpMethod method, string relativePath, object? body, string? token, string? deviceId,
+        string? asUserId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(connection.ApiRoot, relativePath));
         AddAuthorization(request, token, deviceId ?? "aperture-server", asUserId);
@@ -112,18 +114,20 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         {
             request.Content = JsonContent.Create(body, options: Json);
         }
-
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
         {
             throw error;
         }
+    }
 
-        using (response)
+    private async Task<T?> SendOnceAsync<T>(HttpMethod method, string relativePath, object? body, string? token, string? deviceId, string? asUserId,
+        CancellationToken ct)
+    {
+        using (var response = await SendRequestAsync(method, relativePath, body, token, deviceId, asUserId, ct))
         {
             await EnsureSuccessAsync(response, relativePath, ct);
             if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object))

@@ -175,7 +175,7 @@ public sealed class LibraryAccess(MediaServerClient client)
         var libraries = Classify(type, folders, picks);
         var real = libraries.Where(l => l.Role == AccessLibraryRole.Real).ToList();
         var shared = libraries.Where(l => l.Role == AccessLibraryRole.Shared).ToList();
-        var byAccessId = libraries.ToDictionary(l => Norm(l.AccessId), StringComparer.Ordinal);
+        var byAccessId = libraries.ToDictionary(l => LibraryIds.Key(l.AccessId), StringComparer.Ordinal);
         var next = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var plans = new List<UserAccessPlan>();
 
@@ -187,8 +187,8 @@ public sealed class LibraryAccess(MediaServerClient client)
             var wasConverted = state.ConvertedUsers.TryGetValue(user.Id, out var known);
             if (!allLibraries && wasConverted)
             {
-                var knownIds = known!.Select(Norm).ToHashSet(StringComparer.Ordinal);
-                keepReal.AddRange(real.Where(l => !knownIds.Contains(Norm(l.AccessId)) && !keepReal.Contains(l)));
+                var knownIds = known!.Select(LibraryIds.Key).ToHashSet(StringComparer.Ordinal);
+                keepReal.AddRange(real.Where(l => !knownIds.Contains(LibraryIds.Key(l.AccessId)) && !keepReal.Contains(l)));
             }
 
             var own = new List<AccessLibrary>();
@@ -210,13 +210,13 @@ public sealed class LibraryAccess(MediaServerClient client)
             if (!allLibraries)
             {
                 // Ids of nothing on the server (a library removed since) are not Aperture's business: left as they were.
-                target.AddRange(current.Where(id => !byAccessId.ContainsKey(Norm(id))));
+                target.AddRange(current.Where(id => !byAccessId.ContainsKey(LibraryIds.Key(id))));
             }
-            var currentSet = current.Select(Norm).ToHashSet(StringComparer.Ordinal);
-            var targetSet = target.Select(Norm).ToHashSet(StringComparer.Ordinal);
+            var currentSet = current.Select(LibraryIds.Key).ToHashSet(StringComparer.Ordinal);
+            var targetSet = target.Select(LibraryIds.Key).ToHashSet(StringComparer.Ordinal);
             var changed = allLibraries || !currentSet.SetEquals(targetSet);
-            var before = allLibraries ? visible : libraries.Where(l => currentSet.Contains(Norm(l.AccessId))).ToHashSet();
-            var after = libraries.Where(l => targetSet.Contains(Norm(l.AccessId))).ToHashSet();
+            var before = allLibraries ? visible : libraries.Where(l => currentSet.Contains(LibraryIds.Key(l.AccessId))).ToHashSet();
+            var after = libraries.Where(l => targetSet.Contains(LibraryIds.Key(l.AccessId))).ToHashSet();
 
             var converted = allLibraries || wasConverted;
             if (converted)
@@ -235,17 +235,17 @@ public sealed class LibraryAccess(MediaServerClient client)
     // EnabledFolders list matched by the dialect's id kind (Emby ignores anything but the Guid).
     internal static IEnumerable<AccessLibrary> Visible(UserWithPolicyDto user, IReadOnlyList<AccessLibrary> libraries)
     {
-        var blocked = user.BlockedMediaFolders.Select(Norm).ToHashSet(StringComparer.Ordinal);
+        var blocked = user.BlockedMediaFolders.Select(LibraryIds.Key).ToHashSet(StringComparer.Ordinal);
         if (blocked.Count > 0)
         {
-            return libraries.Where(l => !blocked.Contains(Norm(l.AccessId)));
+            return libraries.Where(l => !blocked.Contains(LibraryIds.Key(l.AccessId)));
         }
         if (user.EnableAllFolders)
         {
             return libraries;
         }
-        var enabled = user.EnabledFolders.Select(Norm).ToHashSet(StringComparer.Ordinal);
-        return libraries.Where(l => enabled.Contains(Norm(l.AccessId)));
+        var enabled = user.EnabledFolders.Select(LibraryIds.Key).ToHashSet(StringComparer.Ordinal);
+        return libraries.Where(l => enabled.Contains(LibraryIds.Key(l.AccessId)));
     }
 
     internal static IReadOnlyList<AccessLibrary> Classify(MediaServerType type, IReadOnlyList<VirtualFolderDto> folders, PicksLibraries picks)
@@ -253,7 +253,7 @@ public sealed class LibraryAccess(MediaServerClient client)
         var refs = folders.Select(f => (Folder: f, Ref: ServerLibraries.ToRef(type, f))).Where(x => x.Ref is not null).ToList();
         bool Names(VirtualFolderDto f, string wanted) =>
             string.Equals(f.Name, wanted, StringComparison.OrdinalIgnoreCase)
-            || new[] { f.ItemId, f.Id, f.Guid }.Any(id => id is not null && Norm(id) == Norm(wanted));
+            || new[] { f.ItemId, f.Id, f.Guid }.Any(id => id is not null && LibraryIds.Key(id) == LibraryIds.Key(wanted));
 
         var result = new List<AccessLibrary>();
         foreach (var (folder, r) in refs)
@@ -312,21 +312,16 @@ public sealed class LibraryAccess(MediaServerClient client)
 
     private static AccessLibrary? Resolve(IReadOnlyList<AccessLibrary> libraries, string wanted) =>
         libraries.FirstOrDefault(l => string.Equals(l.Name, wanted, StringComparison.OrdinalIgnoreCase))
-        ?? libraries.FirstOrDefault(l => Norm(l.ItemId) == Norm(wanted) || Norm(l.AccessId) == Norm(wanted));
+        ?? libraries.FirstOrDefault(l => LibraryIds.Key(l.ItemId) == LibraryIds.Key(wanted) || LibraryIds.Key(l.AccessId) == LibraryIds.Key(wanted));
 
     // GUIDs in any form compare as 32 lower-case hex; other ids (Emby's numbers) as they are.
-    private static string Norm(string id) => Guid.TryParse(id, out var g) ? g.ToString("N") : id.Trim().ToLowerInvariant();
-
-    private async Task WritePolicyAsync(UserAccessPlan user, CancellationToken ct)
-    {
-        // Read again right before writing: the POST replaces the whole policy, so it must start from the current one.
-        var fresh = await client.GetUserAsync(user.UserId, ct);
-        var policy = fresh.Policy?.DeepClone() as JsonObject
-            ?? throw new MediaServerException(MediaServerErrorKind.BadResponse, $"The media server sent the user {user.UserName} without a policy.");
-        policy["EnableAllFolders"] = false;
-        policy["EnabledFolders"] = new JsonArray([.. user.EnabledFolders.Select(id => (JsonNode)id)]);
-        // A non-empty block list makes the server ignore EnabledFolders; what it blocked is already left out of the list.
-        policy["BlockedMediaFolders"] = new JsonArray();
-        await client.UpdateUserPolicyAsync(user.UserId, policy, ct);
-    }
+    private Task<bool> WritePolicyAsync(UserAccessPlan user, CancellationToken ct) =>
+        client.RewriteUserPolicyAsync(user.UserId, (_, policy) =>
+        {
+            policy["EnableAllFolders"] = false;
+            policy["EnabledFolders"] = new JsonArray([.. user.EnabledFolders.Select(id => (JsonNode)id)]);
+            // A non-empty block list makes the server ignore EnabledFolders; what it blocked is already left out of the list.
+            policy["BlockedMediaFolders"] = new JsonArray();
+            return true;
+        }, ct);
 }

@@ -50,7 +50,7 @@ public sealed class OutputSyncService(
         var urls = mode == OutputMode.Strm ? StreamUrlBuilder.For(connection.Type, connection.BaseUrl.ToString(), connection.ApiKey) : null;
 
         var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
-            .Where(u => kind == MediaKind.Movie ? u.MoviePicksEnabled : u.SeriesPicksEnabled)
+            .Where(AppUserPicks.HasPicks(kind))
             .OrderBy(u => u.Name).Select(u => new { u.Id, u.Name }).ToListAsync(ct);
         // Every user the server has, enabled or not: a tag or name must not change when another user is switched on.
         var everyone = await db.Users.AsNoTracking().Select(u => new { u.Id, u.Name }).ToListAsync(ct);

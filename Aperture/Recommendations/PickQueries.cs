@@ -46,7 +46,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
     public async Task<PickList?> ListAsync(string userId, MediaKind kind, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.Name, u.MoviePicksEnabled, u.SeriesPicksEnabled }).FirstOrDefaultAsync(ct);
+            .Select(u => new { u.Id, u.Name, u.PicksKinds }).FirstOrDefaultAsync(ct);
         if (user is null)
         {
             return null;
@@ -61,7 +61,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         var runId = rows.Count == 0 ? (long?)null : rows[0].RunId;
         var generated = runId is null ? null
             : await db.RecommendationRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.FinishedAt).FirstOrDefaultAsync(ct);
-        var enabled = kind == MediaKind.Movie ? user.MoviePicksEnabled : user.SeriesPicksEnabled;
+        var enabled = user.PicksKinds.Contains(kind);
         return new PickList(user.Id, user.Name, kind.Slug(), enabled, generated, runId,
             [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, MatchScale.SaysTaste(r.MatchPercent) ? r.MatchedGenres : [],
                 BrowseKinds.ImageUrl(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);

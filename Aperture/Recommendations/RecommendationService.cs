@@ -44,7 +44,7 @@ public sealed class RecommendationService(
 
         progress.Stage("Reading the catalogue and watch history");
         var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled)
-            .Where(u => kind == MediaKind.Movie ? u.MoviePicksEnabled : u.SeriesPicksEnabled)
+            .Where(AppUserPicks.HasPicks(kind))
             .OrderBy(u => u.Name).ThenBy(u => u.Id)
             .Select(u => new { u.Id, u.Name }).ToListAsync(ct);
         if (onlyUsers is not null)

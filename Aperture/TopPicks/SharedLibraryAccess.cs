@@ -16,23 +16,24 @@ public static class SharedLibraryAccess
         var changed = new List<string>();
         foreach (var user in await client.GetUsersWithPolicyAsync(ct))
         {
-            if (user.EnableAllFolders || user.BlockedMediaFolders.Count > 0 || user.EnabledFolders.Any(id => Same(id, library.AccessId)))
+            if (user.EnableAllFolders || user.BlockedMediaFolders.Count > 0 || user.EnabledFolders.Any(id => LibraryIds.Same(id, library.AccessId)))
             {
                 continue;
             }
-            // The POST replaces the whole policy: start from a fresh read.
-            var fresh = await client.GetUserAsync(user.Id, ct);
-            if (fresh.Policy?.DeepClone() is not JsonObject policy || fresh.EnableAllFolders || fresh.EnabledFolders.Any(id => Same(id, library.AccessId)))
+            var written = await client.RewriteUserPolicyAsync(user.Id, (fresh, policy) =>
             {
-                continue;
+                if (fresh.EnableAllFolders || fresh.EnabledFolders.Any(id => LibraryIds.Same(id, library.AccessId)))
+                {
+                    return false;
+                }
+                policy["EnabledFolders"] = new JsonArray([.. fresh.EnabledFolders.Append(library.AccessId).Select(id => (JsonNode)id)]);
+                return true;
+            }, ct);
+            if (written)
+            {
+                changed.Add(user.Name);
             }
-            policy["EnabledFolders"] = new JsonArray([.. fresh.EnabledFolders.Append(library.AccessId).Select(id => (JsonNode)id)]);
-            await client.UpdateUserPolicyAsync(user.Id, policy, ct);
-            changed.Add(user.Name);
         }
         return changed;
     }
-
-    private static bool Same(string a, string b) =>
-        Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y) ? x == y : string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 }

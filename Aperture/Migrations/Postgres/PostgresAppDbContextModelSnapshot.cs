@@ -439,18 +439,15 @@ namespace Aperture.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastLoginAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<bool>("MoviePicksEnabled")
-                        .HasColumnType("boolean");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
-                    b.Property<bool>("PresentOnServer")
-                        .HasColumnType("boolean");
+                    b.Property<int>("PicksKinds")
+                        .HasColumnType("integer");
 
-                    b.Property<bool>("SeriesPicksEnabled")
+                    b.Property<bool>("PresentOnServer")
                         .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("ServerSyncedAt")

@@ -423,18 +423,15 @@ namespace Aperture.Migrations.Sqlite
                     b.Property<long?>("LastLoginAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("MoviePicksEnabled")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("PresentOnServer")
+                    b.Property<int>("PicksKinds")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("SeriesPicksEnabled")
+                    b.Property<bool>("PresentOnServer")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ServerSyncedAt")

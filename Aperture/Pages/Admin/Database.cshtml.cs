@@ -22,7 +22,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, CatalogPurge 
 
     public async Task OnGetAsync(string? purged, string? backedUp, CancellationToken ct)
     {
-        Purged = BrowseKinds.FromSlug(purged);
+        Purged = MediaKinds.Parse(purged);
         CreatedBackup = DatabaseBackup.IsBackupName(backedUp) ? backedUp : null;
         Stats = await maintenance.StatsAsync(ct);
         Backups = backup.List();
@@ -40,7 +40,7 @@ public sealed class DatabaseModel(DatabaseMaintenance maintenance, CatalogPurge 
 
     public async Task<IActionResult> OnPostPurgeAsync(string? kind, string? confirm, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } parsed)
+        if (MediaKinds.Parse(kind) is not { } parsed)
         {
             return BadRequest();
         }

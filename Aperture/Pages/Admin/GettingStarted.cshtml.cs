@@ -35,8 +35,8 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
         var test = config.IsConfigured ? await servers.TestAsync(new MediaServerConfigInput(null, null, null), ct) : null;
         var libraries = await db.Libraries.AsNoTracking().Where(l => l.PresentOnServer).Select(l => new { l.Kind, l.Enabled }).ToListAsync(ct);
         var enabledLibraries = libraries.Count(l => l.Enabled);
-        var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled).Select(u => new { u.MoviePicksEnabled, u.SeriesPicksEnabled }).ToListAsync(ct);
-        var withPicks = users.Count(u => u.MoviePicksEnabled || u.SeriesPicksEnabled);
+        var users = await db.Users.AsNoTracking().Where(u => u.PresentOnServer && !u.IsDisabled).Select(u => u.PicksKinds).ToListAsync(ct);
+        var withPicks = users.Count(k => k != MediaKindSet.None);
         var options = await outputs.GetAsync(ct);
         var check = await outputs.CheckAsync(options, ct);
         PipelineRan = await PipelineRanAsync(db, ct);

@@ -29,7 +29,7 @@ public sealed class TopPicksModel(TopPicksSettings settings, TopPicksService top
 
     public async Task<IActionResult> OnPostAsync(string kind, TopPicksSettingsPatch input, CancellationToken ct)
     {
-        if (RecommendationsApi.ParseKind(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }

@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Pages.Admin;
 
-public sealed record UserRow(string Id, string Name, bool IsAdmin, bool IsDisabled, bool PresentOnServer, bool MoviePicksEnabled, bool SeriesPicksEnabled,
-    int MoviesWatched, int EpisodesWatched, int MoviePicks, int SeriesPicks, DateTimeOffset? LastLoginAt);
+public sealed record UserRow(string Id, string Name, bool IsAdmin, bool IsDisabled, bool PresentOnServer, IReadOnlyList<KindPicks> Kinds,
+    int MoviesWatched, int EpisodesWatched, DateTimeOffset? LastLoginAt);
+
+// One kind's switch and pick count in a user's row.
+public sealed record KindPicks(MediaKind Kind, bool Enabled, int Count);
 
 // Admin › Users: who gets picks (per kind), with what each user has watched and been picked.
 public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : PageModel
@@ -19,30 +22,29 @@ public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : Pa
     private async Task<List<UserRow>> RowsAsync(string? id, CancellationToken ct)
     {
         var users = db.Users.AsNoTracking().Where(u => id == null || u.Id == id);
-        return (await users.Select(u => new UserRow(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer,
-            u.MoviePicksEnabled, u.SeriesPicksEnabled,
-            db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId == null && w.Title.Kind == MediaKind.Movie),
-            db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId != null),
-            db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Movie),
-            db.Picks.Count(p => p.UserId == u.Id && p.Kind == MediaKind.Series),
-            u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
+        var rows = await users.Select(u => new
+        {
+            u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer, u.PicksKinds, u.LastLoginAt,
+            MoviesWatched = db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId == null && w.Title.Kind == MediaKind.Movie),
+            EpisodesWatched = db.WatchStates.Count(w => w.UserId == u.Id && w.Played && w.EpisodeId != null),
+        }).ToListAsync(ct);
+        var picks = (await db.Picks.AsNoTracking().Where(p => id == null || p.UserId == id)
+            .GroupBy(p => new { p.UserId, p.Kind }).Select(g => new { g.Key.UserId, g.Key.Kind, Count = g.Count() }).ToListAsync(ct))
+            .ToDictionary(p => (p.UserId, p.Kind), p => p.Count);
+        return rows.Select(u => new UserRow(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer,
+                [.. MediaKinds.All.Select(k => new KindPicks(k, u.PicksKinds.Contains(k), picks.GetValueOrDefault((u.Id, k))))],
+                u.MoviesWatched, u.EpisodesWatched, u.LastLoginAt))
+            .OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
     }
 
     public async Task<IActionResult> OnPostToggleAsync(string id, string kind, bool enabled, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
-        if (user is null || kind is not ("movies" or "series"))
+        if (user is null || MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
-        if (kind == "movies")
-        {
-            user.MoviePicksEnabled = enabled;
-        }
-        else
-        {
-            user.SeriesPicksEnabled = enabled;
-        }
+        user.SetPicksEnabled(k, enabled);
         await db.SaveChangesAsync(ct);
         if (Request.IsHtmx())
         {
@@ -71,21 +73,13 @@ public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : Pa
     // Everyone present on the server and not disabled, for one kind.
     public async Task<IActionResult> OnPostAllAsync(string kind, bool enabled, CancellationToken ct)
     {
-        if (kind is not ("movies" or "series"))
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
-        var users = await db.Users.Where(u => u.PresentOnServer && !u.IsDisabled).ToListAsync(ct);
-        foreach (var u in users)
+        foreach (var u in await db.Users.Where(u => u.PresentOnServer && !u.IsDisabled).ToListAsync(ct))
         {
-            if (kind == "movies")
-            {
-                u.MoviePicksEnabled = enabled;
-            }
-            else
-            {
-                u.SeriesPicksEnabled = enabled;
-            }
+            u.SetPicksEnabled(k, enabled);
         }
         await db.SaveChangesAsync(ct);
         return RedirectToPage();

@@ -33,7 +33,7 @@ public sealed class IndexModel(CatalogBrowser browser, Catalog.LibraryService li
         {
             return Redirect($"/browse/{Kinds[0].Slug()}");
         }
-        if (BrowseKinds.FromSlug(kind) is not { } parsed)
+        if (MediaKinds.Parse(kind) is not { } parsed)
         {
             return NotFound();
         }

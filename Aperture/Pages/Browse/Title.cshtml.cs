@@ -18,7 +18,7 @@ public sealed class TitleModel(CatalogBrowser browser, SimilarTitles similar, Fe
 
     public async Task<IActionResult> OnGetAsync(string kind, long id, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } parsed || await browser.GetAsync(parsed, id, User.UserId(), ct) is not { } title)
+        if (MediaKinds.Parse(kind) is not { } parsed || await browser.GetAsync(parsed, id, User.UserId(), ct) is not { } title)
         {
             return NotFound();
         }
@@ -31,7 +31,7 @@ public sealed class TitleModel(CatalogBrowser browser, SimilarTitles similar, Fe
     // "More like this", loaded by htmx after the page so the vector search never delays it.
     public async Task<IActionResult> OnGetSimilarAsync(string kind, long id, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } parsed || await similar.ForAsync(parsed, id, 12, ct) is not { } titles)
+        if (MediaKinds.Parse(kind) is not { } parsed || await similar.ForAsync(parsed, id, 12, ct) is not { } titles)
         {
             return NotFound();
         }

@@ -18,9 +18,9 @@ public sealed class IndexModel(FeedbackService feedback) : PageModel
     public async Task<IActionResult> OnPostSetAsync(string? kind, long titleId, string? reaction, string? reason, int? rating, string? removeId,
         CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind ?? "") is not { } k)
+        if (MediaKinds.Parse(kind ?? "") is not { } k)
         {
-            return BadRequest("kind must be movies or series.");
+            return BadRequest(MediaKinds.NotAKind(kind));
         }
         var (change, errors) = FeedbackService.Parse(new FeedbackInput(reaction, reason, rating));
         var safeRemove = FeedbackBar.SafeRemoveId(removeId);
@@ -40,9 +40,9 @@ public sealed class IndexModel(FeedbackService feedback) : PageModel
 
     public async Task<IActionResult> OnPostUndoAsync(string? kind, long titleId, string? removeId, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind ?? "") is not { } k)
+        if (MediaKinds.Parse(kind ?? "") is not { } k)
         {
-            return BadRequest("kind must be movies or series.");
+            return BadRequest(MediaKinds.NotAKind(kind));
         }
         await feedback.UndoAsync(User.UserId(), k, titleId, ct);
         Response.Htmx(h => h.WithTrigger("feedbackChanged"));

@@ -132,7 +132,7 @@ public sealed class IndexModel(GroupPicksService groups, ChannelService channels
         Choosable = await groups.ChoosableAsync(User, ct);
         Kinds = await groups.KindsAsync(ct);
         AllowMe = await groups.AllowsAsync(User.UserId(), ct);
-        var kind = GroupPicksService.ParseKind(Form.Kind) ?? (Kinds.Count > 0 ? Kinds[0] : MediaKind.Movie);
+        var kind = MediaKinds.Parse(Form.Kind) ?? (Kinds.Count > 0 ? Kinds[0] : MediaKind.Movie);
         Genres = await channels.GenresAsync(kind == MediaKind.Movie ? ChannelKind.Movies : ChannelKind.Series, ct);
     }
 }

@@ -22,7 +22,7 @@ public sealed class IndexModel(PickQueries picks, Catalog.LibraryService librari
     public async Task<IActionResult> OnGetAsync(string? kind, string? user, CancellationToken ct)
     {
         Kinds = await libraries.KindsAsync(ct);
-        if (BrowseKinds.FromSlug(kind ?? Kinds[0].Slug()) is not { } parsed)
+        if (MediaKinds.Parse(kind ?? Kinds[0].Slug()) is not { } parsed)
         {
             return NotFound();
         }

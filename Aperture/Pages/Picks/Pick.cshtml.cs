@@ -21,7 +21,7 @@ public sealed class PickModel(PickQueries picks, MediaServerSettings servers, Fe
 
     public async Task<IActionResult> OnGetAsync(string kind, long id, string? user, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } parsed)
+        if (MediaKinds.Parse(kind) is not { } parsed)
         {
             return NotFound();
         }

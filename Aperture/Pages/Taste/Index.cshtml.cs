@@ -23,7 +23,7 @@ public sealed class IndexModel(TasteService tastes, Catalog.LibraryService libra
 
     public async Task<IActionResult> OnPostUndoAsync(string? kind, long titleId, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind ?? "movies") is not { } parsed)
+        if (MediaKinds.Parse(kind ?? "movies") is not { } parsed)
         {
             return NotFound();
         }
@@ -67,7 +67,7 @@ public sealed class IndexModel(TasteService tastes, Catalog.LibraryService libra
     private async Task<IActionResult> LoadAsync(string? kind, string? user, bool regenerate, CancellationToken ct)
     {
         Kinds = await libraries.KindsAsync(ct);
-        if (BrowseKinds.FromSlug(kind ?? Kinds[0].Slug()) is not { } parsed)
+        if (MediaKinds.Parse(kind ?? Kinds[0].Slug()) is not { } parsed)
         {
             return NotFound();
         }

@@ -35,7 +35,7 @@ public sealed class TuneModel(TuningService tuning) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string kind, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
@@ -48,7 +48,7 @@ public sealed class TuneModel(TuningService tuning) : PageModel
 
     public async Task<IActionResult> OnPostPreviewAsync(string kind, TuneForm form, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
@@ -63,7 +63,7 @@ public sealed class TuneModel(TuningService tuning) : PageModel
 
     public async Task<IActionResult> OnPostSaveAsync(string kind, TuneForm form, CancellationToken ct)
     {
-        if (BrowseKinds.FromSlug(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }

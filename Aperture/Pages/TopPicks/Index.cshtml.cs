@@ -16,7 +16,7 @@ public sealed class IndexModel(TopPicksService topPicks, Catalog.LibraryService 
     public async Task<IActionResult> OnGetAsync(string? kind, CancellationToken ct)
     {
         Kinds = await libraries.KindsAsync(ct);
-        if (BrowseKinds.FromSlug(kind ?? Kinds[0].Slug()) is not { } parsed)
+        if (MediaKinds.Parse(kind ?? Kinds[0].Slug()) is not { } parsed)
         {
             return NotFound();
         }

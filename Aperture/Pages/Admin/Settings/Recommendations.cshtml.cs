@@ -71,7 +71,7 @@ public sealed class RecommendationsModel(RecommendationSettings settings, Catalo
 
     public async Task<IActionResult> OnPostAsync(string kind, RecommendationSettingsPatch input, CancellationToken ct)
     {
-        if (RecommendationsApi.ParseKind(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
@@ -104,7 +104,7 @@ public sealed class RecommendationsModel(RecommendationSettings settings, Catalo
     // "Restore defaults": the kind's stored settings go, so it follows the defaults (and better ones in later versions).
     public async Task<IActionResult> OnPostDefaultsAsync(string kind, CancellationToken ct)
     {
-        if (RecommendationsApi.ParseKind(kind) is not { } k)
+        if (MediaKinds.Parse(kind) is not { } k)
         {
             return NotFound();
         }
