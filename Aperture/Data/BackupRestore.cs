@@ -40,6 +40,14 @@ public static class BackupRestore
         }
     }
 
+    // Where Admin › Database puts an uploaded backup once it has been checked; the next start restores it (see ApplyPendingAsync).
+    public const string PendingFileName = "restore-pending.zip";
+
+    public static string PendingPath(AppPaths paths) => Path.Combine(paths.DataDirectory, PendingFileName);
+
+    private const string PostgresRefusal = "This install uses PostgreSQL: restore its database with pg_restore (or psql) from your pg_dump; " +
+        "the key ring lives in that database, so the dump brings it back too.";
+
     public static async Task<string> RestoreAsync(string archive, AppPaths paths, DatabaseTarget target, CancellationToken ct)
     {
         if (!File.Exists(archive))
@@ -48,8 +56,7 @@ public static class BackupRestore
         }
         if (target.Provider != DatabaseProvider.Sqlite)
         {
-            throw new RestoreException("This install uses PostgreSQL: restore its database with pg_restore (or psql) from your pg_dump; " +
-                "the key ring lives in that database, so the dump brings it back too.");
+            throw new RestoreException(PostgresRefusal);
         }
 
         // The same lock a running instance holds: a restore under a running Aperture would be overwritten or corrupt it.
@@ -64,44 +71,92 @@ public static class BackupRestore
             throw new RestoreException($"An Aperture is running on the data folder {paths.DataDirectory} (it holds {lockPath}); stop it, then restore.");
         }
         await using var _ = folderLock;
+        return await ApplyAsync(archive, Path.GetFileName(archive), paths, target, ct);
+    }
 
-        var databaseFile = new SqliteConnectionStringBuilder(target.ConnectionString).DataSource;
-        var staged = Path.Combine(paths.DataDirectory, ".restore-" + Guid.NewGuid().ToString("N") + ".db");
-        var keys = new List<(string Name, byte[] Xml)>();
+    // Admin › Database › Restore: the upload is checked as a restore would check it (an Aperture backup of a SQLite install, its
+    // database intact, a key ring in it) and kept as the pending restore, which the next start applies before it opens the
+    // database. Nothing of the running install changes; a file that fails a check is deleted and the message says why.
+    public static async Task<BackupManifest> StageAsync(Stream upload, string uploadName, AppPaths paths, DatabaseTarget target, CancellationToken ct)
+    {
+        if (target.Provider != DatabaseProvider.Sqlite)
+        {
+            throw new RestoreException(PostgresRefusal);
+        }
+        var received = Path.Combine(paths.DataDirectory, ".restore-upload-" + Guid.NewGuid().ToString("N") + ".zip");
+        var staged = Path.Combine(paths.DataDirectory, ".restore-check-" + Guid.NewGuid().ToString("N") + ".db");
         try
         {
-            await using (var stream = File.OpenRead(archive))
-            using (var zip = OpenArchive(stream))
+            await using (var file = new FileStream(received, FileMode.CreateNew, FileAccess.Write))
             {
-                var manifest = await ReadManifestAsync(zip, ct);
-                if (!manifest.HasDatabase || zip.GetEntry(DatabaseBackup.DatabaseEntry) is not { } database)
-                {
-                    throw new RestoreException($"{Path.GetFileName(archive)} holds no database (it was taken from a {manifest.Provider} install).");
-                }
-                await using (var entry = await database.OpenAsync(ct))
-                await using (var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write))
-                {
-                    await entry.CopyToAsync(file, ct);
-                }
-                foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(DatabaseBackup.KeysPrefix, StringComparison.Ordinal)))
-                {
-                    // Only plain file names below keys/: an archive cannot place a file anywhere else.
-                    var name = entry.FullName[DatabaseBackup.KeysPrefix.Length..];
-                    if (name.Length == 0 || name != Path.GetFileName(name) || !name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new RestoreException($"{Path.GetFileName(archive)} has an unexpected entry {entry.FullName}.");
-                    }
-                    await using var content = await entry.OpenAsync(ct);
-                    using var buffer = new MemoryStream();
-                    await content.CopyToAsync(buffer, ct);
-                    keys.Add((name, buffer.ToArray()));
-                }
-                if (keys.Count == 0)
-                {
-                    throw new RestoreException($"{Path.GetFileName(archive)} holds no key ring: its stored secrets could not be decrypted.");
-                }
+                await upload.CopyToAsync(file, ct);
             }
-            await CheckDatabaseAsync(staged, Path.GetFileName(archive), ct);
+            var (manifest, _) = await ReadArchiveAsync(received, uploadName, staged, ct);
+            File.Move(received, PendingPath(paths), overwrite: true);
+            return manifest;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(received);
+            DeleteWithSidecars(staged);
+        }
+    }
+
+    // The staged restore, if any, and when it was staged.
+    public static DateTimeOffset? Pending(AppPaths paths) =>
+        File.Exists(PendingPath(paths)) ? new DateTimeOffset(File.GetLastWriteTimeUtc(PendingPath(paths)), TimeSpan.Zero) : null;
+
+    public static bool CancelPending(AppPaths paths)
+    {
+        var path = PendingPath(paths);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        File.Delete(path);
+        return true;
+    }
+
+    // At start, holding the data folder's lock and before the database is opened: the staged backup replaces the database and
+    // key ring (the previous ones move aside) and the archive moves aside with them. One that no longer passes the checks is
+    // renamed restore-refused-….zip and the install starts on its current database.
+    internal static async Task<string?> ApplyPendingAsync(AppPaths paths, DatabaseTarget target, ILogger logger, CancellationToken ct)
+    {
+        var pending = PendingPath(paths);
+        if (!File.Exists(pending))
+        {
+            return null;
+        }
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        try
+        {
+            if (target.Provider != DatabaseProvider.Sqlite)
+            {
+                throw new RestoreException(PostgresRefusal);
+            }
+            var summary = await ApplyAsync(pending, "the staged backup", paths, target, ct);
+            var aside = Directory.GetDirectories(paths.DataDirectory, "before-restore-*").OrderDescending(StringComparer.Ordinal).First();
+            File.Move(pending, Path.Combine(aside, "restored-backup.zip"));
+            logger.LogWarning("Applied the restore staged in Admin › Database: {Summary}", summary);
+            return summary;
+        }
+        catch (RestoreException e)
+        {
+            var refused = Path.Combine(paths.DataDirectory, $"restore-refused-{stamp}.zip");
+            File.Move(pending, refused);
+            logger.LogError("The restore staged in Admin › Database was not applied, the current database stays: {Error} (the file is now {File})", e.Message, refused);
+            return null;
+        }
+    }
+
+    private static async Task<string> ApplyAsync(string archive, string archiveName, AppPaths paths, DatabaseTarget target, CancellationToken ct)
+    {
+        var databaseFile = new SqliteConnectionStringBuilder(target.ConnectionString).DataSource;
+        var staged = Path.Combine(paths.DataDirectory, ".restore-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            var (_, keys) = await ReadArchiveAsync(archive, archiveName, staged, ct);
 
             // Nothing is deleted: what was there moves aside first.
             var aside = Path.Combine(paths.DataDirectory, "before-restore-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -124,13 +179,75 @@ public static class BackupRestore
                 await File.WriteAllBytesAsync(Path.Combine(paths.KeysDirectory, name), xml, ct);
             }
             File.Move(staged, databaseFile);
-            return $"Restored {Path.GetFileName(archive)} into {paths.DataDirectory} (database and {keys.Count} key(s)); " +
+            return $"Restored {archiveName} into {paths.DataDirectory} (database and {keys.Count} key(s)); " +
                 $"the previous database and key ring are in {aside}. Start Aperture to use it.";
         }
         finally
         {
             SqliteConnection.ClearAllPools();
-            File.Delete(staged);
+            DeleteWithSidecars(staged);
+        }
+    }
+
+    // Every check a restore makes, before anything is touched: the database is copied out to staged and checked there.
+    private static async Task<(BackupManifest Manifest, List<(string Name, byte[] Xml)> Keys)> ReadArchiveAsync(string archive, string archiveName,
+        string staged, CancellationToken ct)
+    {
+        var keys = new List<(string Name, byte[] Xml)>();
+        BackupManifest manifest;
+        await using (var stream = File.OpenRead(archive))
+        using (var zip = OpenArchive(stream))
+        {
+            manifest = await ReadManifestAsync(zip, ct);
+            if (!manifest.HasDatabase || zip.GetEntry(DatabaseBackup.DatabaseEntry) is not { } database)
+            {
+                throw new RestoreException($"{archiveName} holds no database (it was taken from a {manifest.Provider} install).");
+            }
+            try
+            {
+                await using var entry = await database.OpenAsync(ct);
+                await using var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write);
+                await entry.CopyToAsync(file, ct);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new RestoreException($"The database in {archiveName} is damaged ({e.Message}).");
+            }
+            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(DatabaseBackup.KeysPrefix, StringComparison.Ordinal)))
+            {
+                // Only plain file names below keys/: an archive cannot place a file anywhere else.
+                var name = entry.FullName[DatabaseBackup.KeysPrefix.Length..];
+                if (name.Length == 0 || name != Path.GetFileName(name) || !name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new RestoreException($"{archiveName} has an unexpected entry {entry.FullName}.");
+                }
+                try
+                {
+                    await using var content = await entry.OpenAsync(ct);
+                    using var buffer = new MemoryStream();
+                    await content.CopyToAsync(buffer, ct);
+                    keys.Add((name, buffer.ToArray()));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new RestoreException($"The key {entry.FullName} in {archiveName} is damaged ({e.Message}).");
+                }
+            }
+            if (keys.Count == 0)
+            {
+                throw new RestoreException($"{archiveName} holds no key ring: its stored secrets could not be decrypted.");
+            }
+        }
+        await CheckDatabaseAsync(staged, archiveName, ct);
+        return (manifest, keys);
+    }
+
+    // The checked copy and whatever SQLite kept beside it while it was read (a journal, a WAL of a database in WAL mode).
+    private static void DeleteWithSidecars(string database)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(database + suffix);
         }
     }
 
@@ -155,7 +272,7 @@ public static class BackupRestore
             var manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, ManifestJson, ct);
             return manifest is { Format: DatabaseBackup.Format } ? manifest : throw new RestoreException("The archive's manifest.json is not an Aperture backup's.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidDataException)
         {
             throw new RestoreException($"The archive's manifest.json cannot be read ({e.Message}).");
         }

@@ -40,7 +40,10 @@ public sealed class DatabaseInitializer(IServiceProvider services, ILogger<Datab
         var target = services.GetRequiredService<DatabaseTarget>();
         if (target.Provider == DatabaseProvider.Sqlite)
         {
-            LockDataFolder(services.GetRequiredService<AppPaths>().DataDirectory);
+            var paths = services.GetRequiredService<AppPaths>();
+            LockDataFolder(paths.DataDirectory);
+            // A restore staged in Admin › Database: applied now, under this instance's lock, before anything opens the database.
+            await BackupRestore.ApplyPendingAsync(paths, target, logger, cancellationToken);
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

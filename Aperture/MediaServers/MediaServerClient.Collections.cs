@@ -45,6 +45,14 @@ public sealed partial class MediaServerClient
         itemIds.Count == 0 ? Task.CompletedTask
             : SendAsync<object>(HttpMethod.Delete, $"Collections/{Uri.EscapeDataString(collectionId)}/Items?Ids={Join(itemIds)}", null, connection.ApiKey, null, ct);
 
+    // The ids of the box sets or playlists of that exact name the user sees: one Aperture made whose answer (and so its id) was lost.
+    public async Task<IReadOnlyList<string>> FindByNameAsync(string itemType, string name, string userId, CancellationToken ct)
+    {
+        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes={Uri.EscapeDataString(itemType)}&Recursive=true";
+        var found = (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
+        return [.. found.Where(i => string.Equals(i.Name, name, StringComparison.Ordinal)).Select(i => i.Id)];
+    }
+
     // True when the item (a collection, a playlist) is still on the server.
     public async Task<bool> ItemExistsAsync(string itemId, CancellationToken ct)
     {

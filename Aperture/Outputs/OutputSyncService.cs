@@ -62,12 +62,14 @@ public sealed class OutputSyncService(
         string? firstReason = null;
 
         // One user's library failing keeps their last good one and does not stop the others.
-        void Failed(string userName, OutputLibraryRecord record, Exception e)
+        var failures = 0;
+        void Failed(string userName, OutputLibraryRecord record, string error)
         {
-            record.LastError = e.Message;
-            errors.Add($"{userName}: {e.Message}");
-            progress.Log($"{userName}: {e.Message}", JobLogLevel.Error);
-            logger.LogError("Picks library of {User} could not be written: {Error}", userName, e.Message);
+            failures++;
+            record.LastError = error;
+            errors.Add($"{userName}: {error}");
+            progress.Log($"{userName}: {error}", JobLogLevel.Error);
+            logger.LogError("Picks library of {User} could not be written: {Error}", userName, error);
         }
 
         progress.Stage($"Writing {kind.Slug()} picks libraries", users.Count);
@@ -106,11 +108,21 @@ public sealed class OutputSyncService(
                 }
                 record ??= db.OutputLibraries.Add(new OutputLibraryRecord { UserId = user.Id, Kind = kind, LibraryName = name, FolderName = library.FolderName }).Entity;
                 records[user.Id] = record;
+                // What was being done when a step failed, so the run's error names it (a timeout alone says nothing of where).
+                var step = "writing the files";
                 try
                 {
                     var result = await writer.WriteAsync(library, entries, mode, urls, ct);
+                    if (result.Changed)
+                    {
+                        // Due from the moment the files changed: if a later step fails, the next run still asks for the rescan
+                        // even though it finds the files unchanged.
+                        record.RefreshPending = true;
+                    }
+                    step = "listing the media server's libraries";
                     if (!await libraries.ListedAsync(name, ct))
                     {
+                        step = $"creating the library '{name}'";
                         await libraries.CreateAsync(name, kind, result.ServerPath, ct);
                     }
                     written1.Add((user.Name, name, record, result));
@@ -130,7 +142,7 @@ public sealed class OutputSyncService(
                 }
                 catch (Exception e) when (e is OutputPathException or MappedPathNotFoundException or IOException or UnauthorizedAccessException or MediaServerException)
                 {
-                    Failed(user.Name, record, e);
+                    Failed(user.Name, record, e is MediaServerException ? $"{step}: {e.Message}" : e.Message);
                     progress.Advance(1, user.Name);
                 }
             }
@@ -178,7 +190,7 @@ public sealed class OutputSyncService(
             }
             catch (MediaServerException e)
             {
-                Failed(userName, record, e);
+                Failed(userName, record, $"making sure the library '{name}' exists with the right folder and options: {e.Message}");
                 progress.Advance(1, userName);
             }
         }
@@ -222,7 +234,8 @@ public sealed class OutputSyncService(
         }
         await db.SaveChangesAsync(ct);
 
-        if (picks > 0 && items == 0)
+        // (Only when nothing failed otherwise: a server that refused every library is that error, not "every pick was skipped".)
+        if (picks > 0 && items == 0 && failures == 0)
         {
             // Loud and specific: a green run that wrote nothing is the worst kind of failure to debug.
             var why = firstMissing is not null
@@ -241,16 +254,24 @@ public sealed class OutputSyncService(
         else
         {
             progress.Stage("Setting library access for every user");
-            var accessResult = await access.ApplyAsync(await PicksLibrariesAsync(ct), ct);
-            foreach (var failed in accessResult.Failed)
+            try
             {
-                errors.Add($"access for {failed.UserName}: {failed.Error}");
+                var accessResult = await access.ApplyAsync(await PicksLibrariesAsync(ct), ct);
+                foreach (var failed in accessResult.Failed)
+                {
+                    errors.Add($"access for {failed.UserName}: {failed.Error}");
+                }
+                foreach (var converted in accessResult.ConvertedNow)
+                {
+                    progress.Log($"{converted.UserName} could see all libraries; they now have an explicit list of every real library plus their own picks.");
+                }
+                accessChanged = accessResult.Users.Count(u => u.Changed);
             }
-            foreach (var converted in accessResult.ConvertedNow)
+            catch (MediaServerException e)
             {
-                progress.Log($"{converted.UserName} could see all libraries; they now have an explicit list of every real library plus their own picks.");
+                // Nobody's policy was written: reading the users and libraries comes before any change.
+                errors.Add($"library access: reading the media server's users and libraries failed, so nobody's access was changed: {e.Message}");
             }
-            accessChanged = accessResult.Users.Count(u => u.Changed);
         }
         var summary = new OutputSyncResult(users.Count, written, unchanged, stale.Count, items, skipped, accessChanged, errors);
         if (errors.Count > 0)

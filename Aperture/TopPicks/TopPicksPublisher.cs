@@ -52,6 +52,8 @@ public sealed class TopPicksPublisher(
         var itemIds = picks.Select(p => p.Title.ServerItemId).ToList();
 
         var libraryWritten = false;
+        // Each output is tried whatever became of the others; the run fails at the end naming every one that did not make it.
+        var failures = new List<MediaServerException>();
         var writer = await outputSettings.WriterAsync(ct);
         // A Top Picks library exists only when the server has this kind of media and the list has titles: everyone sees it,
         // so an empty "Top Picks - Series" on a server without series would be noise in every user's home screen.
@@ -90,14 +92,21 @@ public sealed class TopPicksPublisher(
                 {
                     progress.Log($"Top Picks #{skipped.Rank} {skipped.Title} left out of the library: {skipped.Reason}", JobLogLevel.Warning);
                 }
-                await RemoveRenamedAsync(client, kind, name, written.ServerPath, progress, ct);
-                var libraries = new ServerLibraries(client);
-                var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
-                await libraries.RefreshLibraryAsync(library.ItemId, ct);
-                var granted = await SharedLibraryAccess.GrantAsync(client, library, ct);
-                progress.Log($"{kind.Title()} Top Picks library '{name}': {written.ItemCount} {(written.ItemCount == 1 ? "title" : "titles")} ({mode}){(written.Changed ? "" : ", unchanged")}, refreshed" +
-                    (granted.Count > 0 ? $"; now visible to {string.Join(", ", granted)}" : ""));
-                libraryWritten = true;
+                try
+                {
+                    await RemoveRenamedAsync(client, kind, name, written.ServerPath, progress, ct);
+                    var libraries = new ServerLibraries(client);
+                    var library = await libraries.EnsureLibraryAsync(name, kind, written.ServerPath, ct);
+                    await libraries.RefreshLibraryAsync(library.ItemId, ct);
+                    var granted = await SharedLibraryAccess.GrantAsync(client, library, ct);
+                    progress.Log($"{kind.Title()} Top Picks library '{name}': {written.ItemCount} {(written.ItemCount == 1 ? "title" : "titles")} ({mode}){(written.Changed ? "" : ", unchanged")}, refreshed" +
+                        (granted.Count > 0 ? $"; now visible to {string.Join(", ", granted)}" : ""));
+                    libraryWritten = true;
+                }
+                catch (MediaServerException e)
+                {
+                    failures.Add(Named(e, $"the Top Picks library '{name}'"));
+                }
             }
         }
         else
@@ -111,13 +120,43 @@ public sealed class TopPicksPublisher(
             await RemoveLibraryAsync(writer, client, kind, name, progress, ct);
         }
 
+        // The ids are stored after each output: a collection made before the playlist failed is updated next time, not made again.
         var stored = await LoadServerItemsAsync(kind, ct);
         var admin = await FirstAdminAsync(ct);
-        var collectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, admin, itemIds, progress, ct);
-        var (playlistId, owner) = await SyncPlaylistAsync(client, kind, outputs.Playlist, name, stored with { CollectionId = collectionId }, itemIds, progress, ct);
-        await json.SetAsync(ServerItemsKey(kind), new ServerItems(collectionId, playlistId, owner), ct);
+        try
+        {
+            stored = stored with { CollectionId = await SyncCollectionAsync(client, outputs.Collection, name, stored.CollectionId, admin, itemIds, progress, ct) };
+            await SaveServerItemsAsync(kind, stored, ct);
+        }
+        catch (MediaServerException e)
+        {
+            failures.Add(Named(e, $"the Top Picks collection '{name}'"));
+        }
+        try
+        {
+            var (playlistId, owner) = await SyncPlaylistAsync(client, kind, outputs.Playlist, name, stored, itemIds, progress, ct);
+            stored = stored with { PlaylistId = playlistId, PlaylistOwner = owner };
+            await SaveServerItemsAsync(kind, stored, ct);
+        }
+        catch (MediaServerException e)
+        {
+            failures.Add(Named(e, $"the Top Picks playlist '{name}'"));
+        }
+        if (failures.Count > 0)
+        {
+            throw failures.Count == 1 ? failures[0]
+                : new MediaServerException(failures[0].Kind, string.Join("; ", failures.Select(f => f.Message)), new AggregateException(failures));
+        }
+        return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, stored.CollectionId, stored.PlaylistId);
+    }
+
+    private static MediaServerException Named(MediaServerException e, string what) =>
+        new(e.Kind, $"{what} was not written ({e.Message}); what the server had stays", e, e.StatusCode);
+
+    private async Task SaveServerItemsAsync(MediaKind kind, ServerItems items, CancellationToken ct)
+    {
+        await json.SetAsync(ServerItemsKey(kind), items, ct);
         await store.SaveAsync(ct);
-        return new TopPicksPublishResult(false, libraryWritten, outputs.Library ? name : null, collectionId, playlistId);
     }
 
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
@@ -181,6 +220,11 @@ public sealed class TopPicksPublisher(
             progress.Log($"Top Picks collection '{name}' is empty: no title has enough viewers in the window.");
             return exists ? id : null;
         }
+        if (!exists && admin is not null && (await client.FindByNameAsync("BoxSet", name, admin, ct)) is [var adopted, ..])
+        {
+            // Made by an earlier run whose answer never arrived: taken over rather than made twice.
+            (id, exists) = (adopted, true);
+        }
         if (!exists)
         {
             var created = await client.CreateCollectionAsync(name, itemIds, ct);
@@ -227,6 +271,12 @@ public sealed class TopPicksPublisher(
             progress.Log($"Top Picks playlist '{name}' not written: a playlist needs an owner, and no administrator has been synced yet (run {JobNames.SyncMovies}).",
                 JobLogLevel.Warning);
             return (null, null);
+        }
+        if (!exists && (await client.FindByNameAsync("Playlist", name, owner, ct)) is [var adopted, ..])
+        {
+            // Made by an earlier run whose answer never arrived: taken over rather than made twice.
+            stored = stored with { PlaylistId = adopted };
+            exists = true;
         }
         if (!exists)
         {

@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Aperture.Web;
 
 // Every request body has a limit that fits its route, checked before anything reads it: a declared Content-Length over the
-// limit is a 413 at once, and a body without one (chunked) stops with a 413 at the limit. Nothing here accepts uploads.
+// limit is a 413 at once, and a body without one (chunked) stops with a 413 at the limit. The one upload is a backup to restore.
 public static class BodyLimits
 {
     // Sign-in and setup forms: a user name, a password, a setup code.
@@ -13,6 +14,17 @@ public static class BodyLimits
     // Page forms (Razor Pages posts, htmx).
     public const long Form = 64 * 1024;
 
+    // Admin › Database › Restore: a backup zip (the SQLite database with its vectors, and the key ring).
+    public const long RestoreUpload = 4L * 1024 * 1024 * 1024;
+
+    // The restore upload is a handler of the Database page: that path with ?handler=Restore. The large limit is an admin's only
+    // (UseBodyLimits signs the request in early for it); anyone else gets the form limit, whatever the page later answers.
+    public static long For(HttpRequest request) =>
+        request.Path.StartsWithSegments("/admin/database") && HttpMethods.IsPost(request.Method)
+            && string.Equals(request.Query["handler"], "Restore", StringComparison.OrdinalIgnoreCase)
+            ? RestoreUpload
+            : For(request.Path);
+
     public static long For(PathString path) =>
         path.StartsWithSegments("/api/auth/login") || path.StartsWithSegments("/login") || path.StartsWithSegments("/setup") ? Login
         : path.StartsWithSegments("/api") ? Api
@@ -20,7 +32,12 @@ public static class BodyLimits
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var limit = For(context.Request.Path);
+        var limit = For(context.Request);
+        if (limit == RestoreUpload
+            && !((await context.AuthenticateAsync()).Principal is { } user && Aperture.Auth.ClaimsPrincipalExtensions.IsAdmin(user)))
+        {
+            limit = Form;
+        }
         if (context.Request.ContentLength > limit)
         {
             await TooLargeAsync(context, limit);

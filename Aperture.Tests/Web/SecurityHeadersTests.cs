@@ -29,6 +29,8 @@ public sealed class SecurityHeadersTests
         Assert.DoesNotContain("'unsafe-eval'", csp, StringComparison.Ordinal);
         var scriptSrc = csp.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
         Assert.Equal("script-src 'self'", scriptSrc);
+        var styleSrc = csp.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("style-src ", StringComparison.Ordinal));
+        Assert.Equal("style-src 'self'", styleSrc);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
     }
 
@@ -49,13 +51,14 @@ public sealed class SecurityHeadersTests
         }
     }
 
-    // What script-src 'self' (without 'unsafe-inline') refuses to run, and htmx with allowEval off refuses to evaluate.
+    // What script-src 'self' (without 'unsafe-inline') refuses to run, what htmx with allowEval off refuses to evaluate, and what
+    // style-src 'self' refuses to apply (<style> blocks, style attributes).
     private static readonly Regex InlineScript = new(
-        "<script(?![^>]*\\bsrc=)[^>]*>|\\son(click|dblclick|change|input|submit|reset|load|error|key[a-z]+|focus[a-z]*|blur|mouse[a-z]+|pointer[a-z]+|touch[a-z]+|drag[a-z]*|drop|paste|copy|cut|toggle|invalid|scroll|wheel|select|animation[a-z]+|transition[a-z]+|beforeunload|unload|hashchange|popstate|message)\\s*=|javascript:|\\shx-on[:-]|\\bhx-vals\\s*=\\s*[\"']\\s*js:|\\bhx-vars\\s*=",
+        "<script(?![^>]*\\bsrc=)[^>]*>|\\son(click|dblclick|change|input|submit|reset|load|error|key[a-z]+|focus[a-z]*|blur|mouse[a-z]+|pointer[a-z]+|touch[a-z]+|drag[a-z]*|drop|paste|copy|cut|toggle|invalid|scroll|wheel|select|animation[a-z]+|transition[a-z]+|beforeunload|unload|hashchange|popstate|message)\\s*=|javascript:|\\shx-on[:-]|\\bhx-vals\\s*=\\s*[\"']\\s*js:|\\bhx-vars\\s*=|<style[\\s>]|\\sstyle\\s*=",
         RegexOptions.IgnoreCase);
 
     [Fact]
-    public async Task No_page_an_admin_can_open_holds_an_inline_script_or_handler()
+    public async Task No_page_an_admin_can_open_holds_an_inline_script_handler_or_style()
     {
         var (app, admin, server) = await AppFactory.WithAdminAsync();
         await using var _s = server;
@@ -84,14 +87,14 @@ public sealed class SecurityHeadersTests
             }
             var html = await response.Content.ReadAsStringAsync();
             var match = InlineScript.Match(html);
-            Assert.False(match.Success, $"{route} holds inline script: …{(match.Success ? html.Substring(Math.Max(0, match.Index - 60), Math.Min(160, html.Length - Math.Max(0, match.Index - 60))) : "")}…");
+            Assert.False(match.Success, $"{route} holds inline script or style: …{(match.Success ? html.Substring(Math.Max(0, match.Index - 60), Math.Min(160, html.Length - Math.Max(0, match.Index - 60))) : "")}…");
             scanned++;
         }
         Assert.True(scanned > 15, $"only {scanned} pages rendered");
     }
 
     [Fact]
-    public void No_page_source_or_partial_holds_an_inline_script_or_handler()
+    public void No_page_source_or_partial_holds_an_inline_script_handler_or_style()
     {
         // Partials and pages that need data to render (a channel with its example chips) are read as source.
         var pages = Path.Combine(RepositoryRoot(), "Aperture", "Pages");
