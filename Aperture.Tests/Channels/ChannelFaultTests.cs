@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aperture.Progress;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Aperture.Progress;
 using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.MediaServers;

@@ -49,7 +49,202 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("user_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Episode", b =>
+            modelBuilder.Entity("Aperture.Data.AppUser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("AllowGroupPicks")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FirstLoginAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastLoginAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("PicksKinds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("PresentOnServer")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("ServerSyncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DescriptionSource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.PrimitiveCollection<List<long>>("ExampleTitleIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.PrimitiveCollection<List<string>>("ExcludeGenres")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<bool>("ExcludeWatched")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("FixedEntries")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("IncludeGenres")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Preference")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SyncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("UseTaste")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("channels", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Why")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("ChannelId", "Rank");
+
+                    b.ToTable("channel_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelPlaylist", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PlaylistId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("ReplacingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("SyncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ChannelId", "UserId");
+
+                    b.ToTable("channel_playlists", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelShare", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("ChannelId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("channel_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Episode", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -104,7 +299,173 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("episodes", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Library", b =>
+            modelBuilder.Entity("Aperture.Data.HistorySyncState", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastDeltaSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastFullSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("Watermark")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("history_sync_states", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Current")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("RatePerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Stage")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_runs_one_active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("JobName", "QueuedAt");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobRunLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("job_run_logs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobSchedule", b =>
+                {
+                    b.Property<string>("JobName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int?>("DayOfWeek")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("EveryHours")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<TimeOnly?>("TimeOfDay")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("JobName");
+
+                    b.ToTable("job_schedules", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Library", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -140,7 +501,267 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("libraries", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
+            modelBuilder.Entity("Aperture.Data.OutputLibraryRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccessId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FolderName")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastWrittenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LibraryName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("LocalPath")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RefreshPending")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ServerItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ServerPath")
+                        .HasColumnType("text");
+
+                    b.Property<int>("SkippedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SkippedSummary")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.HasIndex("LibraryName")
+                        .IsUnique();
+
+                    b.ToTable("output_libraries", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Pick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Collaborative")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExplanationSource")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MatchPercent")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("MatchedGenres")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<double>("Novelty")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Popularity")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Rating")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Similarity")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("Variety")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("UserId", "Kind", "Rank");
+
+                    b.ToTable("picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.RecommendationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CandidateCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("PickCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("UsedCollaborative")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("WatchedCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Kind", "StartedAt");
+
+                    b.ToTable("recommendation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Setting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("IsSecret")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.StoredEmbeddingModel", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("ModelKey");
+
+                    b.ToTable("embedding_models", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.TasteProfileRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Synopsis")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SynopsisSource")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("taste_profiles", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Title", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -265,250 +886,7 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("titles", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("text");
-
-                    b.Property<string>("DescriptionSource")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.PrimitiveCollection<List<long>>("ExampleTitleIds")
-                        .IsRequired()
-                        .HasColumnType("bigint[]");
-
-                    b.PrimitiveCollection<List<string>>("ExcludeGenres")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<bool>("ExcludeWatched")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("FixedEntries")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("GeneratedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.PrimitiveCollection<List<string>>("IncludeGenres")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Preference")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("SyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<bool>("UseTaste")
-                        .HasColumnType("boolean");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("channels", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("double precision");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Why")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("ChannelId", "Rank");
-
-                    b.ToTable("channel_entries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("PlaylistId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset?>("ReplacingSince")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("SyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.ToTable("channel_playlists", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("channel_shares", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Data.AppUser", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<bool>("AllowGroupPicks")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("FirstLoginAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<bool>("IsAdmin")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("IsDisabled")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("LastLoginAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<int>("PicksKinds")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("PresentOnServer")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("ServerSyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Name");
-
-                    b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Data.Setting", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<bool>("IsSecret")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("settings", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Embeddings.StoredEmbeddingModel", b =>
-                {
-                    b.Property<string>("ModelKey")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<int>("Dimensions")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("DocumentCount")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("FittedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("ModelKey");
-
-                    b.ToTable("embedding_models", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+            modelBuilder.Entity("Aperture.Data.TitleEmbedding", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -554,7 +932,51 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("title_embeddings", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
+            modelBuilder.Entity("Aperture.Data.TopPick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Completion")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Plays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Viewers")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "Rank");
+
+                    b.ToTable("top_picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.UserFeedback", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
@@ -592,7 +1014,7 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("user_feedback", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+            modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
@@ -612,30 +1034,7 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("user_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("LastDeltaSyncAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("LastFullSyncAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("Watermark")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.ToTable("history_sync_states", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.History.WatchState", b =>
+            modelBuilder.Entity("Aperture.Data.WatchState", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -694,405 +1093,6 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("watch_states", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Jobs.JobRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("CancelRequested")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Counts")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<long>("Current")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("HeartbeatAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("InstanceId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("JobName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Message")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("QueuedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<double?>("RatePerSecond")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("RequestedBy")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Stage")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("StartedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<long?>("Total")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("JobName")
-                        .IsUnique()
-                        .HasDatabaseName("ux_job_runs_one_active")
-                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
-
-                    b.HasIndex("Status");
-
-                    b.HasIndex("JobName", "QueuedAt");
-
-                    b.ToTable("job_runs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobRunLog", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Level")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
-
-                    b.Property<long>("RunId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RunId");
-
-                    b.ToTable("job_run_logs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobSchedule", b =>
-                {
-                    b.Property<string>("JobName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Cron")
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<int?>("DayOfWeek")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("EveryHours")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<TimeOnly?>("TimeOfDay")
-                        .HasColumnType("time without time zone");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("JobName");
-
-                    b.ToTable("job_schedules", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Outputs.OutputLibraryRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("AccessId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("FolderName")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<int>("ItemCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("LastWrittenAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LibraryName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("LocalPath")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Mode")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("RefreshPending")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("ServerItemId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ServerPath")
-                        .HasColumnType("text");
-
-                    b.Property<int>("SkippedCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("SkippedSummary")
-                        .HasColumnType("text");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.HasIndex("LibraryName")
-                        .IsUnique();
-
-                    b.ToTable("output_libraries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<double>("Collaborative")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("Explanation")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ExplanationSource")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("MatchPercent")
-                        .HasColumnType("integer");
-
-                    b.PrimitiveCollection<List<string>>("MatchedGenres")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<double>("Novelty")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("Popularity")
-                        .HasColumnType("double precision");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("Rating")
-                        .HasColumnType("double precision");
-
-                    b.Property<long>("RunId")
-                        .HasColumnType("bigint");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("Similarity")
-                        .HasColumnType("double precision");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<double>("Variety")
-                        .HasColumnType("double precision");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RunId");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("UserId", "Kind", "Rank");
-
-                    b.ToTable("picks", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("CandidateCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("JobRunId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ModelKey")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<int>("PickCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Settings")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("UsedCollaborative")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("WatchedCount")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId", "Kind", "StartedAt");
-
-                    b.ToTable("recommendation_runs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("GeneratedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Synopsis")
-                        .HasColumnType("text");
-
-                    b.Property<string>("SynopsisSource")
-                        .HasColumnType("text");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.ToTable("taste_profiles", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<double>("Completion")
-                        .HasColumnType("double precision");
-
-                    b.Property<DateTimeOffset>("ComputedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Plays")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("double precision");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Viewers")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("WindowDays")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("Kind", "Rank");
-
-                    b.ToTable("top_picks", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1121,50 +1121,7 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Episode", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Title", "Series")
-                        .WithMany("Episodes")
-                        .HasForeignKey("SeriesId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Series");
-                });
-
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
-                {
-                    b.OwnsMany("Aperture.Catalog.TitlePerson", "People", b1 =>
-                        {
-                            b1.Property<long>("TitleId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAdd();
-
-                            b1.Property<string>("Name")
-                                .IsRequired();
-
-                            b1.Property<string>("Role");
-
-                            b1.Property<string>("Type")
-                                .IsRequired();
-
-                            b1.HasKey("TitleId", "__synthesizedOrdinal");
-
-                            b1.ToTable("titles");
-
-                            b1
-                                .ToJson("People")
-                                .HasColumnType("jsonb");
-
-                            b1.WithOwner()
-                                .HasForeignKey("TitleId");
-                        });
-
-                    b.Navigation("People");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1173,15 +1130,15 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelEntry", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Entries")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1190,18 +1147,18 @@ namespace Aperture.Migrations.Postgres
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelPlaylist", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Playlists")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelShare", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Shares")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1214,33 +1171,18 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+            modelBuilder.Entity("Aperture.Data.Episode", b =>
                 {
-                    b.HasOne("Aperture.Catalog.Title", null)
-                        .WithMany()
-                        .HasForeignKey("TitleId")
+                    b.HasOne("Aperture.Data.Title", "Series")
+                        .WithMany("Episodes")
+                        .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Series");
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+            modelBuilder.Entity("Aperture.Data.HistorySyncState", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1249,63 +1191,30 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
+            modelBuilder.Entity("Aperture.Data.JobRunLog", b =>
                 {
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.History.WatchState", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Episode", "Episode")
-                        .WithMany()
-                        .HasForeignKey("EpisodeId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Episode");
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobRunLog", b =>
-                {
-                    b.HasOne("Aperture.Jobs.JobRun", null)
+                    b.HasOne("Aperture.Data.JobRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+            modelBuilder.Entity("Aperture.Data.Pick", b =>
                 {
-                    b.HasOne("Aperture.Recommendations.RecommendationRun", null)
+                    b.HasOne("Aperture.Data.RecommendationRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.OwnsMany("Aperture.Recommendations.PickEvidence", "Evidence", b1 =>
+                    b.OwnsMany("Aperture.Data.PickEvidence", "Evidence", b1 =>
                         {
                             b1.Property<long>("PickId");
 
@@ -1340,7 +1249,7 @@ namespace Aperture.Migrations.Postgres
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+            modelBuilder.Entity("Aperture.Data.RecommendationRun", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1349,7 +1258,7 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+            modelBuilder.Entity("Aperture.Data.TasteProfileRecord", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1358,9 +1267,50 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+            modelBuilder.Entity("Aperture.Data.Title", b =>
                 {
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.OwnsMany("Aperture.Data.TitlePerson", "People", b1 =>
+                        {
+                            b1.Property<long>("TitleId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<string>("Role");
+
+                            b1.Property<string>("Type")
+                                .IsRequired();
+
+                            b1.HasKey("TitleId", "__synthesizedOrdinal");
+
+                            b1.ToTable("titles");
+
+                            b1
+                                .ToJson("People")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TitleId");
+                        });
+
+                    b.Navigation("People");
+                });
+
+            modelBuilder.Entity("Aperture.Data.TitleEmbedding", b =>
+                {
+                    b.HasOne("Aperture.Data.Title", null)
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Data.TopPick", b =>
+                {
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1369,18 +1319,68 @@ namespace Aperture.Migrations.Postgres
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
+            modelBuilder.Entity("Aperture.Data.UserFeedback", b =>
                 {
-                    b.Navigation("Episodes");
+                    b.HasOne("Aperture.Data.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
+            modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Data.WatchState", b =>
+                {
+                    b.HasOne("Aperture.Data.Episode", "Episode")
+                        .WithMany()
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Aperture.Data.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Episode");
+
+                    b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
                 {
                     b.Navigation("Entries");
 
                     b.Navigation("Playlists");
 
                     b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("Aperture.Data.Title", b =>
+                {
+                    b.Navigation("Episodes");
                 });
 #pragma warning restore 612, 618
         }

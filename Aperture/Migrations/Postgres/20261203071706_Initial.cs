@@ -202,8 +202,7 @@ namespace Aperture.Migrations.Postgres
                     IsDisabled = table.Column<bool>(type: "boolean", nullable: false),
                     PresentOnServer = table.Column<bool>(type: "boolean", nullable: false),
                     ServerSyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    MoviePicksEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    SeriesPicksEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    PicksKinds = table.Column<int>(type: "integer", nullable: false),
                     AllowGroupPicks = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     FirstLoginAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -572,7 +571,8 @@ namespace Aperture.Migrations.Postgres
                     ChannelId = table.Column<long>(type: "bigint", nullable: false),
                     UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     PlaylistId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    SyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    SyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReplacingSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Aperture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261203060321_UserPicksKinds")]
-    partial class UserPicksKinds
+    [Migration("20261203071701_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -44,7 +44,198 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("user_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Episode", b =>
+            modelBuilder.Entity("Aperture.Data.AppUser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowGroupPicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstLoginAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastLoginAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PicksKinds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PresentOnServer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ServerSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DescriptionSource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ExampleTitleIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ExcludeGenres")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ExcludeWatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FixedEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("IncludeGenres")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preference")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("UseTaste")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("channels", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Why")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("ChannelId", "Rank");
+
+                    b.ToTable("channel_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelPlaylist", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlaylistId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReplacingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChannelId", "UserId");
+
+                    b.ToTable("channel_playlists", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.ChannelShare", b =>
+                {
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("channel_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Episode", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -97,7 +288,169 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("episodes", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Library", b =>
+            modelBuilder.Entity("Aperture.Data.HistorySyncState", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastDeltaSyncAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFullSyncAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Watermark")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("history_sync_states", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Current")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("RatePerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_runs_one_active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("JobName", "QueuedAt");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobRunLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("job_run_logs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.JobSchedule", b =>
+                {
+                    b.Property<string>("JobName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DayOfWeek")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EveryHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("TimeOfDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("JobName");
+
+                    b.ToTable("job_schedules", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Library", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -133,7 +486,263 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("libraries", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
+            modelBuilder.Entity("Aperture.Data.OutputLibraryRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccessId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FolderName")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastWrittenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LibraryName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LocalPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RefreshPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServerItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SkippedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SkippedSummary")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.HasIndex("LibraryName")
+                        .IsUnique();
+
+                    b.ToTable("output_libraries", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Pick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Collaborative")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExplanationSource")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MatchPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("MatchedGenres")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Novelty")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Popularity")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Rating")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Similarity")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Variety")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("UserId", "Kind", "Rank");
+
+                    b.ToTable("picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.RecommendationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CandidateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PickCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("UsedCollaborative")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WatchedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Kind", "StartedAt");
+
+                    b.ToTable("recommendation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Setting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSecret")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.StoredEmbeddingModel", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelKey");
+
+                    b.ToTable("embedding_models", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.TasteProfileRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Synopsis")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SynopsisSource")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("taste_profiles", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.Title", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -256,243 +865,7 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("titles", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DescriptionSource")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("ExampleTitleIds")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("ExcludeGenres")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ExcludeWatched")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("FixedEntries")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("GeneratedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.PrimitiveCollection<string>("IncludeGenres")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Preference")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("UseTaste")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("channels", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Why")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("ChannelId", "Rank");
-
-                    b.ToTable("channel_entries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PlaylistId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("SyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.ToTable("channel_playlists", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
-                {
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ChannelId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("channel_shares", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Data.AppUser", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("AllowGroupPicks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("FirstLoginAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsAdmin")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsDisabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastLoginAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PicksKinds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("PresentOnServer")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ServerSyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Name");
-
-                    b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Data.Setting", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("IsSecret")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("settings", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Embeddings.StoredEmbeddingModel", b =>
-                {
-                    b.Property<string>("ModelKey")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Dimensions")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("DocumentCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FittedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ModelKey");
-
-                    b.ToTable("embedding_models", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+            modelBuilder.Entity("Aperture.Data.TitleEmbedding", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -536,7 +909,49 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("title_embeddings", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
+            modelBuilder.Entity("Aperture.Data.TopPick", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Completion")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Plays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Viewers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleId");
+
+                    b.HasIndex("Kind", "Rank");
+
+                    b.ToTable("top_picks", (string)null);
+                });
+
+            modelBuilder.Entity("Aperture.Data.UserFeedback", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
@@ -574,7 +989,7 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("user_feedback", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+            modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
@@ -594,30 +1009,7 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("user_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastDeltaSyncAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastFullSyncAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("Watermark")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.ToTable("history_sync_states", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.History.WatchState", b =>
+            modelBuilder.Entity("Aperture.Data.WatchState", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -674,395 +1066,6 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("watch_states", (string)null);
                 });
 
-            modelBuilder.Entity("Aperture.Jobs.JobRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("CancelRequested")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Counts")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Current")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FinishedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("HeartbeatAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("InstanceId")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("JobName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Message")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("QueuedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("RatePerSecond")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("RequestedBy")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Stage")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("StartedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("Total")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("JobName")
-                        .IsUnique()
-                        .HasDatabaseName("ux_job_runs_one_active")
-                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
-
-                    b.HasIndex("Status");
-
-                    b.HasIndex("JobName", "QueuedAt");
-
-                    b.ToTable("job_runs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobRunLog", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Level")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RunId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RunId");
-
-                    b.ToTable("job_run_logs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobSchedule", b =>
-                {
-                    b.Property<string>("JobName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Cron")
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("DayOfWeek")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("EveryHours")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<TimeOnly?>("TimeOfDay")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("JobName");
-
-                    b.ToTable("job_schedules", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Outputs.OutputLibraryRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AccessId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FolderName")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ItemCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("LastWrittenAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LibraryName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LocalPath")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Mode")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("RefreshPending")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ServerItemId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServerPath")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("SkippedCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SkippedSummary")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.HasIndex("LibraryName")
-                        .IsUnique();
-
-                    b.ToTable("output_libraries", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Collaborative")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("Explanation")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExplanationSource")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("MatchPercent")
-                        .HasColumnType("INTEGER");
-
-                    b.PrimitiveCollection<string>("MatchedGenres")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("Novelty")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("Popularity")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Rating")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("RunId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("Similarity")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("Variety")
-                        .HasColumnType("REAL");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RunId");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("UserId", "Kind", "Rank");
-
-                    b.ToTable("picks", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("CandidateCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FinishedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("JobRunId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ModelKey")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PickCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Settings")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("StartedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("UsedCollaborative")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("WatchedCount")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId", "Kind", "StartedAt");
-
-                    b.ToTable("recommendation_runs", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("GeneratedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Synopsis")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SynopsisSource")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("UserId", "Kind");
-
-                    b.ToTable("taste_profiles", (string)null);
-                });
-
-            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Completion")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("ComputedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Plays")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Rank")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("TitleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Viewers")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("WindowDays")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TitleId");
-
-                    b.HasIndex("Kind", "Rank");
-
-                    b.ToTable("top_picks", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1089,50 +1092,7 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Episode", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Title", "Series")
-                        .WithMany("Episodes")
-                        .HasForeignKey("SeriesId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Series");
-                });
-
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
-                {
-                    b.OwnsMany("Aperture.Catalog.TitlePerson", "People", b1 =>
-                        {
-                            b1.Property<long>("TitleId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAddOrUpdate();
-
-                            b1.Property<string>("Name")
-                                .IsRequired();
-
-                            b1.Property<string>("Role");
-
-                            b1.Property<string>("Type")
-                                .IsRequired();
-
-                            b1.HasKey("TitleId", "__synthesizedOrdinal");
-
-                            b1.ToTable("titles");
-
-                            b1
-                                .ToJson("People")
-                                .HasColumnType("TEXT");
-
-                            b1.WithOwner()
-                                .HasForeignKey("TitleId");
-                        });
-
-                    b.Navigation("People");
-                });
-
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1141,15 +1101,15 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelEntry", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelEntry", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Entries")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1158,18 +1118,18 @@ namespace Aperture.Migrations.Sqlite
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelPlaylist", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelPlaylist", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Playlists")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Channels.ChannelShare", b =>
+            modelBuilder.Entity("Aperture.Data.ChannelShare", b =>
                 {
-                    b.HasOne("Aperture.Channels.Channel", null)
+                    b.HasOne("Aperture.Data.Channel", null)
                         .WithMany("Shares")
                         .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1182,33 +1142,18 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Embeddings.TitleEmbedding", b =>
+            modelBuilder.Entity("Aperture.Data.Episode", b =>
                 {
-                    b.HasOne("Aperture.Catalog.Title", null)
-                        .WithMany()
-                        .HasForeignKey("TitleId")
+                    b.HasOne("Aperture.Data.Title", "Series")
+                        .WithMany("Episodes")
+                        .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Series");
                 });
 
-            modelBuilder.Entity("Aperture.Feedback.UserFeedback", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Feedback.UserPreferences", b =>
+            modelBuilder.Entity("Aperture.Data.HistorySyncState", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1217,63 +1162,30 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.History.HistorySyncState", b =>
+            modelBuilder.Entity("Aperture.Data.JobRunLog", b =>
                 {
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Aperture.History.WatchState", b =>
-                {
-                    b.HasOne("Aperture.Catalog.Episode", "Episode")
-                        .WithMany()
-                        .HasForeignKey("EpisodeId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("Aperture.Catalog.Title", "Title")
-                        .WithMany()
-                        .HasForeignKey("TitleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Aperture.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Episode");
-
-                    b.Navigation("Title");
-                });
-
-            modelBuilder.Entity("Aperture.Jobs.JobRunLog", b =>
-                {
-                    b.HasOne("Aperture.Jobs.JobRun", null)
+                    b.HasOne("Aperture.Data.JobRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.Pick", b =>
+            modelBuilder.Entity("Aperture.Data.Pick", b =>
                 {
-                    b.HasOne("Aperture.Recommendations.RecommendationRun", null)
+                    b.HasOne("Aperture.Data.RecommendationRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.OwnsMany("Aperture.Recommendations.PickEvidence", "Evidence", b1 =>
+                    b.OwnsMany("Aperture.Data.PickEvidence", "Evidence", b1 =>
                         {
                             b1.Property<long>("PickId");
 
@@ -1308,7 +1220,7 @@ namespace Aperture.Migrations.Sqlite
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.RecommendationRun", b =>
+            modelBuilder.Entity("Aperture.Data.RecommendationRun", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1317,7 +1229,7 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.Recommendations.TasteProfileRecord", b =>
+            modelBuilder.Entity("Aperture.Data.TasteProfileRecord", b =>
                 {
                     b.HasOne("Aperture.Data.AppUser", null)
                         .WithMany()
@@ -1326,9 +1238,50 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Aperture.TopPicks.TopPick", b =>
+            modelBuilder.Entity("Aperture.Data.Title", b =>
                 {
-                    b.HasOne("Aperture.Catalog.Title", "Title")
+                    b.OwnsMany("Aperture.Data.TitlePerson", "People", b1 =>
+                        {
+                            b1.Property<long>("TitleId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<string>("Role");
+
+                            b1.Property<string>("Type")
+                                .IsRequired();
+
+                            b1.HasKey("TitleId", "__synthesizedOrdinal");
+
+                            b1.ToTable("titles");
+
+                            b1
+                                .ToJson("People")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TitleId");
+                        });
+
+                    b.Navigation("People");
+                });
+
+            modelBuilder.Entity("Aperture.Data.TitleEmbedding", b =>
+                {
+                    b.HasOne("Aperture.Data.Title", null)
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Data.TopPick", b =>
+                {
+                    b.HasOne("Aperture.Data.Title", "Title")
                         .WithMany()
                         .HasForeignKey("TitleId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1337,18 +1290,68 @@ namespace Aperture.Migrations.Sqlite
                     b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Catalog.Title", b =>
+            modelBuilder.Entity("Aperture.Data.UserFeedback", b =>
                 {
-                    b.Navigation("Episodes");
+                    b.HasOne("Aperture.Data.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Title");
                 });
 
-            modelBuilder.Entity("Aperture.Channels.Channel", b =>
+            modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Aperture.Data.WatchState", b =>
+                {
+                    b.HasOne("Aperture.Data.Episode", "Episode")
+                        .WithMany()
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Aperture.Data.Title", "Title")
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Episode");
+
+                    b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Data.Channel", b =>
                 {
                     b.Navigation("Entries");
 
                     b.Navigation("Playlists");
 
                     b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("Aperture.Data.Title", b =>
+                {
+                    b.Navigation("Episodes");
                 });
 #pragma warning restore 612, 618
         }

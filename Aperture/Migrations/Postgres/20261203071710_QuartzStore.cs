@@ -14,7 +14,7 @@ namespace Aperture.Migrations.Postgres;
 // QuartzSchemaTests compares these tables with the script inside the Quartz assembly, so a Quartz
 // upgrade that adds a column fails a test rather than the scheduler.
 [DbContext(typeof(PostgresAppDbContext))]
-[Migration("20261203055640_QuartzStore")]
+[Migration("20261203071710_QuartzStore")]
 public sealed class QuartzStore : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)

@@ -196,8 +196,7 @@ namespace Aperture.Migrations.Sqlite
                     IsDisabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     PresentOnServer = table.Column<bool>(type: "INTEGER", nullable: false),
                     ServerSyncedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    MoviePicksEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    SeriesPicksEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PicksKinds = table.Column<int>(type: "INTEGER", nullable: false),
                     AllowGroupPicks = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     FirstLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -566,7 +565,8 @@ namespace Aperture.Migrations.Sqlite
                     ChannelId = table.Column<long>(type: "INTEGER", nullable: false),
                     UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     PlaylistId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    SyncedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    SyncedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReplacingSince = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {

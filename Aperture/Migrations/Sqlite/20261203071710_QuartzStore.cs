@@ -14,7 +14,7 @@ namespace Aperture.Migrations.Sqlite;
 // QuartzSchemaTests compares these tables with the script inside the Quartz assembly, so a Quartz
 // upgrade that adds a column fails a test rather than the scheduler.
 [DbContext(typeof(SqliteAppDbContext))]
-[Migration("20261203055640_QuartzStore")]
+[Migration("20261203071710_QuartzStore")]
 public sealed class QuartzStore : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
