@@ -65,9 +65,8 @@ public sealed class ChannelFaultTests
         var items = $"/Playlists/{playlist}/Items";
         if (fault == "refused-write")
         {
-            // Jellyfin takes the changed tail out first, then adds; Emby adds first, then takes the old entries out.
-            var method = version.Dialect() == FakeDialect.Jellyfin ? "POST" : "DELETE";
-            server.Faults.Add(FaultRule.OnPath(items).OnMethod(method).OnCall(1).Respond(Fault.Status(500, "Playlist store is busy")));
+            // A replacement builds the whole new playlist first: the server refuses to create it, and the old one must stay as it was.
+            server.Faults.Add(FaultRule.OnExactPath("/Playlists").OnMethod("POST").OnCall(1).Respond(Fault.Status(500, "Playlist store is busy")));
         }
         else
         {
@@ -85,10 +84,12 @@ public sealed class ChannelFaultTests
         server.Faults.Clear();
         await app.RunJobAsync(JobNames.RefreshChannels);
 
+        // The rerun built the new playlist whole, pointed the channel at it and deleted the old one.
         var after = await OkJsonAsync(await alice.GetAsync($"/api/channels/{channel}"));
         var names = after.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
-        Assert.Equal(names.Select(n => state.Items.Single(i => i.Name == n).Id), state.Item(playlist).LinkedItems.Select(e => e.ItemId));
-        Assert.NotEqual(before, state.Item(playlist).LinkedItems.Select(e => e.ItemId));
-        Assert.Single(state.Items, i => i.Playlist is not null);
+        var replaced = Assert.Single(await app.WithDbAsync(db => db.ChannelPlaylists.Where(p => p.ChannelId == channel).Select(p => p.PlaylistId).ToListAsync()));
+        Assert.Equal(names.Select(n => state.Items.Single(i => i.Name == n).Id), state.Item(replaced).LinkedItems.Select(e => e.ItemId));
+        Assert.NotEqual(before, state.Item(replaced).LinkedItems.Select(e => e.ItemId));
+        Assert.Equal(replaced, Assert.Single(state.Items, i => i.Playlist is not null).Id);
     }
 }
