@@ -3,6 +3,7 @@ using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.Auth;
 
@@ -33,7 +34,7 @@ public sealed class LoginService(MediaServerSettings settings, MediaServerClient
             logger.LogWarning("Login for {User} from {Address} refused for {Seconds} s after repeated wrong passwords",
                 LoginThrottle.ForLog(username), address, seconds);
             return new LoginResult(LoginStatus.Throttled, null, null,
-                $"Too many wrong passwords. Try again in {Aperture.Wording.Plural.Count(seconds, "second")}.") { RetryAfter = TimeSpan.FromSeconds(seconds) };
+                $"Too many wrong passwords. Try again in {Plural.Count(seconds, "second")}.") { RetryAfter = TimeSpan.FromSeconds(seconds) };
         }
         var connection = await settings.GetConnectionAsync(ct);
         if (connection is null)

@@ -2,6 +2,7 @@ using Aperture.Auth;
 using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.Catalog;
 
@@ -75,7 +76,7 @@ public sealed class ServerUserSync(AppDbContext db, SessionCache sessions, TimeP
         changed.ForEach(sessions.EvictUser);
         db.ChangeTracker.Clear();
 
-        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
+        var active = byId.Where(u => !u.Value.IsDisabled).Select(u => new ServerUser(u.Key, u.Value.Name)).OrderBy(u => u.Name, NaturalOrder.Instance).ToList();
         return new UserSyncResult(added, updated, gone, active);
     }
 }

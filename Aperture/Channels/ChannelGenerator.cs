@@ -9,6 +9,7 @@ using Aperture.Settings;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Channels;
 
@@ -118,7 +119,7 @@ public sealed class ChannelGenerator(
         channel.Description = description.Text;
         channel.DescriptionSource = description.Source;
         channel.GeneratedAt = now;
-        progress.Log($"{Aperture.Wording.Plural.Count(ranked.Count, "title")} for {channel.Name}");
+        progress.Log($"{Plural.Count(ranked.Count, "title")} for {channel.Name}");
         return new ChannelGenerationResult(ranked.Count, description.Text, description.Source);
     }
 

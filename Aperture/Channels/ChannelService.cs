@@ -6,6 +6,7 @@ using Aperture.Feedback;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Channels;
 
@@ -122,7 +123,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             examples.OrderBy(e => channel.ExampleTitleIds.IndexOf(e.Id))
                 .Select(e => Example(e.Id, e.Kind, e.Name, e.Year, e.PrimaryImageTag)).ToList(),
             channel.Size, channel.ExcludeWatched, channel.UseTaste,
-            channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList(),
+            channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name, NaturalOrder.Instance).ToList(),
             channel.Description, channel.DescriptionSource, channel.GeneratedAt, channel.SyncedAt, AccessOf(channel, user) == ChannelAccess.Edit,
             channel.Entries.Where(e => !hidden.Contains(e.TitleId)).OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
                 e.Title.Genres, e.Score, e.Why, BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
@@ -375,7 +376,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
 
     public async Task<List<ChannelUser>> OtherUsersAsync(string ownerId, CancellationToken ct) =>
         [.. (await db.Users.AsNoTracking().Where(u => u.Id != ownerId && u.PresentOnServer && !u.IsDisabled)
-            .Select(u => new ChannelUser(u.Id, u.Name)).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance)];
+            .Select(u => new ChannelUser(u.Id, u.Name)).ToListAsync(ct)).OrderBy(u => u.Name, NaturalOrder.Instance)];
 
     public async Task<List<ChannelExample>> TitlesAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
         (await db.Titles.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag }).ToListAsync(ct))

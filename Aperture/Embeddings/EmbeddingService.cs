@@ -6,6 +6,7 @@ using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
 using Aperture.VectorSearch;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Embeddings;
 
@@ -58,7 +59,7 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
             var hashes = docs.ToDictionary(d => d.Key, d => ContentHash(d.Value));
             var todo = titles.Where(t => !existing.TryGetValue(t.Id, out var e) || e.ContentHash != hashes[t.Id]).ToList();
             progress.Stage($"Embedding {kind.Slug()} with {key}", todo.Count);
-            progress.Log($"{Aperture.Wording.Plural.Count(titles.Count, "title")}, {todo.Count} to embed with {key}, {titles.Count - todo.Count} unchanged");
+            progress.Log($"{Plural.Count(titles.Count, "title")}, {todo.Count} to embed with {key}, {titles.Count - todo.Count} unchanged");
 
             // Each batch is committed on its own: a cancelled or failed run keeps what it finished.
             foreach (var batch in todo.Chunk(batchSize))
@@ -148,8 +149,8 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
         progress.Stage("Fitting the local model");
         model = LocalEmbeddingModel.Fit(docs);
         progress.Log(stored is null
-            ? $"Fitted the local model on {Aperture.Wording.Plural.Count(docs.Count, "title")} ({Aperture.Wording.Plural.Count(model.VocabularySize, "feature")})"
-            : $"Refitted the local model: the catalogue changed from {stored.DocumentCount} to {Aperture.Wording.Plural.Count(docs.Count, "title")}; everything is re-embedded");
+            ? $"Fitted the local model on {Plural.Count(docs.Count, "title")} ({Plural.Count(model.VocabularySize, "feature")})"
+            : $"Refitted the local model: the catalogue changed from {stored.DocumentCount} to {Plural.Count(docs.Count, "title")}; everything is re-embedded");
         var key = LocalKey(model);
         if (!await db.EmbeddingModels.AnyAsync(m => m.ModelKey == key, ct))
         {

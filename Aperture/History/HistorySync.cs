@@ -5,13 +5,14 @@ using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.History;
 
 public sealed record HistorySyncResult(MediaKind Kind, bool Full, int Users, int FullUsers, int Added, int Updated, int Removed, int Skipped, TimeSpan Elapsed)
 {
     public string Summary =>
-        $"{(Full ? "Full" : "Delta")} {Kind.Slug()} watch-history sync of {Aperture.Wording.Plural.Count(Users, "user")} ({FullUsers} reconciled in full): "
+        $"{(Full ? "Full" : "Delta")} {Kind.Slug()} watch-history sync of {Plural.Count(Users, "user")} ({FullUsers} reconciled in full): "
         + $"{Added} added, {Updated} updated, {Removed} removed, {Skipped} skipped (not in the synced catalogue) "
         + $"in {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
 }
@@ -59,7 +60,7 @@ public sealed class HistorySync(AppDbContext db, MediaServerSettings settings, S
         var now = time.GetUtcNow();
         int added = 0, updated = 0, removed = 0, skipped = 0, fullUsers = 0, vanished = 0;
 
-        progress.Stage($"Syncing the {kind.Slug()} watch history of {Aperture.Wording.Plural.Count(synced.Active.Count, "user")}", synced.Active.Count);
+        progress.Stage($"Syncing the {kind.Slug()} watch history of {Plural.Count(synced.Active.Count, "user")}", synced.Active.Count);
         var plans = synced.Active.Select(user =>
         {
             var state = states.GetValueOrDefault(user.Id);

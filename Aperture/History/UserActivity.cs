@@ -2,6 +2,7 @@ using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.History;
 
@@ -45,7 +46,7 @@ public sealed class UserActivity(AppDbContext db)
     public const int TopGenreCount = 10;
 
     public async Task<IReadOnlyList<UserSummary>> UsersAsync(CancellationToken ct) =>
-        [.. (await Summaries(db.Users.AsNoTracking()).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance)];
+        [.. (await Summaries(db.Users.AsNoTracking()).ToListAsync(ct)).OrderBy(u => u.Name, NaturalOrder.Instance)];
 
     public Task<UserSummary?> UserAsync(string id, CancellationToken ct) =>
         Summaries(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);

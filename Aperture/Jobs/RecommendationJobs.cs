@@ -2,6 +2,7 @@ using Aperture.Recommendations;
 using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Jobs;
 
@@ -16,9 +17,9 @@ public sealed class GenerateRecommendationsJob(RecommendationService recommendat
     }
 
     public static string Summary(MediaKind kind, RecommendationRunResult r) =>
-        $"{r.Picks} {(kind == MediaKind.Movie ? "movie" : "series")} {Aperture.Wording.Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Aperture.Wording.Plural.Word(r.Users, "user")}" +
+        $"{r.Picks} {(kind == MediaKind.Movie ? "movie" : "series")} {Plural.Word(r.Picks, "pick")} for {r.WithPicks} of {r.Users} enabled {Plural.Word(r.Users, "user")}" +
         (r.UsedCollaborative ? ", with the co-watch signal" : ", without the co-watch signal") +
-        (r.Cleared > 0 ? $"; {Aperture.Wording.Plural.Count(r.Cleared, "pick")} of users no longer enabled removed" : "");
+        (r.Cleared > 0 ? $"; {Plural.Count(r.Cleared, "pick")} of users no longer enabled removed" : "");
 }
 
 // rebuild-recommendations: forgets the run history and every user's taste synopsis, then builds both

@@ -3,6 +3,7 @@ using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Jobs;
 
@@ -38,11 +39,11 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
                 {
                     await channels.SyncAsync(channel, ct);
                     context.Progress.Count("synced");
-                    context.Progress.Log($"{channel.Name}: {Aperture.Wording.Plural.Count(result.Entries, "title")}, {Aperture.Wording.Plural.Count(channel.Playlists.Count, "playlist")} replaced.");
+                    context.Progress.Log($"{channel.Name}: {Plural.Count(result.Entries, "title")}, {Plural.Count(channel.Playlists.Count, "playlist")} replaced.");
                 }
                 else
                 {
-                    context.Progress.Log($"{channel.Name}: {Aperture.Wording.Plural.Count(result.Entries, "title")}.");
+                    context.Progress.Log($"{channel.Name}: {Plural.Count(result.Entries, "title")}.");
                 }
             }
             catch (Exception e) when (e is ChannelGenerationException or MediaServerException)
@@ -55,7 +56,7 @@ public sealed class RefreshChannelsJob(AppDbContext db, ChannelService channels)
         }
         if (failures.Count > 0)
         {
-            throw new ChannelGenerationException("channels", $"{failures.Count} of {Aperture.Wording.Plural.Count(ids.Count, "channel")} {(failures.Count == 1 ? "was" : "were")} not refreshed: {string.Join("; ", failures)}");
+            throw new ChannelGenerationException("channels", $"{failures.Count} of {Plural.Count(ids.Count, "channel")} {(failures.Count == 1 ? "was" : "were")} not refreshed: {string.Join("; ", failures)}");
         }
     }
 }

@@ -3,6 +3,7 @@ using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Jobs;
 
@@ -22,7 +23,7 @@ public sealed class RefreshTopPicksJob(TopPicksService topPicks, TopPicksSetting
             var figures = await topPicks.RefreshAsync(kind, ct);
             context.Progress.Count(kind.Slug(), figures.Count);
             context.Progress.Log(s.Enabled
-                ? $"{figures.Count} {kind.Slug()} Top {Aperture.Wording.Plural.Word(figures.Count, "Pick")} over the last {Aperture.Wording.Plural.Count(s.WindowDays, "day")} (at least {Aperture.Wording.Plural.Count(s.MinViewers, "viewer")} each)."
+                ? $"{figures.Count} {kind.Slug()} Top {Plural.Word(figures.Count, "Pick")} over the last {Plural.Count(s.WindowDays, "day")} (at least {Plural.Count(s.MinViewers, "viewer")} each)."
                 : $"{kind.Title()} Top Picks are switched off: the list is empty.");
             context.Progress.Advance(1, "computed");
             try

@@ -1,5 +1,6 @@
 using Aperture.Data;
 using Aperture.Outputs;
+using Aperture.Wording;
 
 namespace Aperture.Jobs;
 
@@ -10,7 +11,7 @@ public sealed class SyncOutputsJob(OutputSyncService outputs) : IJob
     {
         var kind = context.Definition.Kind ?? MediaKind.Movie;
         var r = await outputs.SyncAsync(kind, context.Progress, ct);
-        context.Progress.Log($"{r.Users} {kind.Slug()} picks {Aperture.Wording.Plural.Word(r.Users, "library", "libraries")}: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
-            $"{Aperture.Wording.Plural.Count(r.Items, "title")}, {r.Skipped} skipped; access changed for {Aperture.Wording.Plural.Count(r.AccessChanged, "user")}");
+        context.Progress.Log($"{r.Users} {kind.Slug()} picks {Plural.Word(r.Users, "library", "libraries")}: {r.Written} written, {r.Unchanged} unchanged, {r.Removed} removed; " +
+            $"{Plural.Count(r.Items, "title")}, {r.Skipped} skipped; access changed for {Plural.Count(r.AccessChanged, "user")}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Aperture.Data;
+using Aperture.Wording;
 
 namespace Aperture.Narratives;
 
@@ -44,7 +45,7 @@ public static class ChannelDescriptions
     public static Narrative Local(ChannelStory story)
     {
         var text = new StringBuilder();
-        text.Append(Aperture.Wording.Plural.Count(story.Titles.Count, One(story.Kinds), Noun(story.Kinds)));
+        text.Append(Plural.Count(story.Titles.Count, One(story.Kinds), Noun(story.Kinds)));
         var asked = new List<string>();
         if (!string.IsNullOrWhiteSpace(story.Preference))
         {

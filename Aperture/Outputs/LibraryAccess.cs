@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Aperture.MediaServers;
+using Aperture.Wording;
 
 namespace Aperture.Outputs;
 
@@ -63,7 +64,7 @@ public sealed record LibraryAccessResult(IReadOnlyList<UserAccessResult> Users, 
         if (!Succeeded)
         {
             throw new LibraryAccessException(
-                $"Library access could not be set for {Failed.Count} of {Aperture.Wording.Plural.Count(Users.Count, "user")}: " + string.Join("; ", Failed.Select(f => f.Error)));
+                $"Library access could not be set for {Failed.Count} of {Plural.Count(Users.Count, "user")}: " + string.Join("; ", Failed.Select(f => f.Error)));
         }
     }
 }
@@ -166,7 +167,7 @@ public sealed class LibraryAccess(MediaServerClient client)
             }
             checks.Add(new UserAccessCheck(user.Id, user.Name, problems.Count == 0, problems));
         }
-        return new LibraryAccessCheck([.. checks.OrderBy(c => c.UserName, Aperture.Wording.NaturalOrder.Instance)]);
+        return new LibraryAccessCheck([.. checks.OrderBy(c => c.UserName, NaturalOrder.Instance)]);
     }
 
     public static LibraryAccessPlan Plan(MediaServerType type, IReadOnlyList<UserWithPolicyDto> users, IReadOnlyList<VirtualFolderDto> folders,

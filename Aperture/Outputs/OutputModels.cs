@@ -1,4 +1,5 @@
 using Aperture.Data;
+using Aperture.Wording;
 
 namespace Aperture.Outputs;
 
@@ -69,7 +70,7 @@ public sealed class OutputPathException : Exception
 // Not one of a library's titles could be written (typically: the media is not where Aperture looks for it). The
 // previous library is kept as it was.
 public sealed class NothingWrittenException(int picks, IReadOnlyList<SkippedEntry> skipped)
-    : Exception($"0 of {Aperture.Wording.Plural.Count(picks, "pick")} written: {(skipped.Count > 0 ? skipped[0].Reason : "all were skipped")}")
+    : Exception($"0 of {Plural.Count(picks, "pick")} written: {(skipped.Count > 0 ? skipped[0].Reason : "all were skipped")}")
 {
     public int Picks { get; } = picks;
     public IReadOnlyList<SkippedEntry> Skipped { get; } = skipped;

@@ -2,6 +2,7 @@ using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Outputs;
 
@@ -174,7 +175,7 @@ public sealed class OutputSyncService(
                 progress.Count("titles", result.ItemCount);
                 if (result.Skipped.Count > 0)
                 {
-                    progress.Log($"{userName}: {Aperture.Wording.Plural.Count(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
+                    progress.Log($"{userName}: {Plural.Count(result.Skipped.Count, "pick")} skipped ({record.SkippedSummary})", JobLogLevel.Warning);
                 }
                 if (refresh)
                 {
@@ -241,7 +242,7 @@ public sealed class OutputSyncService(
             var why = firstMissing is not null
                 ? $"their files are not at the paths Aperture sees (e.g. {firstMissing.MissingPath}); set the media path mapping in Admin › Outputs"
                 : firstReason ?? "every pick was skipped";
-            throw new OutputSyncException($"0 of {Aperture.Wording.Plural.Count(picks, "pick")} written: {why}. No library was created and nobody's library access was changed.");
+            throw new OutputSyncException($"0 of {Plural.Count(picks, "pick")} written: {why}. No library was created and nobody's library access was changed.");
         }
 
         var accessChanged = 0;
@@ -277,7 +278,7 @@ public sealed class OutputSyncService(
         if (errors.Count > 0)
         {
             // Loud: a privacy setting that did not stick, or a library that could not be written, fails the run.
-            throw new OutputSyncException($"{Aperture.Wording.Plural.Count(errors.Count, "problem")}: {string.Join(" | ", errors)}");
+            throw new OutputSyncException($"{Plural.Count(errors.Count, "problem")}: {string.Join(" | ", errors)}");
         }
         return summary;
     }

@@ -7,6 +7,7 @@ using Aperture.Settings;
 using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Recommendations;
 
@@ -63,7 +64,7 @@ public sealed class RecommendationService(
         var cooccurrence = RecommendationInputs.Cooccurrence(histories, settings);
         if (settings.UseCollaborative && cooccurrence is null)
         {
-            progress.Log($"Co-watch and popularity signals off: fewer than {Aperture.Wording.Plural.Count(settings.MinCollaborativeUsers, "user")} with {kind.Slug()} history.");
+            progress.Log($"Co-watch and popularity signals off: fewer than {Plural.Count(settings.MinCollaborativeUsers, "user")} with {kind.Slug()} history.");
         }
 
         // Vectors: every watched title's (for tastes and evidence) and a fixed catalogue sample (for the match %).

@@ -6,6 +6,7 @@ using Aperture.Outputs;
 using Aperture.Settings;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.TopPicks;
 
@@ -161,7 +162,7 @@ public sealed class TopPicksPublisher(
 
     internal static string Why(MediaKind kind, int rank, int viewers, int plays, double completion, int days) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"Top Pick #{rank} on this server over the last {Aperture.Wording.Plural.Count(days, "day")}: {Aperture.Wording.Plural.Count(viewers, "viewer")}, {Aperture.Wording.Plural.Count(plays, kind == MediaKind.Movie ? "play" : "episode play")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
+            $"Top Pick #{rank} on this server over the last {Plural.Count(days, "day")}: {Plural.Count(viewers, "viewer")}, {Plural.Count(plays, kind == MediaKind.Movie ? "play" : "episode play")}, {completion * 100:0}% {(kind == MediaKind.Movie ? "watched" : "of episodes watched")} on average.");
 
     // After a rename the library under the old name still points at Aperture's folder: it goes (only libraries over that folder).
     private static async Task RemoveRenamedAsync(MediaServerClient client, MediaKind kind, string name, string serverPath, IJobProgress progress,
@@ -228,7 +229,7 @@ public sealed class TopPicksPublisher(
         if (!exists)
         {
             var created = await client.CreateCollectionAsync(name, itemIds, ct);
-            progress.Log($"Created the Top Picks collection '{name}' with {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
+            progress.Log($"Created the Top Picks collection '{name}' with {Plural.Count(itemIds.Count, "title")}.");
             return created;
         }
         var current = await client.GetCollectionItemIdsAsync(id!, admin, ct);
@@ -253,7 +254,7 @@ public sealed class TopPicksPublisher(
         if (stored.PlaylistReplacingSince is { } since && stored.PlaylistOwner is { } previousOwner
             && await client.DeleteReplacementOrphansAsync(previousOwner, name, since, stored.PlaylistId, ct) is > 0 and var orphans)
         {
-            progress.Log($"Deleted {Aperture.Wording.Plural.Count(orphans, "Top Picks playlist")} '{name}' left by a run that stopped while replacing it.", JobLogLevel.Warning);
+            progress.Log($"Deleted {Plural.Count(orphans, "Top Picks playlist")} '{name}' left by a run that stopped while replacing it.", JobLogLevel.Warning);
         }
         var exists = stored.PlaylistId is not null && await client.ItemExistsAsync(stored.PlaylistId, ct);
         if (!enabled)
@@ -281,7 +282,7 @@ public sealed class TopPicksPublisher(
         if (!exists)
         {
             var created = await client.CreatePlaylistAsync(name, owner, itemIds, [], ct, isPublic: true);
-            progress.Log($"Created the Top Picks playlist '{name}' with {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
+            progress.Log($"Created the Top Picks playlist '{name}' with {Plural.Count(itemIds.Count, "title")}.");
             return (created, owner);
         }
         if (await client.PlaylistHoldsAsync(stored.PlaylistId!, owner, itemIds, ct) == true)
@@ -313,7 +314,7 @@ public sealed class TopPicksPublisher(
             }
             throw;
         }
-        progress.Log($"Top Picks playlist '{name}' replaced by a new one: {Aperture.Wording.Plural.Count(itemIds.Count, "title")}.");
+        progress.Log($"Top Picks playlist '{name}' replaced by a new one: {Plural.Count(itemIds.Count, "title")}.");
         return (replacement, owner);
     }
 

@@ -5,6 +5,7 @@ using Aperture.Outputs;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Progress;
+using Aperture.Wording;
 
 namespace Aperture.Pages.Admin;
 
@@ -53,11 +54,11 @@ public sealed class GettingStartedModel(AppDbContext db, MediaServerSettings ser
                 "/admin/settings/media-server", "Media server settings"),
             new("Libraries", enabledLibraries > 0,
                 libraries.Count == 0 ? "No library read from the server yet: open Libraries to read them."
-                    : $"{Aperture.Wording.Plural.Count(enabledLibraries, "library", "libraries")} of {libraries.Count} switched on for picks.",
+                    : $"{Plural.Count(enabledLibraries, "library", "libraries")} of {libraries.Count} switched on for picks.",
                 "/admin/settings/libraries", "Libraries"),
             new("Users", withPicks > 0,
                 users.Count == 0 ? "No user read from the server yet: they appear after the first catalogue sync or sign-in."
-                    : $"{Aperture.Wording.Plural.Count(withPicks, "user")} of {users.Count} get picks.",
+                    : $"{Plural.Count(withPicks, "user")} of {users.Count} get picks.",
                 "/admin/users", "Users"),
             new("Outputs check", check.Ok,
                 check.Ok ? check.SampleTitle is null ? $"Output root {options.StrmRoot} can be written; no title synced yet to check the media path."

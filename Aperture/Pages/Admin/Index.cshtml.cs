@@ -2,6 +2,7 @@ using Aperture.Data;
 using Aperture.MediaServers;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.Pages.Admin;
 
@@ -18,6 +19,6 @@ public sealed class IndexModel(AppDbContext db, MediaServerSettings settings) : 
         var config = await settings.GetAsync(ct);
         Server = config.Detected;
         BaseUrl = config.BaseUrl;
-        Users = [.. (await db.Users.AsNoTracking().Select(u => new UserRow(u.Name, u.IsAdmin, u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance)];
+        Users = [.. (await db.Users.AsNoTracking().Select(u => new UserRow(u.Name, u.IsAdmin, u.LastLoginAt)).ToListAsync(ct)).OrderBy(u => u.Name, NaturalOrder.Instance)];
     }
 }

@@ -5,6 +5,7 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.Pages.Admin;
 
@@ -116,7 +117,7 @@ public sealed class OutputsModel(AppDbContext db, OutputSettings settings, Outpu
         var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         Libraries = [.. (await db.OutputLibraries.AsNoTracking().ToListAsync(ct))
             .Select(l => new Row(users.GetValueOrDefault(l.UserId) ?? l.UserId, l))
-            .OrderBy(r => r.UserName, Aperture.Wording.NaturalOrder.Instance).ThenBy(r => r.Library.Kind)];
+            .OrderBy(r => r.UserName, NaturalOrder.Instance).ThenBy(r => r.Library.Kind)];
         // One real title's path, mapped the way the writer will map it: the admin sees at once whether the mounts line up.
         if (await settings.SampleAsync(Options, ct) is { } sample)
         {

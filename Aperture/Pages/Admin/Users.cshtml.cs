@@ -3,6 +3,7 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Aperture.Wording;
 
 namespace Aperture.Pages.Admin;
 
@@ -34,7 +35,7 @@ public sealed class UsersModel(AppDbContext db, Auth.SessionStore sessions) : Pa
         return rows.Select(u => new UserRow(u.Id, u.Name, u.IsAdmin, u.IsDisabled, u.PresentOnServer,
                 [.. MediaKinds.All.Select(k => new KindPicks(k, u.PicksKinds.Contains(k), picks.GetValueOrDefault((u.Id, k))))],
                 u.MoviesWatched, u.EpisodesWatched, u.LastLoginAt))
-            .OrderBy(u => u.Name, Aperture.Wording.NaturalOrder.Instance).ToList();
+            .OrderBy(u => u.Name, NaturalOrder.Instance).ToList();
     }
 
     public async Task<IActionResult> OnPostToggleAsync(string id, string kind, bool enabled, CancellationToken ct)

@@ -8,6 +8,7 @@ using Aperture.Pages.Feedback;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Aperture.Wording;
 
 namespace Aperture.Pages.Channels;
 
@@ -29,7 +30,7 @@ public sealed class ChannelModel(ChannelService channels, FeedbackService feedba
     public Task<IActionResult> OnPostGenerateAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>
     {
         var result = await channels.GenerateAsync(channel, ct);
-        return $"Generated {Aperture.Wording.Plural.Count(result.Entries, "title")}.";
+        return $"Generated {Plural.Count(result.Entries, "title")}.";
     }, ct);
 
     public Task<IActionResult> OnPostSyncAsync(long id, CancellationToken ct) => ActAsync(id, async channel =>
