@@ -51,7 +51,7 @@ public sealed class ChannelPlaylistSync(AppDbContext db, MediaServerSettings med
             else if (recreate || holds == false)
             {
                 await MarkReplacingAsync(row, now, ct);
-                row.PlaylistId = await ReplaceAsync(client, row.PlaylistId, channel.Name, userId, items, shared ? sharedWith : [], ct);
+                row.PlaylistId = await client.ReplacePlaylistAsync(row.PlaylistId, channel.Name, userId, items, shared ? sharedWith : [], ct);
             }
             row.ReplacingSince = null;
             row.SyncedAt = now;
@@ -88,30 +88,6 @@ public sealed class ChannelPlaylistSync(AppDbContext db, MediaServerSettings med
         var entry = db.Entry(row).Property(p => p.ReplacingSince);
         entry.CurrentValue = now;
         entry.OriginalValue = now;
-    }
-
-    // The new playlist first, complete, then the old one goes; if the old one cannot be deleted, the new one is taken back.
-    private static async Task<string> ReplaceAsync(MediaServerClient client, string oldId, string name, string userId, List<string> items,
-        List<string> sharedWith, CancellationToken ct)
-    {
-        var id = await client.CreatePlaylistAsync(name, userId, items, sharedWith, ct);
-        try
-        {
-            await DeleteQuietlyAsync(client, oldId, ct);
-        }
-        catch (MediaServerException)
-        {
-            try
-            {
-                await client.DeleteItemAsync(id, ct);
-            }
-            catch (MediaServerException)
-            {
-                // The server refuses deletes altogether: the first error says why.
-            }
-            throw;
-        }
-        return id;
     }
 
     private static async Task DeleteQuietlyAsync(MediaServerClient client, string playlistId, CancellationToken ct)

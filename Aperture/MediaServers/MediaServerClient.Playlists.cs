@@ -64,6 +64,35 @@ public sealed partial class MediaServerClient
         return id;
     }
 
+    // A playlist replaced whole: the complete new one is made first, then the old one is deleted (already gone is fine). If the
+    // old one cannot be deleted, the new one is taken back and the first error thrown, so the old one stays, whole and alone.
+    public async Task<string> ReplacePlaylistAsync(string oldId, string name, string ownerUserId, IReadOnlyList<string> itemIds,
+        IReadOnlyList<string> sharedWith, CancellationToken ct, bool isPublic = false)
+    {
+        var id = await CreatePlaylistAsync(name, ownerUserId, itemIds, sharedWith, ct, isPublic);
+        try
+        {
+            await DeleteItemAsync(oldId, ct);
+        }
+        catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
+        {
+            // Gone already.
+        }
+        catch (MediaServerException)
+        {
+            try
+            {
+                await DeleteItemAsync(id, ct);
+            }
+            catch (MediaServerException)
+            {
+                // The server refuses deletes altogether: the first error says why (a stored replacement start finds it later).
+            }
+            throw;
+        }
+        return id;
+    }
+
     // The playlists a user can see (their own and those shared with them). Name always comes: it is no ItemFields value
     // on Jellyfin, so asking for it in Fields would be an unknown value there.
     public async Task<IReadOnlyList<PlaylistSummaryDto>> GetPlaylistsAsync(string userId, CancellationToken ct)

@@ -292,28 +292,8 @@ public sealed class TopPicksPublisher(
         // Stored (committed) before the new playlist exists on the server.
         await json.SetAsync(ServerItemsKey(kind), stored with { PlaylistOwner = owner, PlaylistReplacingSince = time.GetUtcNow() }, ct);
         await store.SaveAsync(ct);
-        var replacement = await client.CreatePlaylistAsync(name, owner, itemIds, [], ct, isPublic: true);
-        try
-        {
-            await client.DeleteItemAsync(stored.PlaylistId!, ct);
-        }
-        catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
-        {
-            // Gone already.
-        }
-        catch (MediaServerException)
-        {
-            // The old one stays recorded and whole; the new one is taken back (if that fails too, the stored start finds it).
-            try
-            {
-                await client.DeleteItemAsync(replacement, ct);
-            }
-            catch (MediaServerException)
-            {
-                // The first error says why.
-            }
-            throw;
-        }
+        // The old one stays recorded and whole if the replacement fails (if taking the new one back fails too, the stored start finds it).
+        var replacement = await client.ReplacePlaylistAsync(stored.PlaylistId!, name, owner, itemIds, [], ct, isPublic: true);
         progress.Log($"Top Picks playlist '{name}' replaced by a new one: {Plural.Count(itemIds.Count, "title")}.");
         return (replacement, owner);
     }
