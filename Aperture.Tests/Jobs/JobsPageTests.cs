@@ -51,6 +51,9 @@ public sealed class JobsPageTests
         Assert.Contains("is already running; no second run was queued", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await host.App.WithDbAsync(db => db.JobRuns.CountAsync()));
 
+        // The job has started, but its first stage reaches the database a moment later (the progress writer flushes): wait
+        // for it, then read the card.
+        await host.WaitForRunAsync(runId, r => r.Total == GatedJob.Steps);
         var progress = await (await HtmxGetAsync(host.Admin, $"/admin/jobs?handler=Progress&runId={runId}")).Content.ReadAsStringAsync();
         Assert.Contains("<progress class=\"job-bar\" max=\"4\" value=\"0\"", progress, StringComparison.Ordinal);
 
