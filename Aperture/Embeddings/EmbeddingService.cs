@@ -211,9 +211,21 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
 #pragma warning restore EF1002
         }
         var sql = $"CREATE INDEX IF NOT EXISTS \"{name}\" ON title_embeddings USING hnsw ((\"Vector\"::{cast}) {ops}) WHERE \"ModelKey\" = {PgVectorSql.Literal(key)}";
+        // Building the graph takes minutes at 100,000 titles on a small box (measured: past the 30 s default command
+        // timeout at 100k titles, which failed the job after every vector was written), so this one statement has no
+        // timeout of its own; the job's cancellation still stops it.
+        var timeout = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(TimeSpan.Zero);
+        try
+        {
 #pragma warning disable EF1002 // the key is validated by PgVectorSql.Literal
-        await db.Database.ExecuteSqlRawAsync(sql, ct);
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
 #pragma warning restore EF1002
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(timeout);
+        }
     }
 
     private static string ContentHash(TitleDocument doc) =>
