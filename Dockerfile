@@ -5,7 +5,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY Aperture/Aperture.csproj Aperture/
+COPY Aperture/Aperture.csproj Aperture/Runtime.props Aperture/
 RUN dotnet restore Aperture/Aperture.csproj
 COPY Aperture/ Aperture/
 RUN dotnet publish Aperture/Aperture.csproj -c Release -o /app --no-restore

@@ -25,7 +25,8 @@ internal static class PipelineBench
         JobNames.SyncStrm, JobNames.RefreshTopPicks,
     ];
 
-    private sealed record Row(string Job, double Seconds, double CpuSeconds, long Rows, long PeakRssMb, long EndRssMb, string Load);
+    private sealed record Row(string Job, double Seconds, double CpuSeconds, long Rows, long PeakRssMb, long EndRssMb, string Load,
+        long AllocatedMb, long PeakCommittedMb, long PeakHeapMb, int Gen2);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -70,8 +71,12 @@ internal static class PipelineBench
             ["MEDIA_SERVER_STRM_ROOT"] = root,
             ["STRM_USE_STREAMING_URL"] = strm ? "true" : "false",
         };
-        Console.WriteLine($"  GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var c) && c}, "
+        Console.WriteLine($"  GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, latency mode {GCSettings.LatencyMode}, "
             + $"DATAS {Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? "default"}, {Environment.ProcessorCount} cores");
+        if (AppRuntimeMismatch() is { } mismatch)
+        {
+            Console.WriteLine($"  WARNING: this process does not run as the app ships ({mismatch}): its memory figures are not the app's.");
+        }
         try
         {
             for (var run = 1; run <= runs; run++)
@@ -90,14 +95,17 @@ internal static class PipelineBench
                     }
                     Console.WriteLine();
                     Console.WriteLine($"run {run}: {set}, {(strm ? "STRM" : "symlink")} mode, {picks} picks per user, database {(postgres is null ? "SQLite" : "PostgreSQL")}; app RSS idle after start {idle.Current} MB");
-                    Console.WriteLine($"{"job",-26} {"seconds",8} {"cpu s",7} {"rows",10} {"rows/s",9} {"peak RSS",9} {"RSS after",9}  load avg");
+                    Console.WriteLine($"{"job",-26} {"seconds",8} {"cpu s",7} {"rows",10} {"rows/s",9} {"peak RSS",9} {"RSS after",9} {"alloc",8} {"GC peak",8} {"heap pk",8} {"gen2",4}  load avg");
                     foreach (var r in rows)
                     {
-                        Console.WriteLine($"{r.Job,-26} {r.Seconds,8:0.00} {r.CpuSeconds,7:0.00} {r.Rows,10:N0} {r.Rows / Math.Max(r.Seconds, 0.001),9:N0} {r.PeakRssMb,6:N0} MB {r.EndRssMb,6:N0} MB  {r.Load}");
+                        Console.WriteLine($"{r.Job,-26} {r.Seconds,8:0.00} {r.CpuSeconds,7:0.00} {r.Rows,10:N0} {r.Rows / Math.Max(r.Seconds, 0.001),9:N0} {r.PeakRssMb,6:N0} MB {r.EndRssMb,6:N0} MB "
+                            + $"{r.AllocatedMb,5:N0} MB {r.PeakCommittedMb,5:N0} MB {r.PeakHeapMb,5:N0} MB {r.Gen2,4}  {r.Load}");
                     }
                     Console.WriteLine($"{"whole pipeline",-26} {rows.Sum(r => r.Seconds),8:0.00} {rows.Sum(r => r.CpuSeconds),7:0.00} {"",10} {"",9} {rows.Max(r => r.PeakRssMb),6:N0} MB");
                     Console.WriteLine("rows: titles (sync), watch-state rows (history), vectors (embeddings), picks (recommendations), files written (outputs);");
                     Console.WriteLine("cpu s: this process (the app) only; the fake server's CPU is in its own process. Peak RSS = VmHWM of this process during the job.");
+                    Console.WriteLine("alloc: managed bytes allocated during the job; GC peak: the most memory the GC held committed (sampled every 20 ms);");
+                    Console.WriteLine("heap pk: the largest managed heap after a collection; gen2: full collections. RSS beyond GC peak is native (runtime, SQLite, code).");
                 }
                 if (Directory.Exists(root))
                 {
@@ -134,11 +142,15 @@ internal static class PipelineBench
         ResetPeak();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gen2 = GC.CollectionCount(2);
         var watch = Stopwatch.StartNew();
-        var stages = new StageTimer(job);
+        using var sampler = new GcSampler();
+        var stages = new StageTimer(job, sampler);
         await app.RunJobAsync(job, stages);
         stages.Finish();
         watch.Stop();
+        sampler.Stop();
         process.Refresh();
         var (peak, current) = Rss();
         var rows = job switch
@@ -149,7 +161,62 @@ internal static class PipelineBench
             JobNames.GenerateRecommendations => await app.WithDbAsync(db => db.Picks.LongCountAsync()),
             _ => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).LongCount(),
         };
-        return new Row(job, watch.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, rows, peak, current, LoadAverage());
+        return new Row(job, watch.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, rows, peak, current, LoadAverage(),
+            (GC.GetTotalAllocatedBytes(precise: true) - allocated) >> 20, sampler.PeakCommitted >> 20, sampler.PeakHeap >> 20, GC.CollectionCount(2) - gen2);
+    }
+
+    // What the GC holds while a job runs: committed memory (what it costs in RSS) and the heap after each collection (what is live).
+    private sealed class GcSampler : IDisposable
+    {
+        private readonly Timer timer;
+        private readonly Lock gate = new();
+
+        public GcSampler() => timer = new Timer(_ => Sample(), null, 0, 20);
+
+        private long stageCommitted, stageHeap;
+
+        public long PeakCommitted { get; private set; }
+        public long PeakHeap { get; private set; }
+
+        public (long Committed, long Heap) StagePeaks
+        {
+            get
+            {
+                Sample();
+                lock (gate)
+                {
+                    return (stageCommitted, stageHeap);
+                }
+            }
+        }
+
+        public void ResetStage()
+        {
+            lock (gate)
+            {
+                stageCommitted = stageHeap = 0;
+            }
+        }
+
+        private void Sample()
+        {
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            lock (gate)
+            {
+                PeakCommitted = Math.Max(PeakCommitted, info.TotalCommittedBytes);
+                PeakHeap = Math.Max(PeakHeap, info.HeapSizeBytes);
+                stageCommitted = Math.Max(stageCommitted, info.TotalCommittedBytes);
+                stageHeap = Math.Max(stageHeap, info.HeapSizeBytes);
+            }
+        }
+
+        public void Stop()
+        {
+            timer.Change(Timeout.Infinite, Timeout.Infinite);
+            Sample();
+        }
+
+        public void Dispose() => timer.Dispose();
     }
 
     // VmHWM is the peak resident set since the process started or since "5" was written to clear_refs.
@@ -184,6 +251,46 @@ internal static class PipelineBench
         return (peak, current);
 
         static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    // The bench hosts the app in its own process, so it must run with the app's runtime settings: Aperture.Bench.csproj imports
+    // Aperture/Runtime.props, and this compares the result with the app's own runtimeconfig (copied beside the bench).
+    private static string? AppRuntimeMismatch()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Aperture.runtimeconfig.json");
+        if (!File.Exists(path))
+        {
+            return "Aperture.runtimeconfig.json not found";
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var properties = json.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var p) ? p : default;
+        bool Flag(string name, bool fallback) =>
+            properties.ValueKind == System.Text.Json.JsonValueKind.Object && properties.TryGetProperty(name, out var v) ? v.GetBoolean() : fallback;
+        var server = Flag("System.GC.Server", false);
+        var concurrent = Flag("System.GC.Concurrent", true);
+        var problems = new List<string>();
+        if (server != GCSettings.IsServerGC)
+        {
+            problems.Add($"the app has {(server ? "server" : "workstation")} GC, this process {(GCSettings.IsServerGC ? "server" : "workstation")}");
+        }
+        if (concurrent != (GCSettings.LatencyMode != GCLatencyMode.Batch))
+        {
+            problems.Add($"the app has concurrent GC {(concurrent ? "on" : "off")}, this process {(GCSettings.LatencyMode != GCLatencyMode.Batch ? "on" : "off")}");
+        }
+        // The rest (ConserveMemory, TieredPGO, ...) as this process's runtimeconfig gives them.
+        if (properties.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var option in properties.EnumerateObject().Where(o => o.Name.StartsWith("System.GC.", StringComparison.Ordinal)
+                || o.Name.StartsWith("System.Runtime.Tiered", StringComparison.Ordinal)))
+            {
+                var mine = AppContext.GetData(option.Name)?.ToString();
+                if (!string.Equals(mine, option.Value.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"{option.Name} is {option.Value} in the app, {mine ?? "unset"} here");
+                }
+            }
+        }
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     private static string LoadAverage() =>
@@ -260,7 +367,8 @@ internal static class PipelineBench
     }
 
     // The profile: each stage a job reports, with its wall time, printed as it ends.
-    private sealed class StageTimer(string job) : IJobProgress
+    // With each stage's most GC-committed memory and live heap, so a job's peak can be put on the stage that makes it.
+    private sealed class StageTimer(string job, GcSampler sampler) : IJobProgress
     {
         private readonly Stopwatch watch = Stopwatch.StartNew();
         private string? stage;
@@ -269,6 +377,7 @@ internal static class PipelineBench
         {
             Finish();
             stage = name;
+            sampler.ResetStage();
             watch.Restart();
         }
 
@@ -276,7 +385,8 @@ internal static class PipelineBench
         {
             if (stage is not null)
             {
-                Console.WriteLine($"    {job}: {stage}: {watch.Elapsed.TotalSeconds:0.00} s");
+                var (c, h) = sampler.StagePeaks;
+                Console.WriteLine($"    {job}: {stage}: {watch.Elapsed.TotalSeconds:0.00} s (GC committed ≤ {c >> 20} MB, live heap ≤ {h >> 20} MB, RSS {Rss().Current} MB)");
             }
             stage = null;
         }

@@ -30,12 +30,13 @@ public static class RecommendationInputs
             foreach (var title in user.GroupBy(r => r.TitleId))
             {
                 var own = title.FirstOrDefault(r => !r.IsEpisode);
-                var episodes = title.Where(r => r.IsEpisode).ToList();
                 double completion;
                 int plays;
                 DateTimeOffset? last;
                 if (kind == MediaKind.Series)
                 {
+                    // Only series have episode rows: a movie's title is read without a list of none per title.
+                    var episodes = title.Where(r => r.IsEpisode).ToList();
                     // A series counts by the share of its episodes watched (a started episode counts by its progress).
                     var total = Math.Max(1, episodeCounts.GetValueOrDefault(title.Key, episodes.Count));
                     var watched = episodes.Sum(e => e.Played ? 1 : (e.PlayedPercentage ?? 0) / 100);

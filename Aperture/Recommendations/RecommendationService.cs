@@ -84,102 +84,104 @@ public sealed class RecommendationService(
         var inputs = users.Select((u, i) => FeedbackInputs.Apply(histories.GetValueOrDefault(u.Id) ?? empty with { UserId = u.Id }, adjustmentsOf[i])).ToList();
         var tastes = inputs.Select(h => UserRecommender.Taste(h, context)).ToList();
 
-        progress.Stage("Finding candidates near each user's taste", users.Count);
+        // One block of users at a time, start to finish: candidates from the index, pools, the pooled titles' vectors, scores,
+        // then the block's lists written in one transaction. Only one block's pools and co-watch scores are ever held (all
+        // 610 users' at once were most of the run's memory); the lists are the same as when every stage ran for every user first.
+        progress.Stage("Scoring and saving picks", users.Count);
         var poolSize = UserRecommender.PoolSize(settings with { PicksPerUser = adjustmentsOf.Select(a => a.PicksPerUser ?? 0).Append(settings.PicksPerUser).Max() });
-        var withTaste = Enumerable.Range(0, inputs.Count).Where(i => tastes[i] is not null).ToList();
-        var nearest = new IReadOnlyList<VectorHit>[inputs.Count];
-        foreach (var batch in withTaste.Chunk(64))
-        {
-            var hits = await index.NearestBatchAsync(kind, batch.Select(i => tastes[i]!).ToList(), poolSize,
-                batch.Select(i => new VectorFilter(inputs[i].Excluded, libraries)).ToList(), ct);
-            for (var b = 0; b < batch.Length; b++)
-            {
-                nearest[batch[b]] = hits[b];
-            }
-        }
-        // Each user's pool, then the vectors of every pooled title in one pass (scoring, diversity, evidence).
-        // A user's co-watch scores reach thousands of titles; only the pooled ones are read after the pool is drawn, so only
-        // those are kept (610 users' full score maps were most of the run's memory).
-        var collaborative = new IReadOnlyDictionary<long, double>[inputs.Count];
-        var pools = new HashSet<long>[inputs.Count];
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            var scores = UserRecommender.Collaborative(inputs[i], context);
-            pools[i] = UserRecommender.Pool(inputs[i], nearest[i]?.Select(x => x.Id) ?? [], scores, context);
-            nearest[i] = null!;
-            collaborative[i] = pools[i].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
-        }
-        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey,
-            pools.SelectMany(p => p).Where(id => !vectors.ContainsKey(id)).Distinct(), ct))
-        {
-            vectors[id] = vector;
-        }
-
         var settingsJson = JsonSettings.Serialize(settings);
         int withPicks = 0, total = 0;
-        progress.Stage("Scoring and saving picks", users.Count);
         var pending = new List<(RecommendationRun Run, List<Pick> Picks, string Name)>(WriteBatchUsers);
-        TimeSpan scoring = default, explaining = default, writing = default, synopses = default;
-        for (var i = 0; i < inputs.Count; i++)
+        TimeSpan candidates = default, scoring = default, explaining = default, writing = default, synopses = default;
+        var synopsisInputs = new TasteService.RunCache();
+        foreach (var block in Enumerable.Range(0, inputs.Count).Chunk(WriteBatchUsers))
         {
             ct.ThrowIfCancellationRequested();
-            var user = inputs[i];
-            var started = time.GetUtcNow();
             var mark = time.GetTimestamp();
-            var result = UserRecommender.Recommend(user, tastes[i], pools[i], collaborative[i], context, adjustmentsOf[i]);
-            scoring += time.GetElapsedTime(mark);
-            // What only this user needed is dropped as soon as it is used: the run holds one batch of users' results at a time.
-            pools[i] = null!;
-            collaborative[i] = null!;
-            var run = new RecommendationRun
+            var withTaste = block.Where(i => tastes[i] is not null).ToList();
+            var hits = withTaste.Count == 0 ? [] : await index.NearestBatchAsync(kind, withTaste.Select(i => tastes[i]!).ToList(), poolSize,
+                withTaste.Select(i => new VectorFilter(inputs[i].Excluded, libraries)).ToList(), ct);
+            var nearest = new Dictionary<int, IReadOnlyList<VectorHit>>(withTaste.Count);
+            for (var b = 0; b < withTaste.Count; b++)
             {
-                UserId = user.UserId,
-                Kind = kind,
-                JobRunId = jobRunId,
-                Status = RecommendationRunStatus.Succeeded,
-                StartedAt = started,
-                FinishedAt = time.GetUtcNow(),
-                WatchedCount = user.Signals.Count,
-                CandidateCount = result.Candidates,
-                PickCount = result.Picks.Count,
-                UsedCollaborative = cooccurrence is not null,
-                ModelKey = modelKey,
-                Settings = adjustmentsOf[i] is { Weights: not null } or { PicksPerUser: not null }
-                    ? JsonSettings.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser })
-                    : settingsJson,
-            };
-            var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
-            // The "why" text: the model for the top few when one is configured, the local writer otherwise
-            // (and whenever the model fails). Written before the swap, so the new list appears complete.
-            var stories = entities.Select((p, j) => Story(p, result.Picks[j].Nudges, kind, catalogue)).ToList();
+                nearest[withTaste[b]] = hits[b];
+            }
+            // A user's co-watch scores reach thousands of titles; only the pooled ones are read after the pool is drawn, so only
+            // those are kept.
+            var pools = new HashSet<long>[block.Length];
+            var collaborative = new Dictionary<long, double>[block.Length];
+            for (var b = 0; b < block.Length; b++)
+            {
+                var i = block[b];
+                var scores = UserRecommender.Collaborative(inputs[i], context);
+                pools[b] = UserRecommender.Pool(inputs[i], nearest.GetValueOrDefault(i)?.Select(x => x.Id) ?? [], scores, context);
+                collaborative[b] = pools[b].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
+            }
+            nearest.Clear();
+            foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey,
+                pools.SelectMany(p => p).Where(id => !vectors.ContainsKey(id)).Distinct(), ct))
+            {
+                vectors[id] = vector;
+            }
+            candidates += time.GetElapsedTime(mark);
+
+            for (var b = 0; b < block.Length; b++)
+            {
+                var i = block[b];
+                var user = inputs[i];
+                var started = time.GetUtcNow();
+                mark = time.GetTimestamp();
+                var result = UserRecommender.Recommend(user, tastes[i], pools[b], collaborative[b], context, adjustmentsOf[i]);
+                scoring += time.GetElapsedTime(mark);
+                pools[b] = null!;
+                collaborative[b] = null!;
+                var run = new RecommendationRun
+                {
+                    UserId = user.UserId,
+                    Kind = kind,
+                    JobRunId = jobRunId,
+                    Status = RecommendationRunStatus.Succeeded,
+                    StartedAt = started,
+                    FinishedAt = time.GetUtcNow(),
+                    WatchedCount = user.Signals.Count,
+                    CandidateCount = result.Candidates,
+                    PickCount = result.Picks.Count,
+                    UsedCollaborative = cooccurrence is not null,
+                    ModelKey = modelKey,
+                    Settings = adjustmentsOf[i] is { Weights: not null } or { PicksPerUser: not null }
+                        ? JsonSettings.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser })
+                        : settingsJson,
+                };
+                var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
+                // The "why" text: the model for the top few when one is configured, the local writer otherwise
+                // (and whenever the model fails). Written before the swap, so the new list appears complete.
+                var stories = entities.Select((p, j) => Story(p, result.Picks[j].Nudges, kind, catalogue)).ToList();
+                mark = time.GetTimestamp();
+                var texts = await narratives.ExplainPicksAsync(stories, ct);
+                explaining += time.GetElapsedTime(mark);
+                for (var p = 0; p < entities.Count; p++)
+                {
+                    entities[p].Explanation = texts[p].Text;
+                    entities[p].ExplanationSource = texts[p].Source;
+                }
+                pending.Add((run, entities, users[i].Name));
+                // Scored; written with its block below (a cancellation before that leaves the block's users their previous lists).
+                progress.Advance(1, users[i].Name);
+                withPicks += result.Picks.Count > 0 ? 1 : 0;
+                total += result.Picks.Count;
+            }
             mark = time.GetTimestamp();
-            var texts = await narratives.ExplainPicksAsync(stories, ct);
-            explaining += time.GetElapsedTime(mark);
-            for (var p = 0; p < entities.Count; p++)
-            {
-                entities[p].Explanation = texts[p].Text;
-                entities[p].ExplanationSource = texts[p].Source;
-            }
-            pending.Add((run, entities, users[i].Name));
-            // Scored; written with its batch below (a cancellation before that leaves the batch's users their previous lists).
-            progress.Advance(1, users[i].Name);
-            withPicks += result.Picks.Count > 0 ? 1 : 0;
-            total += result.Picks.Count;
-            if (pending.Count == WriteBatchUsers || i == inputs.Count - 1)
-            {
-                mark = time.GetTimestamp();
-                await ReplaceAsync(kind, pending, ct);
-                writing += time.GetElapsedTime(mark);
-                mark = time.GetTimestamp();
-                await tasteProfiles.RegenerateManyAsync([.. pending.Select(p => (p.Run.UserId, p.Name))], kind, ct);
-                synopses += time.GetElapsedTime(mark);
-                progress.Count("picks", pending.Sum(p => p.Picks.Count));
-                pending.Clear();
-            }
+            await ReplaceAsync(kind, pending, ct);
+            writing += time.GetElapsedTime(mark);
+            mark = time.GetTimestamp();
+            await tasteProfiles.RegenerateManyAsync([.. pending.Select(p => (p.Run.UserId, p.Name))], kind, ct, synopsisInputs);
+            synopses += time.GetElapsedTime(mark);
+            progress.Count("picks", pending.Sum(p => p.Picks.Count));
+            pending.Clear();
         }
         // Where the run's time went, in its log (README › Benchmarks reads these).
         progress.Log(FormattableString.Invariant(
-            $"timing: scoring {scoring.TotalSeconds:0.00} s, explanations {explaining.TotalSeconds:0.00} s, writing picks {writing.TotalSeconds:0.00} s, taste synopses {synopses.TotalSeconds:0.00} s"));
+            $"timing: candidates {candidates.TotalSeconds:0.00} s, scoring {scoring.TotalSeconds:0.00} s, explanations {explaining.TotalSeconds:0.00} s, writing picks {writing.TotalSeconds:0.00} s, taste synopses {synopses.TotalSeconds:0.00} s"));
         logger.LogInformation("{Kind} picks: {Picks} for {Users} users (co-watch {Collaborative})", kind.Slug(), total, users.Count, cooccurrence is not null);
         return new RecommendationRunResult(users.Count, withPicks, total, cleared, cooccurrence is not null);
     }

@@ -70,12 +70,19 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
         return await GetAsync(userId, kind, ct);
     }
 
+    // What a recommendation run's batches share: each title's people, read once per run instead of once per batch that watched it.
+    public sealed class RunCache
+    {
+        internal Dictionary<long, List<string>> PeopleOf { get; } = [];
+    }
+
     private async Task<List<Watched>> WatchedAsync(string userId, MediaKind kind, CancellationToken ct) =>
         (await WatchedAsync([userId], kind, ct)).GetValueOrDefault(userId) ?? [];
 
     // Several users' watched titles in one query (and their people in one more): the recommendation run writes synopses for
     // a batch of users at a time.
-    private async Task<Dictionary<string, List<Watched>>> WatchedAsync(IReadOnlyCollection<string> userIds, MediaKind kind, CancellationToken ct)
+    private async Task<Dictionary<string, List<Watched>>> WatchedAsync(IReadOnlyCollection<string> userIds, MediaKind kind, CancellationToken ct,
+        RunCache? cache = null)
     {
         var rows = await db.WatchStates.AsNoTracking()
             .Where(w => userIds.Contains(w.UserId) && w.Title.Kind == kind && (w.Played || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null))
@@ -85,8 +92,8 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
                 IsEpisode = w.EpisodeId != null,
             })
             .ToListAsync(ct);
-        var ids = rows.Select(r => r.TitleId).Distinct().ToList();
-        var peopleOf = new Dictionary<long, List<string>>();
+        var peopleOf = cache?.PeopleOf ?? [];
+        var ids = rows.Select(r => r.TitleId).Distinct().Where(id => !peopleOf.ContainsKey(id)).ToList();
         foreach (var chunk in ids.Chunk(5000))
         {
             foreach (var p in await db.Titles.AsNoTracking().Where(t => chunk.Contains(t.Id)).Select(t => new { t.Id, t.People }).ToListAsync(ct))
@@ -104,14 +111,14 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
 
     // The recommendation run's synopses: a batch of users read in two queries and written in one save, instead of four
     // queries and a save per user (the figures My Taste shows are read when it is opened, not here).
-    public async Task RegenerateManyAsync(IReadOnlyList<(string Id, string Name)> users, MediaKind kind, CancellationToken ct)
+    public async Task RegenerateManyAsync(IReadOnlyList<(string Id, string Name)> users, MediaKind kind, CancellationToken ct, RunCache? cache = null)
     {
         if (users.Count == 0)
         {
             return;
         }
         var ids = users.Select(u => u.Id).ToList();
-        var watched = await WatchedAsync(ids, kind, ct);
+        var watched = await WatchedAsync(ids, kind, ct, cache);
         var rows = await db.TasteProfiles.Where(t => ids.Contains(t.UserId) && t.Kind == kind).ToDictionaryAsync(t => t.UserId, StringComparer.Ordinal, ct);
         var now = time.GetUtcNow();
         foreach (var (id, name) in users)
