@@ -53,6 +53,18 @@ internal static class LoadBench
         {
             return await RunAgainstAsync(app, new Uri($"http://127.0.0.1:{port}"), o);
         }
+        catch (HttpRequestException) when (app.HasExited)
+        {
+            Console.WriteLine($"the app exited with {app.ExitCode}; its last lines:");
+            lock (LastLines)
+            {
+                foreach (var line in LastLines)
+                {
+                    Console.WriteLine("  app: " + line);
+                }
+            }
+            return 1;
+        }
         finally
         {
             if (!app.HasExited)
@@ -280,8 +292,22 @@ internal static class LoadBench
         return process;
     }
 
+    // The app's last lines, shown when it dies under the load (its crash is otherwise filtered out).
+    private static readonly Queue<string> LastLines = new();
+
     private static void Print(string? line)
     {
+        if (line is not null)
+        {
+            lock (LastLines)
+            {
+                LastLines.Enqueue(line);
+                if (LastLines.Count > 40)
+                {
+                    LastLines.Dequeue();
+                }
+            }
+        }
         if (line is { Length: > 0 } && (line.Contains("warn", StringComparison.Ordinal) || line.Contains("fail", StringComparison.Ordinal)
             || line.Contains("crit", StringComparison.Ordinal) || line.StartsWith("Aperture", StringComparison.Ordinal)))
         {

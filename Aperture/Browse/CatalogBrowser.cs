@@ -7,41 +7,60 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Browse;
 
 // Reads the synced catalogue for the Browse pages and the catalogue API; one implementation for movies and series.
-public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings)
+public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings, CatalogMemo memo)
 {
     public Task<bool> AnyAsync(MediaKind kind, CancellationToken ct) => db.Titles.AnyAsync(t => t.Kind == kind, ct);
 
     public async Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
+    {
+        // "Watched" filters by the user's own history: only that form is read per request. Every other query's page (which
+        // titles, in which order, how many) is the same for everyone until the catalogue changes, so it is computed once
+        // per catalogue state; the user's own marks (watched, favourite, episodes seen) are read for the page's titles only.
+        var page = query.Watched is null
+            ? await memo.GetAsync(db, $"browse:{(int)kind}:{query.ToQueryString()}", c => ReadPageAsync(kind, query, userId, c), ct)
+            : await ReadPageAsync(kind, query, userId, ct);
+        var ids = page.Rows.Select(r => r.Id).ToList();
+        var marks = ids.Count == 0 ? [] : await db.WatchStates.AsNoTracking()
+            .Where(w => w.UserId == userId && ids.Contains(w.TitleId) && (w.Played || w.IsFavorite))
+            .Select(w => new { w.TitleId, w.EpisodeId, w.Played, w.IsFavorite })
+            .ToListAsync(ct);
+        var byTitle = marks.ToLookup(m => m.TitleId);
+        var series = kind == MediaKind.Series;
+        var items = page.Rows.Select(r =>
+        {
+            var own = byTitle[r.Id];
+            return new TitleCard(r.Id, kind.Word(), r.Name, r.Year, r.CommunityRating, r.OfficialRating, r.Genres,
+                BrowseKinds.ImageUrl(r.Id, ServerImageType.Primary, r.PrimaryImageTag), r.DateCreated,
+                own.Any(m => m.Played), own.Any(m => m.EpisodeId is null && m.IsFavorite),
+                series ? r.Episodes : null, series ? own.Count(m => m.EpisodeId is not null && m.Played) : null);
+        }).ToList();
+        return new BrowsePage(items, page.Total, query.Page, query.PageSize);
+    }
+
+    // One page of the catalogue for a query, without anything of the user's but the Watched filter (when asked for).
+    private sealed record PageRows(int Total, IReadOnlyList<CardRow> Rows);
+
+    private sealed record CardRow(long Id, string Name, int? Year, double? CommunityRating, string? OfficialRating, IReadOnlyList<string> Genres,
+        string? PrimaryImageTag, DateTimeOffset? DateCreated, int Episodes);
+
+    private async Task<PageRows> ReadPageAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
     {
         var titles = Filter(db.Titles.AsNoTracking().Where(t => t.Kind == kind), query, userId);
         var total = await titles.CountAsync(ct);
         var rows = await Sort(titles, query)
             .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
-            .Select(t => new
-            {
-                t.Id,
-                t.Name,
-                t.Year,
-                t.CommunityRating,
-                t.OfficialRating,
-                t.Genres,
-                t.PrimaryImageTag,
-                t.DateCreated,
-                Watched = db.WatchStates.Any(w => w.UserId == userId && w.TitleId == t.Id && w.Played),
-                Favorite = db.WatchStates.Any(w => w.UserId == userId && w.TitleId == t.Id && w.EpisodeId == null && w.IsFavorite),
-                Episodes = t.Episodes.Count,
-                EpisodesWatched = db.WatchStates.Count(w => w.UserId == userId && w.TitleId == t.Id && w.EpisodeId != null && w.Played),
-            })
+            .Select(t => new CardRow(t.Id, t.Name, t.Year, t.CommunityRating, t.OfficialRating, t.Genres, t.PrimaryImageTag, t.DateCreated,
+                t.Episodes.Count))
             .ToListAsync(ct);
-        var series = kind == MediaKind.Series;
-        var items = rows.Select(r => new TitleCard(r.Id, kind.Word(), r.Name, r.Year, r.CommunityRating, r.OfficialRating, r.Genres,
-            BrowseKinds.ImageUrl(r.Id, ServerImageType.Primary, r.PrimaryImageTag), r.DateCreated, r.Watched, r.Favorite,
-            series ? r.Episodes : null, series ? r.EpisodesWatched : null)).ToList();
-        return new BrowsePage(items, total, query.Page, query.PageSize);
+        return new PageRows(total, rows);
     }
 
-    public async Task<IReadOnlyList<GenreCount>> GenresAsync(MediaKind kind, CancellationToken ct)
+    // Computed once per catalogue state (see CatalogMemo).
+    public Task<IReadOnlyList<GenreCount>> GenresAsync(MediaKind kind, CancellationToken ct) =>
+        memo.GetAsync(db, $"genres:{(int)kind}", c => ReadGenresAsync(kind, c), ct);
+
+    private async Task<IReadOnlyList<GenreCount>> ReadGenresAsync(MediaKind kind, CancellationToken ct)
     {
         // Unnesting a list column and grouping needs SQL APPLY in EF, which SQLite lacks: each database gets its own form.
         var rows = await (target.Provider == DatabaseProvider.Postgres

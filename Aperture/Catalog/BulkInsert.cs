@@ -72,6 +72,7 @@ internal static class BulkInsert
                     parameter.Value = JsonRows(chunk, columns);
                     inserted += await command.ExecuteNonQueryAsync(ct);
                 }
+                CatalogWriteInterceptor.RawCommandExecuted(db, command);
                 return inserted;
             }
             // PostgreSQL is a round trip away: many rows per statement, each value a parameter typed as EF types it.
@@ -89,6 +90,7 @@ internal static class BulkInsert
                 }
                 inserted += await command.ExecuteNonQueryAsync(ct);
             }
+            CatalogWriteInterceptor.RawCommandExecuted(db, command);
             return inserted;
         }
         finally

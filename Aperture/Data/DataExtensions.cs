@@ -17,9 +17,15 @@ public static class DataExtensions
         services.AddSingleton(sp => DatabaseUrl.Resolve(
             sp.GetRequiredService<IConfiguration>()["DATABASE_URL"], sp.GetRequiredService<AppPaths>().DataDirectory));
 
-        services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseTarget>().ConnectionString));
+        // The catalogue's version (what the per-instance memo of catalogue-wide figures is keyed by) follows every write.
+        services.AddSingleton<CatalogVersion>();
+        services.AddSingleton<CatalogMemo>();
+        services.AddSingleton<CatalogWriteInterceptor>();
+        services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseTarget>().ConnectionString)
+            .AddInterceptors(sp.GetRequiredService<CatalogWriteInterceptor>()));
         services.AddDbContext<PostgresAppDbContext>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<DatabaseTarget>().ConnectionString, n => n.UseVector()));
+            o.UseNpgsql(sp.GetRequiredService<DatabaseTarget>().ConnectionString, n => n.UseVector())
+                .AddInterceptors(sp.GetRequiredService<CatalogWriteInterceptor>()));
         services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<DatabaseTarget>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresAppDbContext>()
             : sp.GetRequiredService<SqliteAppDbContext>());

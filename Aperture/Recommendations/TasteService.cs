@@ -17,7 +17,7 @@ public sealed record TasteProfileView(string UserId, string UserName, string Kin
 
 // A user's taste per kind in words and figures (My Taste, /api/users/{id}/taste-profile). The synopsis is
 // written by the recommendation run and on "Regenerate"; the figures are read fresh each time.
-public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time)
+public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time, CatalogMemo memo)
 {
     private const int RecentCount = 12;
 
@@ -154,7 +154,11 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
             years.Count == 0 ? null : years[years.Count / 2], ratings.Count == 0 ? null : Math.Round(ratings.Average(), 1));
     }
 
-    private async Task<Dictionary<string, double>> LibraryGenreSharesAsync(MediaKind kind, CancellationToken ct)
+    // Every title's genre list of the kind, the same for every user: computed once per catalogue state (see CatalogMemo).
+    private Task<IReadOnlyDictionary<string, double>> LibraryGenreSharesAsync(MediaKind kind, CancellationToken ct) =>
+        memo.GetAsync(db, $"library-genre-shares:{(int)kind}", c => ReadLibraryGenreSharesAsync(kind, c), ct);
+
+    private async Task<IReadOnlyDictionary<string, double>> ReadLibraryGenreSharesAsync(MediaKind kind, CancellationToken ct)
     {
         var all = await db.Titles.AsNoTracking().Where(t => t.Kind == kind).Select(t => t.Genres).ToListAsync(ct);
         return all.SelectMany(g => g.Distinct(StringComparer.OrdinalIgnoreCase))

@@ -33,6 +33,9 @@ public static class WebExtensions
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Setup");
         });
+        // The kept My Picks grids (<cache> on /picks, about 300 KB each): bounded well below the tag helper's 100 MB default,
+        // the oldest going first; a grid not shown for 2 minutes goes anyway.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.TagHelpers.CacheTagHelperOptions>(o => o.SizeLimit = 16 * 1024 * 1024);
         builder.Services.AddProblemDetails();
         // Enums travel as words ("movie", "running"), not numbers.
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -47,7 +47,26 @@ public sealed class IndexModel(PickQueries picks, Catalog.LibraryService librari
         {
             Bars = await Feedback.IndexModel.BarsAsync(feedback, userId, parsed, list.Picks.Select(p => p.TitleId), id => $"pick-{id}", ct);
         }
+        GridKey = Key(userId, parsed, list, Bars, Query);
         return Page();
+    }
+
+    // The grid's HTML is kept (the <cache> tag helper, per instance) under everything it shows: whose list, the signed-in
+    // user's view of it, and a hash of the picks and feedback bars as read just now. A new run, a 👍 or a catalogue change
+    // (a new name or poster) gives a new key; the user's id stays in the key as itself, so no other user's grid can match.
+    public string GridKey { get; private set; } = "";
+
+    private static string Key(string userId, MediaKind kind, PickList list, Dictionary<long, FeedbackBar> bars, string query)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var p in list.Picks)
+        {
+            text.Append(p.TitleId).Append('|').Append(p.Rank).Append('|').Append(p.MatchPercent).Append('|').Append(p.Name).Append('|')
+                .Append(p.Year).Append('|').Append(p.PosterUrl).Append('|').AppendJoin(',', p.MatchedGenres).Append('|')
+                .Append(bars.GetValueOrDefault(p.TitleId)).Append('\n');
+        }
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+        return $"{userId}|{kind}|{query}|{bars.Count > 0}|{hash}";
     }
 
     public string Query => OwnPicks ? "" : $"?user={Uri.EscapeDataString(List.UserId)}";
