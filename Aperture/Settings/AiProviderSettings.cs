@@ -1,3 +1,7 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using OpenAI;
+
 namespace Aperture.Settings;
 
 public static class AiProviders
@@ -190,5 +194,29 @@ public static class SettingUrls
             return null;
         }
         return uri.AbsoluteUri.TrimEnd('/');
+    }
+}
+
+public static class AiProviderClients
+{
+    // The OpenAI SDK client both providers talk through: OpenAI itself, or a compatible server at baseUrl.
+    public static OpenAIClient Create(string? apiKey, Uri? baseUrl, TimeSpan timeout, int maxRetries, HttpClient? http)
+    {
+        var options = new OpenAIClientOptions
+        {
+            // The SDK's policy retries 408/429/5xx with backoff and honours Retry-After.
+            RetryPolicy = new ClientRetryPolicy(maxRetries),
+            NetworkTimeout = timeout,
+        };
+        if (baseUrl is not null)
+        {
+            options.Endpoint = baseUrl;
+        }
+        if (http is not null)
+        {
+            options.Transport = new HttpClientPipelineTransport(http);
+        }
+        // Local servers usually need no key, but the SDK insists on one.
+        return new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "no-key" : apiKey), options);
     }
 }
