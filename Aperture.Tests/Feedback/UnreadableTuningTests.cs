@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -17,21 +16,6 @@ namespace Aperture.Tests.Feedback;
 // the kind, the text kept as it is, the defaults meanwhile, and only the user's own save replaces it.
 public sealed class UnreadableTuningTests
 {
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-        public void Dispose() { }
-
-        private sealed class Logger(CapturedLogs owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue((logLevel, formatter(state, exception)));
-        }
-    }
-
     [Fact]
     public async Task Unreadable_stored_tuning_is_a_logged_error_naming_user_and_kind_keeps_its_text_and_gives_defaults_until_the_user_saves()
     {
