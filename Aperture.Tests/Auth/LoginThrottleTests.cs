@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Aperture.Auth;
 using Aperture.Fakes;
@@ -16,21 +15,6 @@ public sealed class LoginThrottleTests
     {
         public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
         public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-        public void Dispose() { }
-
-        private sealed class Logger(CapturedLogs owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue(formatter(state, exception));
-        }
     }
 
     [Fact]
@@ -94,7 +78,7 @@ public sealed class LoginThrottleTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateBrowserlessClient().LoginAsync(forged, "wrong")).StatusCode);
 
-        var line = Assert.Single(logs.Lines, l => l.Contains("Login refused", StringComparison.Ordinal));
+        var line = Assert.Single(logs.Lines, l => l.Text.Contains("Login refused", StringComparison.Ordinal)).Text;
         Assert.DoesNotContain('\n', line);
         Assert.DoesNotContain('\r', line);
         Assert.DoesNotContain('\u202E', line);

@@ -108,10 +108,10 @@ public sealed class ClientContractTests : IDisposable
         // Playlists (channels, Top Picks).
         var playlist = await client.CreatePlaylistAsync("Channel", aliceId, itemIds, [], ct);
         await client.GetPlaylistsAsync(aliceId, ct);
-        await client.ReplacePlaylistItemsAsync(playlist, aliceId, [.. itemIds.AsEnumerable().Reverse()], ct);
-        var entries = await client.GetPlaylistEntriesAsync(playlist, aliceId, ct);
-        await client.RemoveFromPlaylistAsync(playlist, [entries[0].PlaylistItemId!], ct);
         await client.AddToPlaylistAsync(playlist, aliceId, [itemIds[0]], ct);
+        playlist = await client.ReplacePlaylistAsync(playlist, "Channel", aliceId, [.. itemIds.AsEnumerable().Reverse()], [], ct);
+        await client.PlaylistHoldsAsync(playlist, aliceId, itemIds, ct);
+        await client.FindByNameAsync("BoxSet", "Top Picks", aliceId, ct);
         await client.ItemExistsAsync(playlist, ct);
         await client.DeleteItemAsync(playlist, ct);
 

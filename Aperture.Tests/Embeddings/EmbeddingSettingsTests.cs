@@ -65,8 +65,8 @@ public sealed class EmbeddingSettingsTests
 
         // The page's htmx Test answers with a fragment.
         var token = await admin.AntiforgeryTokenAsync("/admin/settings/ai");
-        var page = await admin.PostFormAsync("/admin/settings/ai?handler=Test", token,
-            [new("Form.Provider", "compatible"), new("Form.Model", "nomic-embed-text"), new("Form.BaseUrl", ollama.BaseUrl), new("Form.ApiKey", "ollama-key-123")], htmx: true);
+        var page = await admin.PostFormAsync("/admin/settings/ai?handler=TestEmbedding", token,
+            [new("Embedding.Provider", "compatible"), new("Embedding.Model", "nomic-embed-text"), new("Embedding.BaseUrl", ollama.BaseUrl), new("Embedding.ApiKey", "ollama-key-123")], htmx: true);
         var html = await page.Content.ReadAsStringAsync();
         Assert.DoesNotContain("<html", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("96 dimensions", html, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class TextGenerationSettingsTests
 
         var config = await admin.GetFromJsonAsync<JsonElement>(Route);
         Assert.Equal("none", config.GetProperty("provider").GetString());
-        Assert.False(config.GetProperty("hasApiKey").GetBoolean());
+        Assert.False(config.GetProperty("apiKeySet").GetBoolean());
         Assert.Equal(10, config.GetProperty("llmPicksPerUser").GetInt32());
 
         (object Body, string Field)[] bad =
@@ -67,7 +67,7 @@ public sealed class TextGenerationSettingsTests
         var saved = JsonSerializer.Deserialize<JsonElement>(body);
         Assert.Equal(("openai-compatible", "llama3.2", "http://ollama:11434/v1", true, 5),
             (saved.GetProperty("provider").GetString(), saved.GetProperty("model").GetString(), saved.GetProperty("baseUrl").GetString(),
-             saved.GetProperty("hasApiKey").GetBoolean(), saved.GetProperty("llmPicksPerUser").GetInt32()));
+             saved.GetProperty("apiKeySet").GetBoolean(), saved.GetProperty("llmPicksPerUser").GetInt32()));
         var raw = await app.WithDbAsync(db => db.Settings.AsNoTracking().SingleAsync(s => s.Key == "textGeneration.compatibleApiKey"));
         Assert.True(raw.IsSecret);
         Assert.DoesNotContain(secret, raw.Value, StringComparison.Ordinal);
@@ -76,14 +76,14 @@ public sealed class TextGenerationSettingsTests
 
         // Clearing the key leaves the rest.
         var cleared = await admin.PatchAsJsonAsync(Route, new { clearApiKey = true });
-        Assert.False((await cleared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hasApiKey").GetBoolean());
+        Assert.False((await cleared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKeySet").GetBoolean());
 
         // OpenAI uses the key saved for the embedding provider (openai.apiKey) and defaults its model.
         await admin.PatchAsJsonAsync("/api/settings/embedding-model", new { provider = "openai", model = "text-embedding-3-small", apiKey = "sk-0123456789abcdef" });
         var openai = await admin.PatchAsJsonAsync(Route, new { provider = "openai" });
         Assert.Equal(HttpStatusCode.OK, openai.StatusCode);
         var config = await openai.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(("gpt-4o-mini", true), (config.GetProperty("model").GetString(), config.GetProperty("hasApiKey").GetBoolean()));
+        Assert.Equal(("gpt-4o-mini", true), (config.GetProperty("model").GetString(), config.GetProperty("apiKeySet").GetBoolean()));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PatchAsJsonAsync(Route, new { clearApiKey = true })).StatusCode);
     }
 

@@ -56,6 +56,51 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Upgrading_to_per_kind_user_settings_keeps_each_users_movie_and_series_tuning()
+    {
+        await using var app = new AppFactory();
+        var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
+        const string movie = """{"picksPerUser":7,"genres":{"Horror":"never"}}""";
+        const string series = """{"includeStarted":true}""";
+
+        // The schema just before the move: tuning in one column per kind of user_preferences.
+        await using (var old = CreateContext(target))
+        {
+            var migrations = old.Database.GetMigrations().ToList();
+            var move = migrations.FindIndex(m => m.EndsWith("_UserKindSettings", StringComparison.Ordinal));
+            Assert.True(move > 0, "the migration that moves user tuning is missing");
+            await old.GetService<IMigrator>().MigrateAsync(migrations[move - 1]);
+            old.Users.AddRange(new AppUser { Id = "u-both", Name = "both" }, new AppUser { Id = "u-series", Name = "series only" },
+                new AppUser { Id = "u-none", Name = "no tuning" });
+            await old.SaveChangesAsync();
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "user_preferences" ("UserId", "FavoriteWriteBack", "MovieTuning", "SeriesTuning") VALUES ('u-both', {true}, {movie}, {series})
+                """);
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "user_preferences" ("UserId", "FavoriteWriteBack", "MovieTuning", "SeriesTuning") VALUES ('u-series', {false}, {""}, {series})
+                """);
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "user_preferences" ("UserId", "FavoriteWriteBack", "MovieTuning", "SeriesTuning") VALUES ('u-none', {false}, NULL, NULL)
+                """);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateBrowserlessClient().GetAsync("/health")).StatusCode);
+
+        var (rows, consent) = await app.WithDbAsync(async db => (
+            await db.UserKindSettings.OrderBy(s => s.UserId).ThenBy(s => s.Kind).Select(s => new { s.UserId, s.Kind, s.Tuning }).ToListAsync(),
+            await db.UserPreferences.Where(p => p.UserId == "u-both").Select(p => p.FavoriteWriteBack).SingleAsync()));
+        Assert.Equal([("u-both", MediaKind.Movie, movie), ("u-both", MediaKind.Series, series), ("u-series", MediaKind.Series, series)],
+            rows.Select(r => (r.UserId, r.Kind, r.Tuning!)));
+        Assert.True(consent);
+        using var scope = app.Services.CreateScope();
+        var tuning = scope.ServiceProvider.GetRequiredService<Aperture.Feedback.TuningService>();
+        var movies = await tuning.StoredAsync("u-both", MediaKind.Movie, CancellationToken.None);
+        Assert.Equal((7, Aperture.Recommendations.GenreLean.Never), (movies.PicksPerUser, movies.Genres["horror"]));
+        Assert.True((await tuning.StoredAsync("u-both", MediaKind.Series, CancellationToken.None)).IncludeStarted);
+        Assert.Null((await tuning.StoredAsync("u-series", MediaKind.Movie, CancellationToken.None)).PicksPerUser);
+    }
+
+    [Fact]
     public async Task Database_made_by_the_pre_release_migration_chain_stops_startup_with_one_clear_line_and_is_left_untouched()
     {
         await using var app = new AppFactory();

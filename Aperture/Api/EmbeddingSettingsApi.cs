@@ -1,60 +1,41 @@
 using Aperture.Auth;
 using Aperture.Embeddings;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
 public static class EmbeddingSettingsApi
 {
-    public sealed record EmbeddingModelPatch(string? Provider, string? Model, string? BaseUrl, string? ApiKey, bool? ClearApiKey);
-
-    public sealed record EmbeddingModelResponse(string Provider, string Model, string? BaseUrl, bool ApiKeySet, string ApiKeySource, string ModelKey);
+    public sealed record EmbeddingModelResponse(string Provider, string? Model, string? BaseUrl, bool ApiKeySet, string ApiKeySource, string ModelKey)
+        : AiProviderResponse(Provider, Model, BaseUrl, ApiKeySet, ApiKeySource);
 
     public static void MapEmbeddingSettingsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
-
-        group.MapGet("/embedding-model", async (EmbeddingSettings settings, CancellationToken ct) => Results.Ok(Response(await settings.GetAsync(ct))));
-
-        group.MapPatch("/embedding-model", async (HttpRequest request, EmbeddingSettings settings, CancellationToken ct) =>
-        {
-            var (patch, error) = await ApiJson.ReadAsync<EmbeddingModelPatch>(request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            var input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey, patch.ClearApiKey ?? false);
-            var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
-            if (errors.Count > 0)
-            {
-                return ApiJson.Invalid(errors);
-            }
-            await settings.SaveAsync(input, ct);
-            return Results.Ok(Response(await settings.GetAsync(ct)));
-        });
-
-        group.MapPost("/embedding-model/test", async (HttpRequest request, EmbeddingSettings settings, IHttpClientFactory http, CancellationToken ct) =>
-        {
-            var input = new EmbeddingConfigInput(null, null, null, null);
-            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
-            {
-                var (patch, error) = await ApiJson.ReadAsync<EmbeddingModelPatch>(request, ct);
-                if (error is not null)
-                {
-                    return error;
-                }
-                input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey);
-                var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
-                if (errors.Count > 0)
-                {
-                    return ApiJson.Invalid(errors);
-                }
-            }
-            return Results.Ok(await settings.TestAsync(input, http.CreateClient(EmbeddingsExtensions.HttpClientName), ct));
-        });
-
-        group.MapGet("/cost-inputs", async (EmbeddingCostEstimator estimator, CancellationToken ct) => Results.Ok(await estimator.EstimateAsync(ct)));
+        group.MapGet("/embedding-model", GetAsync);
+        group.MapPatch("/embedding-model", PatchAsync);
+        group.MapPost("/embedding-model/test", TestAsync);
+        group.MapGet("/cost-inputs", GetCostInputsAsync);
     }
 
+    public static async Task<Ok<EmbeddingModelResponse>> GetAsync(EmbeddingSettings settings, CancellationToken ct) =>
+        TypedResults.Ok(Response(await settings.GetAsync(ct)));
+
+    public static Task<Results<Ok<EmbeddingModelResponse>, ProblemHttpResult>> PatchAsync(HttpRequest request, EmbeddingSettings settings,
+        CancellationToken ct) =>
+        AiProviderApi.PatchAsync(request, settings, (AiProviderPatch p) => Input(p), settings.SaveAsync, Response, ct);
+
+    public static Task<Results<Ok<EmbeddingTestResult>, ProblemHttpResult>> TestAsync(HttpRequest request, EmbeddingSettings settings,
+        IHttpClientFactory http, CancellationToken ct) =>
+        AiProviderApi.TestAsync(request, settings, (AiProviderPatch? p) => p is null ? new EmbeddingConfigInput(null, null, null, null) : Input(p),
+            http.CreateClient(EmbeddingsExtensions.HttpClientName), ct);
+
+    public static async Task<Ok<CostInputs>> GetCostInputsAsync(EmbeddingCostEstimator estimator, CancellationToken ct) =>
+        TypedResults.Ok(await estimator.EstimateAsync(ct));
+
+    private static EmbeddingConfigInput Input(AiProviderPatch p) =>
+        new(AiProviderApi.Provider(p), p.Model, p.BaseUrl, p.ApiKey, p.ClearApiKey ?? false);
+
     private static EmbeddingModelResponse Response(EmbeddingConfig c) =>
-        new(c.Provider, c.Model, c.BaseUrl, c.ApiKeySet, c.ApiKeySource.ToString().ToLowerInvariant(), c.ModelKey);
+        new(c.Provider, c.Model, c.BaseUrl, c.ApiKeySet, AiProviderApi.Source(c), c.ModelKey);
 }

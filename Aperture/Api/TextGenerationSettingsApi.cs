@@ -1,63 +1,45 @@
 using Aperture.Auth;
 using Aperture.Narratives;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
 public static class TextGenerationSettingsApi
 {
-    public sealed record TextGenerationPatch(string? Provider, string? Model, string? BaseUrl, string? ApiKey, bool? ClearApiKey, int? LlmPicksPerUser);
+    public sealed record TextGenerationPatch(string? Provider, string? Model, string? BaseUrl, string? ApiKey, bool? ClearApiKey, int? LlmPicksPerUser)
+        : AiProviderPatch(Provider, Model, BaseUrl, ApiKey, ClearApiKey);
 
-    public sealed record TextGenerationResponse(string Provider, string? Model, string? BaseUrl, bool HasApiKey, string ApiKeySource, int LlmPicksPerUser);
+    public sealed record TextGenerationResponse(string Provider, string? Model, string? BaseUrl, bool ApiKeySet, string ApiKeySource, int LlmPicksPerUser)
+        : AiProviderResponse(Provider, Model, BaseUrl, ApiKeySet, ApiKeySource);
 
     public static void MapTextGenerationSettingsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
-
-        group.MapGet("/text-generation-model", async (TextGenerationSettings settings, CancellationToken ct) =>
-            Results.Ok(Response(await settings.GetAsync(ct))));
-
-        group.MapPatch("/text-generation-model", async (HttpRequest request, TextGenerationSettings settings, NarrativeGate gate, CancellationToken ct) =>
-        {
-            var (patch, error) = await ApiJson.ReadAsync<TextGenerationPatch>(request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            var input = Input(patch!);
-            var errors = TextGenerationSettings.Validate(input, await settings.GetAsync(ct));
-            if (errors.Count > 0)
-            {
-                return ApiJson.Invalid(errors);
-            }
-            await settings.SaveAsync(input, ct);
-            gate.Reset();
-            return Results.Ok(Response(await settings.GetAsync(ct)));
-        });
-
-        group.MapPost("/text-generation-model/test", async (HttpRequest request, TextGenerationSettings settings, IHttpClientFactory http, CancellationToken ct) =>
-        {
-            var input = new TextGenerationConfigInput(null, null, null, null);
-            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
-            {
-                var (patch, error) = await ApiJson.ReadAsync<TextGenerationPatch>(request, ct);
-                if (error is not null)
-                {
-                    return error;
-                }
-                input = Input(patch!) with { ClearApiKey = false };
-                var errors = TextGenerationSettings.Validate(input, await settings.GetAsync(ct));
-                if (errors.Count > 0)
-                {
-                    return ApiJson.Invalid(errors);
-                }
-            }
-            return Results.Ok(await settings.TestAsync(input, http.CreateClient(NarrativesExtensions.HttpClientName), ct));
-        });
+        group.MapGet("/text-generation-model", GetAsync);
+        group.MapPatch("/text-generation-model", PatchAsync);
+        group.MapPost("/text-generation-model/test", TestAsync);
     }
 
-    private static TextGenerationConfigInput Input(TextGenerationPatch patch) =>
-        new(patch.Provider?.Trim().ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey, patch.ClearApiKey ?? false, patch.LlmPicksPerUser);
+    public static async Task<Ok<TextGenerationResponse>> GetAsync(TextGenerationSettings settings, CancellationToken ct) =>
+        TypedResults.Ok(Response(await settings.GetAsync(ct)));
+
+    // A new model or key takes effect at once: the pause after a failure is lifted.
+    public static Task<Results<Ok<TextGenerationResponse>, ProblemHttpResult>> PatchAsync(HttpRequest request, TextGenerationSettings settings,
+        NarrativeGate gate, CancellationToken ct) =>
+        AiProviderApi.PatchAsync(request, settings, (TextGenerationPatch p) => Input(p), async (input, token) =>
+        {
+            await settings.SaveAsync(input, token);
+            gate.Reset();
+        }, Response, ct);
+
+    public static Task<Results<Ok<TextGenerationTestResult>, ProblemHttpResult>> TestAsync(HttpRequest request, TextGenerationSettings settings,
+        IHttpClientFactory http, CancellationToken ct) =>
+        AiProviderApi.TestAsync(request, settings, (TextGenerationPatch? p) => p is null ? new TextGenerationConfigInput(null, null, null, null) : Input(p),
+            http.CreateClient(NarrativesExtensions.HttpClientName), ct);
+
+    private static TextGenerationConfigInput Input(TextGenerationPatch p) =>
+        new(AiProviderApi.Provider(p), p.Model, p.BaseUrl, p.ApiKey, p.ClearApiKey ?? false, p.LlmPicksPerUser);
 
     private static TextGenerationResponse Response(TextGenerationConfig c) =>
-        new(c.Provider, c.Model, c.BaseUrl, c.HasApiKey, c.ApiKeySource.ToString().ToLowerInvariant(), c.LlmPicksPerUser);
+        new(c.Provider, c.Model, c.BaseUrl, c.ApiKeySet, AiProviderApi.Source(c), c.LlmPicksPerUser);
 }

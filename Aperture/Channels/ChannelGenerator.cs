@@ -36,7 +36,8 @@ public sealed class ChannelGenerator(
     RecommendationSettings recommendationSettings,
     NarrativeService narratives,
     ChannelVocabularies vocabularies,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ChannelGenerator> logger)
 {
     public const double Diversity = 0.2;
     // How deep each ranking goes into the fusion.
@@ -138,7 +139,7 @@ public sealed class ChannelGenerator(
         var exclude = new HashSet<long>(examples.Select(e => e.Id));
         // The owner's feedback, read as a run reads it: what they marked 👎 or "not interested" stays out whatever the
         // channel's options say, and their 👍, 👎 and ratings shape the taste the lean uses exactly as they shape their picks.
-        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: false, [channel.OwnerId], ct)).GetValueOrDefault(channel.OwnerId)
+        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: false, [channel.OwnerId], logger, ct)).GetValueOrDefault(channel.OwnerId)
             ?? UserAdjustments.None;
         exclude.UnionWith(adjustments.Removed);
         float[]? taste = null;

@@ -42,6 +42,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options), IDataP
     public DbSet<TopPick> TopPicks => Set<TopPick>();
     public DbSet<UserFeedback> UserFeedback => Set<UserFeedback>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
+    public DbSet<UserKindSettings> UserKindSettings => Set<UserKindSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -25,13 +25,20 @@ public sealed class UserFeedback
     public bool Removes => Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested;
 }
 
-// Per-user choices (user_preferences): consent to write 👍 back as a server favourite, and each kind's tuning as JSON.
+// Per-user choices (user_preferences): consent to write 👍 back as a server favourite.
 public sealed class UserPreferences
 {
     public required string UserId { get; set; }
     public bool FavoriteWriteBack { get; set; }
-    public string? MovieTuning { get; set; }
-    public string? SeriesTuning { get; set; }
+}
+
+// Per-user choices for one kind (user_kind_settings): the user's own tuning as JSON (UserTuning), one row per kind they saved.
+// A row per kind rather than a column per kind, so a new kind needs no new column and an unreadable value is one kind's alone.
+public sealed class UserKindSettings
+{
+    public required string UserId { get; set; }
+    public MediaKind Kind { get; set; }
+    public string? Tuning { get; set; }
 }
 
 internal sealed class UserFeedbackConfiguration : IEntityTypeConfiguration<UserFeedback>
@@ -55,6 +62,17 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
     {
         builder.ToTable("user_preferences");
         builder.HasKey(p => p.UserId);
+        builder.Property(p => p.UserId).HasMaxLength(64);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UserKindSettingsConfiguration : IEntityTypeConfiguration<UserKindSettings>
+{
+    public void Configure(EntityTypeBuilder<UserKindSettings> builder)
+    {
+        builder.ToTable("user_kind_settings");
+        builder.HasKey(p => new { p.UserId, p.Kind });
         builder.Property(p => p.UserId).HasMaxLength(64);
         builder.HasOne<AppUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1,8 +1,7 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text.Json;
+using Aperture.Settings;
 using Microsoft.Extensions.AI;
-using OpenAI;
 
 namespace Aperture.Embeddings;
 
@@ -46,23 +45,8 @@ public sealed class RemoteEmbeddingProvider(IEmbeddingGenerator<string, Embeddin
 
     public static RemoteEmbeddingProvider Create(RemoteEmbeddingOptions options, HttpClient? http = null)
     {
-        var clientOptions = new OpenAIClientOptions
-        {
-            // The SDK's policy retries 408/429/5xx with backoff and honours Retry-After.
-            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
-            NetworkTimeout = options.Timeout ?? TimeSpan.FromSeconds(60),
-        };
-        if (options.BaseUrl is not null)
-        {
-            clientOptions.Endpoint = options.BaseUrl;
-        }
-        if (http is not null)
-        {
-            clientOptions.Transport = new HttpClientPipelineTransport(http);
-        }
-        // Local servers usually need no key, but the SDK insists on one.
-        var credential = new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey);
-        var generator = new OpenAIClient(credential, clientOptions).GetEmbeddingClient(options.Model).AsIEmbeddingGenerator();
+        var generator = AiProviderClients.Create(options.ApiKey, options.BaseUrl, options.Timeout ?? TimeSpan.FromSeconds(60), options.MaxRetries, http)
+            .GetEmbeddingClient(options.Model).AsIEmbeddingGenerator();
         return new RemoteEmbeddingProvider(generator, options);
     }
 

@@ -15,11 +15,11 @@ public sealed record PreviewRow(long TitleId, string Name, int? Year, int Rank, 
 // My Taste › Tune and /api/users/{id}/tuning: the user's own weights over the admin's, saved per kind; the next run uses them
 // (FeedbackInputs.LoadAsync). The preview re-ranks the user's current picks with unsaved values.
 public sealed class TuningService(AppDbContext db, RecommendationSettings recommendationSettings, SettingsStore store, IVectorIndex index,
-    TimeProvider time)
+    TimeProvider time, ILogger<TuningService> logger)
 {
     public async Task<UserTuning> StoredAsync(string userId, MediaKind kind, CancellationToken ct) =>
-        UserTuning.Parse(await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId)
-            .Select(p => kind == MediaKind.Movie ? p.MovieTuning : p.SeriesTuning).FirstOrDefaultAsync(ct));
+        UserTuning.Read(await db.UserKindSettings.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind)
+            .Select(p => p.Tuning).FirstOrDefaultAsync(ct), userId, kind, logger);
 
     public async Task<TuningView> ViewAsync(string userId, MediaKind kind, UserTuning? tuning, CancellationToken ct)
     {
@@ -40,19 +40,18 @@ public sealed class TuningService(AppDbContext db, RecommendationSettings recomm
 
     public async Task SaveAsync(string userId, MediaKind kind, UserTuning tuning, CancellationToken ct)
     {
-        var row = await db.UserPreferences.FirstOrDefaultAsync(p => p.UserId == userId, ct);
+        var row = await db.UserKindSettings.FirstOrDefaultAsync(p => p.UserId == userId && p.Kind == kind, ct);
         if (row is null)
         {
-            db.UserPreferences.Add(row = new UserPreferences { UserId = userId });
+            db.UserKindSettings.Add(row = new UserKindSettings { UserId = userId, Kind = kind });
         }
-        if (kind == MediaKind.Movie)
+        else if (UserTuning.TryParse(row.Tuning, out _) is { } problem)
         {
-            row.MovieTuning = tuning.Serialize();
+            // The user's own save replaces what could not be read; the old text goes to the log so it can still be recovered.
+            logger.LogWarning("The unreadable stored tuning of user {UserId} for {Kind} ({Problem}) is replaced by their save; it was: {OldTuning}",
+                userId, kind.Word(), problem, row.Tuning);
         }
-        else
-        {
-            row.SeriesTuning = tuning.Serialize();
-        }
+        row.Tuning = tuning.Serialize();
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
     }
@@ -72,7 +71,7 @@ public sealed class TuningService(AppDbContext db, RecommendationSettings recomm
         {
             return [];
         }
-        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: true, [userId], ct, tuning)).GetValueOrDefault(userId) ?? UserAdjustments.None;
+        var adjustments = (await FeedbackInputs.LoadAsync(db, kind, tuningEnabled: true, [userId], logger, ct, tuning)).GetValueOrDefault(userId) ?? UserAdjustments.None;
         var history = FeedbackInputs.Apply((await RecommendationInputs.HistoriesAsync(db, kind, ct, userId)).GetValueOrDefault(userId)
             ?? new UserHistory(userId, [], new HashSet<long>()), adjustments);
         // "Popular here" as the run computes it, from every user's watched titles and their last play (one narrow query).

@@ -46,11 +46,15 @@ public sealed partial class MediaServerClient
             : SendAsync<object>(HttpMethod.Delete, $"Collections/{Uri.EscapeDataString(collectionId)}/Items?Ids={Join(itemIds)}", null, connection.ApiKey, null, ct);
 
     // The ids of the box sets or playlists of that exact name the user sees: one Aperture made whose answer (and so its id) was lost.
-    public async Task<IReadOnlyList<string>> FindByNameAsync(string itemType, string name, string userId, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> FindByNameAsync(string itemType, string name, string userId, CancellationToken ct) =>
+        [.. (await GetUserItemsOfTypeAsync(itemType, userId, ct)).Where(i => string.Equals(i.Name, name, StringComparison.Ordinal)).Select(i => i.Id)];
+
+    // The box sets or playlists a user sees (their own and those shared with them). Name always comes: it is no ItemFields
+    // value on Jellyfin, so asking for it in Fields would be an unknown value there.
+    private async Task<IReadOnlyList<PlaylistSummaryDto>> GetUserItemsOfTypeAsync(string itemType, string userId, CancellationToken ct)
     {
-        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes={Uri.EscapeDataString(itemType)}&Recursive=true";
-        var found = (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
-        return [.. found.Where(i => string.Equals(i.Name, name, StringComparison.Ordinal)).Select(i => i.Id)];
+        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes={Uri.EscapeDataString(itemType)}&Recursive=true&Fields=DateCreated";
+        return (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
     }
 
     // True when the item (a collection, a playlist) is still on the server.

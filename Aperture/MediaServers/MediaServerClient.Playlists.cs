@@ -4,12 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Aperture.MediaServers;
 
-// An entry of a playlist: the item, and the entry's own id (what removal takes; an item may be in a playlist twice).
-public sealed record PlaylistEntry(string ItemId, string? PlaylistItemId);
-
-internal sealed record PlaylistEntryDto(
-    [property: JsonConverter(typeof(FlexibleStringConverter))] string Id,
-    [property: JsonConverter(typeof(FlexibleStringConverter))] string? PlaylistItemId);
+internal sealed record PlaylistEntryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id);
 
 public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(FlexibleStringConverter))] string Id, string? Name, DateTimeOffset? DateCreated = null);
 
@@ -17,7 +12,8 @@ public sealed record PlaylistSummaryDto([property: JsonConverter(typeof(Flexible
 // and, from 10.9, per-user read-only shares set at creation. Emby: query-string forms only, and no shares: one playlist per user,
 // created as that user.
 // Jellyfin's POST /Playlists/{id} and /Playlists/{id}/Users/{userId} act as the calling user, whom an API key does not have
-// (PlaylistsController: 400), so they are never used: a new name or new shares make a new playlist.
+// (PlaylistsController: 400), so they are never used: new contents, a new name or new shares make a new playlist
+// (ReplacePlaylistAsync), never an edit in place.
 public sealed partial class MediaServerClient
 {
     // Long id lists go in the query string: keep each request's URL well under common limits.
@@ -93,13 +89,9 @@ public sealed partial class MediaServerClient
         return id;
     }
 
-    // The playlists a user can see (their own and those shared with them). Name always comes: it is no ItemFields value
-    // on Jellyfin, so asking for it in Fields would be an unknown value there.
-    public async Task<IReadOnlyList<PlaylistSummaryDto>> GetPlaylistsAsync(string userId, CancellationToken ct)
-    {
-        var path = $"Items?userId={Uri.EscapeDataString(userId)}&IncludeItemTypes=Playlist&Recursive=true&Fields=DateCreated";
-        return (await SendAsync<QueryResultDto<PlaylistSummaryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct))?.Items ?? [];
-    }
+    // The playlists a user can see (their own and those shared with them).
+    public Task<IReadOnlyList<PlaylistSummaryDto>> GetPlaylistsAsync(string userId, CancellationToken ct) =>
+        GetUserItemsOfTypeAsync("Playlist", userId, ct);
 
     // A playlist replacement builds the complete new playlist before it deletes the old one. Killed between the two, it
     // leaves a playlist nobody has recorded: this finds it by what is known (the user, the name, created in the few minutes
@@ -136,8 +128,7 @@ public sealed partial class MediaServerClient
     {
         try
         {
-            var entries = await GetPlaylistEntriesAsync(playlistId, userId, ct);
-            return entries.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase);
+            return (await GetPlaylistItemIdsAsync(playlistId, userId, ct)).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase);
         }
         catch (MediaServerException e) when (e.Kind == MediaServerErrorKind.NotFound)
         {
@@ -145,11 +136,12 @@ public sealed partial class MediaServerClient
         }
     }
 
-    public async Task<IReadOnlyList<PlaylistEntry>> GetPlaylistEntriesAsync(string playlistId, string userId, CancellationToken ct)
+    // The items of a playlist in its order (an item may stand in it twice).
+    public async Task<IReadOnlyList<string>> GetPlaylistItemIdsAsync(string playlistId, string userId, CancellationToken ct)
     {
         var path = $"Playlists/{Uri.EscapeDataString(playlistId)}/Items?UserId={Uri.EscapeDataString(userId)}&EnableImages=false";
         var page = await SendAsync<QueryResultDto<PlaylistEntryDto>>(HttpMethod.Get, path, null, connection.ApiKey, null, ct);
-        return [.. (page?.Items ?? []).Select(e => new PlaylistEntry(e.Id, e.PlaylistItemId))];
+        return [.. (page?.Items ?? []).Select(e => e.Id)];
     }
 
     public async Task AddToPlaylistAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
@@ -161,104 +153,6 @@ public sealed partial class MediaServerClient
             Add(s, "UserId", userId);
             await SendAsync<object>(HttpMethod.Post, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
         }
-    }
-
-    // Removal takes the entries' PlaylistItemId, not the item ids.
-    public async Task RemoveFromPlaylistAsync(string playlistId, IReadOnlyList<string> entryIds, CancellationToken ct)
-    {
-        foreach (var chunk in entryIds.Chunk(IdsPerRequest))
-        {
-            var s = new StringBuilder($"Playlists/{Uri.EscapeDataString(playlistId)}/Items?");
-            Add(s, "EntryIds", chunk);
-            await SendAsync<object>(HttpMethod.Delete, s.ToString().TrimEnd('&'), null, connection.ApiKey, null, ct);
-        }
-    }
-
-    // Replaces the contents in rank order (playlists keep the order items were added in); false when they already match.
-    // Calls that work under the server's API key: items added as the owner, entries removed by id.
-    public async Task<bool> ReplacePlaylistItemsAsync(string playlistId, string userId, IReadOnlyList<string> itemIds, CancellationToken ct)
-    {
-        var old = await GetPlaylistEntriesAsync(playlistId, userId, ct);
-        if (old.Select(e => e.ItemId).SequenceEqual(itemIds, StringComparer.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        if (connection.Type == MediaServerType.Jellyfin)
-        {
-            await ReplaceJellyfinEntriesAsync(playlistId, userId, old, itemIds, ct);
-            return true;
-        }
-        // Emby: each entry has its own id, so new entries go in first, then the old ones out, and a refused call leaves the previous
-        // contents in place (if the removal is refused, the entries just added are taken out again).
-        var oldEntries = old.Select(e => e.PlaylistItemId).OfType<string>().ToList();
-        await AddToPlaylistAsync(playlistId, userId, itemIds, ct);
-        try
-        {
-            await RemoveFromPlaylistAsync(playlistId, oldEntries, ct);
-        }
-        catch (MediaServerException)
-        {
-            try
-            {
-                var known = oldEntries.ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var added = (await GetPlaylistEntriesAsync(playlistId, userId, ct))
-                    .Select(e => e.PlaylistItemId).OfType<string>().Where(e => !known.Contains(e)).ToList();
-                await RemoveFromPlaylistAsync(playlistId, added, ct);
-            }
-            catch (MediaServerException)
-            {
-                // The server refuses removals altogether: the first error says why.
-            }
-            throw;
-        }
-        return true;
-    }
-
-    // Jellyfin (PlaylistManager, 10.11 and 12.0): an entry's id is its item's id, so a removal takes every entry of the item, and
-    // 10.11 skips adding an item already there. Adding first would lose the titles that stay: the entries from the first
-    // difference on go out first, then the rest of the list goes in; if the add is refused, the removed entries are put back.
-    private async Task ReplaceJellyfinEntriesAsync(string playlistId, string userId, IReadOnlyList<PlaylistEntry> old, IReadOnlyList<string> itemIds,
-        CancellationToken ct)
-    {
-        var keep = 0;
-        while (keep < old.Count && keep < itemIds.Count && string.Equals(old[keep].ItemId, itemIds[keep], StringComparison.OrdinalIgnoreCase))
-        {
-            keep++;
-        }
-        while (keep > 0)
-        {
-            // A kept item that also sits further down would go out with that later entry.
-            var later = old.Skip(keep).Select(e => e.ItemId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var clash = old.Take(keep).ToList().FindIndex(e => later.Contains(e.ItemId));
-            if (clash < 0)
-            {
-                break;
-            }
-            keep = clash;
-        }
-        var removed = old.Skip(keep).ToList();
-        await RemoveFromPlaylistAsync(playlistId, EntryIds(removed), ct);
-        try
-        {
-            await AddToPlaylistAsync(playlistId, userId, itemIds.Skip(keep).ToList(), ct);
-        }
-        catch (MediaServerException)
-        {
-            try
-            {
-                var now = await GetPlaylistEntriesAsync(playlistId, userId, ct);
-                await RemoveFromPlaylistAsync(playlistId, EntryIds(now.Skip(keep)), ct);
-                await AddToPlaylistAsync(playlistId, userId, removed.Select(e => e.ItemId).ToList(), ct);
-            }
-            catch (MediaServerException)
-            {
-                // The server refuses changes altogether: the first error says why.
-            }
-            throw;
-        }
-
-        static List<string> EntryIds(IEnumerable<PlaylistEntry> entries) =>
-            entries.Select(e => e.PlaylistItemId ?? e.ItemId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private static JsonArray Shares(IReadOnlyList<string> userIds) =>

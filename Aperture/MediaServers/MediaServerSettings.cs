@@ -115,17 +115,7 @@ public sealed class MediaServerSettings(SettingsStore store, MediaServerClientFa
         return errors;
     }
 
-    public static string? NormalizeUrl(string text)
-    {
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("http" or "https")
-            || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)
-            || string.IsNullOrEmpty(uri.Host))
-        {
-            return null;
-        }
-        return uri.AbsoluteUri.TrimEnd('/');
-    }
+    public static string? NormalizeUrl(string text) => SettingUrls.Normalize(text);
 
     // Tests what the admin typed (falling back to the stored key when none was typed).
     public async Task<ConnectionTestResult> TestAsync(MediaServerConfigInput input, CancellationToken ct)

@@ -1,8 +1,7 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text.RegularExpressions;
+using Aperture.Settings;
 using Microsoft.Extensions.AI;
-using OpenAI;
 
 namespace Aperture.Narratives;
 
@@ -29,23 +28,8 @@ public sealed partial class ChatTextGenerator(IChatClient client, ChatTextOption
 
     public static ChatTextGenerator Create(ChatTextOptions options, HttpClient? http = null)
     {
-        var clientOptions = new OpenAIClientOptions
-        {
-            // The SDK's policy retries 408/429/5xx with backoff and honours Retry-After.
-            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
-            NetworkTimeout = options.Timeout,
-        };
-        if (options.BaseUrl is not null)
-        {
-            clientOptions.Endpoint = options.BaseUrl;
-        }
-        if (http is not null)
-        {
-            clientOptions.Transport = new HttpClientPipelineTransport(http);
-        }
-        // Local servers usually need no key, but the SDK insists on one.
-        var credential = new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey);
-        var client = new OpenAIClient(credential, clientOptions).GetChatClient(options.Model).AsIChatClient();
+        var client = AiProviderClients.Create(options.ApiKey, options.BaseUrl, options.Timeout, options.MaxRetries, http)
+            .GetChatClient(options.Model).AsIChatClient();
         return new ChatTextGenerator(client, options);
     }
 

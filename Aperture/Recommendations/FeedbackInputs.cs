@@ -60,16 +60,16 @@ public static class FeedbackInputs
     // Every listed user's adjustments for one kind (users without feedback or tuning get None), in two queries.
     // unsaved: the Tune preview's values, used instead of what is stored.
     public static async Task<Dictionary<string, UserAdjustments>> LoadAsync(AppDbContext db, MediaKind kind, bool tuningEnabled,
-        IReadOnlyCollection<string> userIds, CancellationToken ct, UserTuning? unsaved = null)
+        IReadOnlyCollection<string> userIds, ILogger logger, CancellationToken ct, UserTuning? unsaved = null)
     {
         var ids = userIds.ToList();
         var rows = await db.UserFeedback.AsNoTracking().Where(f => f.Kind == kind && ids.Contains(f.UserId))
             .Select(f => new { f.UserId, f.TitleId, f.Reaction, f.Reason, f.Rating, f.UpdatedAt, f.Title.Genres }).ToListAsync(ct);
         var tunings = unsaved is not null ? ids.ToDictionary(id => id, _ => unsaved, StringComparer.OrdinalIgnoreCase)
             : tuningEnabled
-            ? (await db.UserPreferences.AsNoTracking().Where(p => ids.Contains(p.UserId))
-                .Select(p => new { p.UserId, Json = kind == MediaKind.Movie ? p.MovieTuning : p.SeriesTuning }).ToListAsync(ct))
-                .ToDictionary(p => p.UserId, p => UserTuning.Parse(p.Json), StringComparer.OrdinalIgnoreCase)
+            ? (await db.UserKindSettings.AsNoTracking().Where(p => p.Kind == kind && ids.Contains(p.UserId))
+                .Select(p => new { p.UserId, p.Tuning }).ToListAsync(ct))
+                .ToDictionary(p => p.UserId, p => UserTuning.Read(p.Tuning, p.UserId, kind, logger), StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, UserTuning>(StringComparer.OrdinalIgnoreCase);
         var removedIds = rows.Where(r => r.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested).Select(r => r.TitleId).ToHashSet();
         var copies = await CopiesAsync(db, kind, removedIds, ct);

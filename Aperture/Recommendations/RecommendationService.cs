@@ -79,7 +79,7 @@ public sealed class RecommendationService(
         var libraries = enabledLibraries.ToHashSet();
         var empty = new UserHistory("", [], new HashSet<long>());
         // Feedback and tuning enter here as inputs: signals and exclusions into each history, weights and genre factors into scoring.
-        var adjustments = await FeedbackInputs.LoadAsync(db, kind, await FeedbackInputs.TuningEnabledAsync(store, ct), users.Select(u => u.Id).ToList(), ct);
+        var adjustments = await FeedbackInputs.LoadAsync(db, kind, await FeedbackInputs.TuningEnabledAsync(store, ct), users.Select(u => u.Id).ToList(), logger, ct);
         var adjustmentsOf = users.Select(u => adjustments.GetValueOrDefault(u.Id) ?? UserAdjustments.None).ToList();
         var inputs = users.Select((u, i) => FeedbackInputs.Apply(histories.GetValueOrDefault(u.Id) ?? empty with { UserId = u.Id }, adjustmentsOf[i])).ToList();
         var tastes = inputs.Select(h => UserRecommender.Taste(h, context)).ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Aperture.Data;
 using Aperture.Settings;
 
 namespace Aperture.Recommendations;
@@ -18,22 +19,37 @@ public sealed record UserTuning
     // The stored-settings serializer's options: unknown members skipped, missing ones keep their defaults.
     public static readonly JsonSerializerOptions Json = JsonSettings.Options;
 
-    public static UserTuning Parse(string? json)
+    // The stored tuning of one user and kind. Text this version cannot read is not the user's fault and is never replaced
+    // behind their back (the same rule as JsonSettings): the error is logged naming the user and the kind, the stored text
+    // stays as it is until the user saves, and meanwhile the user gets the defaults (the admin's settings).
+    public static UserTuning Read(string? json, string userId, MediaKind kind, ILogger logger)
     {
+        if (TryParse(json, out var tuning) is { } problem)
+        {
+            logger.LogError("The stored tuning of user {UserId} for {Kind} cannot be read ({Problem}); it is kept as it was and the admin's settings are used until the user saves their tuning again",
+                userId, kind.Word(), problem);
+        }
+        return tuning;
+    }
+
+    // Null when the text reads (or there is none); otherwise why not, with the defaults in tuning.
+    public static string? TryParse(string? json, out UserTuning tuning)
+    {
+        tuning = new UserTuning();
         if (string.IsNullOrWhiteSpace(json))
         {
-            return new UserTuning();
+            return null;
         }
         try
         {
             var parsed = JsonSerializer.Deserialize<UserTuning>(json, Json) ?? new UserTuning();
             // Stored dictionaries come back case-sensitive: genres compare as the catalogue spells them, in any case.
-            return parsed with { Genres = new Dictionary<string, GenreLean>(parsed.Genres, StringComparer.OrdinalIgnoreCase) };
+            tuning = parsed with { Genres = new Dictionary<string, GenreLean>(parsed.Genres ?? [], StringComparer.OrdinalIgnoreCase) };
+            return null;
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            // A value this version cannot read is not the user's fault: their picks fall back to the admin's settings.
-            return new UserTuning();
+            return $"{e.Path}: {e.Message.Split('\n')[0].Trim()}";
         }
     }
 

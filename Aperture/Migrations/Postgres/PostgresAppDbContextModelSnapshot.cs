@@ -1014,6 +1014,23 @@ namespace Aperture.Migrations.Postgres
                     b.ToTable("user_feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Data.UserKindSettings", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tuning")
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("user_kind_settings", (string)null);
+                });
+
             modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
                 {
                     b.Property<string>("UserId")
@@ -1022,12 +1039,6 @@ namespace Aperture.Migrations.Postgres
 
                     b.Property<bool>("FavoriteWriteBack")
                         .HasColumnType("boolean");
-
-                    b.Property<string>("MovieTuning")
-                        .HasColumnType("text");
-
-                    b.Property<string>("SeriesTuning")
-                        .HasColumnType("text");
 
                     b.HasKey("UserId");
 
@@ -1334,6 +1345,15 @@ namespace Aperture.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Data.UserKindSettings", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.Data.UserPreferences", b =>

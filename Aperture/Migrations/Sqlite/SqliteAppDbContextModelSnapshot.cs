@@ -986,6 +986,23 @@ namespace Aperture.Migrations.Sqlite
                     b.ToTable("user_feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Aperture.Data.UserKindSettings", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tuning")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("user_kind_settings", (string)null);
+                });
+
             modelBuilder.Entity("Aperture.Data.UserPreferences", b =>
                 {
                     b.Property<string>("UserId")
@@ -994,12 +1011,6 @@ namespace Aperture.Migrations.Sqlite
 
                     b.Property<bool>("FavoriteWriteBack")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("MovieTuning")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SeriesTuning")
-                        .HasColumnType("TEXT");
 
                     b.HasKey("UserId");
 
@@ -1302,6 +1313,15 @@ namespace Aperture.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("Aperture.Data.UserKindSettings", b =>
+                {
+                    b.HasOne("Aperture.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Aperture.Data.UserPreferences", b =>

@@ -1,42 +1,55 @@
 using Aperture.Embeddings;
 using Aperture.Narratives;
+using Aperture.Settings;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Aperture.Pages.Admin.Settings;
 
+// The fields both AI provider forms post; a blank key keeps the stored one.
+public class AiProviderForm
+{
+    public string Provider { get; set; } = "";
+    public string? Model { get; set; }
+    public string? BaseUrl { get; set; }
+    public string? ApiKey { get; set; }
+    public bool ClearApiKey { get; set; }
+
+    protected string? TypedKey => string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey;
+}
+
+// One AI provider section of the page (_AiProviderFields): its form prefix, handlers, choices, saved state and errors.
+// Extra: the fields only this provider has, shown before the buttons.
+public sealed record AiProviderSection(string Prefix, string Handler, string TestHandler, string TestTarget, string TestingText,
+    IReadOnlyList<(string Value, string Label)> Providers, string ProviderLabel, AiProviderForm Form, AiProviderConfig Config,
+    IReadOnlyDictionary<string, string> Errors, string ModelPlaceholder, IReadOnlyList<string> KnownModels, string KeyLabel, bool CanClearKey,
+    Func<object?, IHtmlContent>? Extra = null);
+
 public sealed class AiModel(EmbeddingSettings settings, EmbeddingCostEstimator estimator, TextGenerationSettings textSettings,
     NarrativeGate gate, IHttpClientFactory http) : PageModel
 {
-    public sealed class EmbeddingForm
+    public sealed class EmbeddingForm : AiProviderForm
     {
-        public string Provider { get; set; } = EmbeddingProviders.Local;
-        public string? Model { get; set; }
-        public string? BaseUrl { get; set; }
-        public string? ApiKey { get; set; }
-        public bool ClearApiKey { get; set; }
+        public EmbeddingForm() => Provider = EmbeddingProviders.Local;
 
         public EmbeddingConfigInput ToInput() => new(Provider, Provider == EmbeddingProviders.Local ? null : Model?.Trim(),
-            Provider == EmbeddingProviders.Compatible ? BaseUrl : null, string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey, ClearApiKey);
+            Provider == EmbeddingProviders.Compatible ? BaseUrl : null, TypedKey, ClearApiKey);
     }
 
-    public sealed class TextGenerationForm
+    public sealed class TextGenerationForm : AiProviderForm
     {
-        public string Provider { get; set; } = TextGenerationProviders.None;
-        public string? Model { get; set; }
-        public string? BaseUrl { get; set; }
-        public string? ApiKey { get; set; }
-        public bool ClearApiKey { get; set; }
+        public TextGenerationForm() => Provider = TextGenerationProviders.None;
+
         public int? LlmPicksPerUser { get; set; }
 
         // A blank model means OpenAI's default; a compatible server has no default.
         public TextGenerationConfigInput ToInput() => new(Provider, Provider == TextGenerationProviders.None ? null
                 : string.IsNullOrWhiteSpace(Model) ? (Provider == TextGenerationProviders.OpenAi ? TextGenerationSettings.DefaultOpenAiModel : "") : Model.Trim(),
-            Provider == TextGenerationProviders.Compatible ? BaseUrl ?? "" : null, string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey,
-            Provider == TextGenerationProviders.Compatible && ClearApiKey, LlmPicksPerUser);
+            Provider == TextGenerationProviders.Compatible ? BaseUrl ?? "" : null, TypedKey, ClearApiKey, LlmPicksPerUser);
     }
 
-    [BindProperty] public EmbeddingForm Form { get; set; } = new();
+    [BindProperty] public EmbeddingForm Embedding { get; set; } = new();
     [BindProperty] public TextGenerationForm Text { get; set; } = new();
 
     public EmbeddingConfig Config { get; private set; } = null!;
@@ -50,73 +63,64 @@ public sealed class AiModel(EmbeddingSettings settings, EmbeddingCostEstimator e
     public async Task OnGetAsync(bool saved, bool textSaved, CancellationToken ct)
     {
         await LoadAsync(ct);
-        Form = SavedEmbeddingForm();
-        Text = SavedTextForm();
-        Saved = saved;
-        TextSaved = textSaved;
+        (Saved, TextSaved) = (saved, textSaved);
     }
 
-    public async Task<IActionResult> OnPostTestTextGenerationAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostTestEmbeddingAsync(CancellationToken ct) =>
+        Partial("_EmbeddingTest", (await settings.ValidateAndTestAsync(Embedding.ToInput(), http.CreateClient(EmbeddingsExtensions.HttpClientName), ct)).Result);
+
+    public async Task<IActionResult> OnPostTestTextGenerationAsync(CancellationToken ct) =>
+        Partial("_TextGenerationTest", (await textSettings.ValidateAndTestAsync(Text.ToInput(), http.CreateClient(NarrativesExtensions.HttpClientName), ct)).Result);
+
+    public async Task<IActionResult> OnPostEmbeddingAsync(CancellationToken ct)
     {
-        var input = Text.ToInput() with { ClearApiKey = false };
-        var errors = TextGenerationSettings.Validate(input, await textSettings.GetAsync(ct));
-        var result = errors.Count > 0
-            ? new TextGenerationTestResult(false, null, Narrative.LocalSource, null, string.Join(" ", errors.Values))
-            : await textSettings.TestAsync(input, http.CreateClient(NarrativesExtensions.HttpClientName), ct);
-        return Partial("_TextGenerationTest", result);
+        var input = Embedding.ToInput();
+        Errors = settings.Validate(input, await settings.GetAsync(ct));
+        if (Errors.Count > 0)
+        {
+            return await InvalidAsync(keep: Embedding, ct);
+        }
+        await settings.SaveAsync(input, ct);
+        return Redirect("/admin/settings/ai?saved=true");
     }
 
     public async Task<IActionResult> OnPostTextGenerationAsync(CancellationToken ct)
     {
         var input = Text.ToInput();
-        TextErrors = TextGenerationSettings.Validate(input, await textSettings.GetAsync(ct));
+        TextErrors = textSettings.Validate(input, await textSettings.GetAsync(ct));
         if (TextErrors.Count > 0)
         {
-            await LoadAsync(ct);
-            Form = SavedEmbeddingForm();
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            return await InvalidAsync(keep: Text, ct);
         }
         await textSettings.SaveAsync(input, ct);
         gate.Reset();
         return Redirect("/admin/settings/ai?textSaved=true#text-generation");
     }
 
-    public async Task<IActionResult> OnPostTestAsync(CancellationToken ct)
+    // The form that failed keeps what was typed (never the key); the other shows what is saved.
+    private async Task<IActionResult> InvalidAsync(AiProviderForm keep, CancellationToken ct)
     {
-        var input = Form.ToInput();
-        var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
-        var result = errors.Count > 0
-            ? new EmbeddingTestResult(false, null, null, string.Join(" ", errors.Values))
-            : await settings.TestAsync(input, http.CreateClient(EmbeddingsExtensions.HttpClientName), ct);
-        return Partial("_EmbeddingTest", result);
-    }
-
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
-    {
-        var input = Form.ToInput();
-        Errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
-        if (Errors.Count > 0)
+        var (embedding, text) = (Embedding, Text);
+        await LoadAsync(ct);
+        if (keep == embedding)
         {
-            await LoadAsync(ct);
-            Text = SavedTextForm();
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            Embedding = embedding;
         }
-        await settings.SaveAsync(input, ct);
-        return Redirect("/admin/settings/ai?saved=true");
+        else
+        {
+            Text = text;
+        }
+        keep.ApiKey = null;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
-
-    private EmbeddingForm SavedEmbeddingForm() =>
-        new() { Provider = Config.Provider, Model = Config.Provider == EmbeddingProviders.Local ? null : Config.Model, BaseUrl = Config.BaseUrl };
-
-    private TextGenerationForm SavedTextForm() =>
-        new() { Provider = TextConfig.Provider, Model = TextConfig.Model, BaseUrl = TextConfig.BaseUrl, LlmPicksPerUser = TextConfig.LlmPicksPerUser };
 
     private async Task LoadAsync(CancellationToken ct)
     {
         Config = await settings.GetAsync(ct);
         Cost = await estimator.EstimateAsync(ct);
         TextConfig = await textSettings.GetAsync(ct);
+        Embedding = new() { Provider = Config.Provider, Model = Config.Provider == EmbeddingProviders.Local ? null : Config.Model, BaseUrl = Config.BaseUrl };
+        Text = new() { Provider = TextConfig.Provider, Model = TextConfig.Model, BaseUrl = TextConfig.BaseUrl, LlmPicksPerUser = TextConfig.LlmPicksPerUser };
     }
 }
