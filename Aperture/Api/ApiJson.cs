@@ -1,17 +1,30 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
+using Aperture.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = AddConverters(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    });
+
+    // Enums travel as words ("movie", "running"), not numbers; a feature's TitleImage travels as its image link.
+    public static void AddConverters(IList<JsonConverter> converters)
+    {
+        converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        converters.Add(new TitleImageJson());
+    }
+
+    private static JsonSerializerOptions AddConverters(JsonSerializerOptions options)
+    {
+        AddConverters(options.Converters);
+        return options;
+    }
 
     // Reads a JSON body; a malformed body or an unknown field is a 400 naming the field, never a 500.
     public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class

@@ -34,9 +34,6 @@ public static class WebExtensions
             o.Conventions.AllowAnonymousToFolder("/Setup");
         });
         builder.Services.AddProblemDetails();
-        // Enums travel as words ("movie", "running"), not numbers.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "aperture.antiforgery";
