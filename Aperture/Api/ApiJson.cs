@@ -48,6 +48,10 @@ public static class ApiJson
         }
     }
 
+    // A test call may come without a body (test what is saved) or with one (test these values): an empty POST is the former.
+    public static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null);
+
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string> { [field] = message });
 

@@ -77,19 +77,19 @@ public static class ChannelsApi
 
     public static Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> GenerateAsync(long id, ClaimsPrincipal user, ChannelService service,
         CancellationToken ct) =>
-        ActAsync(id, user, service, async channel =>
-        {
-            await service.GenerateAsync(channel, ct);
-            return TypedResults.Ok(await service.DetailAsync(channel, user, ct));
-        }, ct);
+        ActAsync(id, user, service, channel => DetailAfterAsync(service.GenerateAsync(channel, ct), channel, user, service, ct), ct);
 
     public static Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> SyncAsync(long id, ClaimsPrincipal user, ChannelService service,
         CancellationToken ct) =>
-        ActAsync(id, user, service, async channel =>
-        {
-            await service.SyncAsync(channel, ct);
-            return TypedResults.Ok(await service.DetailAsync(channel, user, ct));
-        }, ct);
+        ActAsync(id, user, service, channel => DetailAfterAsync(service.SyncAsync(channel, ct), channel, user, service, ct), ct);
+
+    // The channel as it is once the action has finished.
+    private static async Task<Ok<ChannelDetail>> DetailAfterAsync(Task action, Channel channel, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct)
+    {
+        await action;
+        return TypedResults.Ok(await service.DetailAsync(channel, user, ct));
+    }
 
     // An owner's action on a channel: 404/403 for others; the channel's errors as problems (the media server's: ApiProblems).
     private static async Task<Results<T, ProblemHttpResult>> ActAsync<T>(long id, ClaimsPrincipal user, ChannelService service,

@@ -1,5 +1,6 @@
 using Aperture.Auth;
 using Aperture.Embeddings;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -12,48 +13,56 @@ public static class EmbeddingSettingsApi
     public static void MapEmbeddingSettingsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        group.MapGet("/embedding-model", GetAsync);
+        group.MapPatch("/embedding-model", PatchAsync);
+        group.MapPost("/embedding-model/test", TestAsync);
+        group.MapGet("/cost-inputs", CostInputsAsync);
+    }
 
-        group.MapGet("/embedding-model", async (EmbeddingSettings settings, CancellationToken ct) => Results.Ok(Response(await settings.GetAsync(ct))));
+    public static async Task<Ok<EmbeddingModelResponse>> GetAsync(EmbeddingSettings settings, CancellationToken ct) =>
+        TypedResults.Ok(Response(await settings.GetAsync(ct)));
 
-        group.MapPatch("/embedding-model", async (HttpRequest request, EmbeddingSettings settings, CancellationToken ct) =>
+    public static async Task<Results<Ok<EmbeddingModelResponse>, ProblemHttpResult>> PatchAsync(HttpRequest request, EmbeddingSettings settings,
+        CancellationToken ct)
+    {
+        var (patch, error) = await ApiJson.ReadAsync<EmbeddingModelPatch>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey, patch.ClearApiKey ?? false);
+        var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
+        if (errors.Count > 0)
+        {
+            return ApiJson.Invalid(errors);
+        }
+        await settings.SaveAsync(input, ct);
+        return TypedResults.Ok(Response(await settings.GetAsync(ct)));
+    }
+
+    public static async Task<Results<Ok<EmbeddingTestResult>, ProblemHttpResult>> TestAsync(HttpRequest request, EmbeddingSettings settings,
+        IHttpClientFactory http, CancellationToken ct)
+    {
+        var input = new EmbeddingConfigInput(null, null, null, null);
+        if (ApiJson.HasBody(request))
         {
             var (patch, error) = await ApiJson.ReadAsync<EmbeddingModelPatch>(request, ct);
             if (error is not null)
             {
                 return error;
             }
-            var input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey, patch.ClearApiKey ?? false);
+            input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey);
             var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
             if (errors.Count > 0)
             {
                 return ApiJson.Invalid(errors);
             }
-            await settings.SaveAsync(input, ct);
-            return Results.Ok(Response(await settings.GetAsync(ct)));
-        });
-
-        group.MapPost("/embedding-model/test", async (HttpRequest request, EmbeddingSettings settings, IHttpClientFactory http, CancellationToken ct) =>
-        {
-            var input = new EmbeddingConfigInput(null, null, null, null);
-            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
-            {
-                var (patch, error) = await ApiJson.ReadAsync<EmbeddingModelPatch>(request, ct);
-                if (error is not null)
-                {
-                    return error;
-                }
-                input = new EmbeddingConfigInput(patch!.Provider?.ToLowerInvariant(), patch.Model, patch.BaseUrl, patch.ApiKey);
-                var errors = EmbeddingSettings.Validate(input, await settings.GetAsync(ct));
-                if (errors.Count > 0)
-                {
-                    return ApiJson.Invalid(errors);
-                }
-            }
-            return Results.Ok(await settings.TestAsync(input, http.CreateClient(EmbeddingsExtensions.HttpClientName), ct));
-        });
-
-        group.MapGet("/cost-inputs", async (EmbeddingCostEstimator estimator, CancellationToken ct) => Results.Ok(await estimator.EstimateAsync(ct)));
+        }
+        return TypedResults.Ok(await settings.TestAsync(input, http.CreateClient(EmbeddingsExtensions.HttpClientName), ct));
     }
+
+    public static async Task<Ok<CostInputs>> CostInputsAsync(EmbeddingCostEstimator estimator, CancellationToken ct) =>
+        TypedResults.Ok(await estimator.EstimateAsync(ct));
 
     private static EmbeddingModelResponse Response(EmbeddingConfig c) =>
         new(c.Provider, c.Model, c.BaseUrl, c.ApiKeySet, c.ApiKeySource.ToString().ToLowerInvariant(), c.ModelKey);

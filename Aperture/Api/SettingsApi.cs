@@ -64,7 +64,7 @@ public static class SettingsApi
         MediaServerSettings media, CancellationToken ct)
     {
         var input = new MediaServerConfigInput(null, null, null);
-        if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
+        if (ApiJson.HasBody(request))
         {
             var (patch, error) = await ApiJson.ReadAsync<MediaServerConfigPatch>(request, ct);
             if (error is not null)

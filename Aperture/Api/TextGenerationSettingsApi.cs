@@ -1,5 +1,6 @@
 using Aperture.Auth;
 using Aperture.Narratives;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -12,47 +13,52 @@ public static class TextGenerationSettingsApi
     public static void MapTextGenerationSettingsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        group.MapGet("/text-generation-model", GetAsync);
+        group.MapPatch("/text-generation-model", PatchAsync);
+        group.MapPost("/text-generation-model/test", TestAsync);
+    }
 
-        group.MapGet("/text-generation-model", async (TextGenerationSettings settings, CancellationToken ct) =>
-            Results.Ok(Response(await settings.GetAsync(ct))));
+    public static async Task<Ok<TextGenerationResponse>> GetAsync(TextGenerationSettings settings, CancellationToken ct) =>
+        TypedResults.Ok(Response(await settings.GetAsync(ct)));
 
-        group.MapPatch("/text-generation-model", async (HttpRequest request, TextGenerationSettings settings, NarrativeGate gate, CancellationToken ct) =>
+    public static async Task<Results<Ok<TextGenerationResponse>, ProblemHttpResult>> PatchAsync(HttpRequest request,
+        TextGenerationSettings settings, NarrativeGate gate, CancellationToken ct)
+    {
+        var (patch, error) = await ApiJson.ReadAsync<TextGenerationPatch>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var input = Input(patch!);
+        var errors = TextGenerationSettings.Validate(input, await settings.GetAsync(ct));
+        if (errors.Count > 0)
+        {
+            return ApiJson.Invalid(errors);
+        }
+        await settings.SaveAsync(input, ct);
+        gate.Reset();
+        return TypedResults.Ok(Response(await settings.GetAsync(ct)));
+    }
+
+    public static async Task<Results<Ok<TextGenerationTestResult>, ProblemHttpResult>> TestAsync(HttpRequest request,
+        TextGenerationSettings settings, IHttpClientFactory http, CancellationToken ct)
+    {
+        var input = new TextGenerationConfigInput(null, null, null, null);
+        if (ApiJson.HasBody(request))
         {
             var (patch, error) = await ApiJson.ReadAsync<TextGenerationPatch>(request, ct);
             if (error is not null)
             {
                 return error;
             }
-            var input = Input(patch!);
+            input = Input(patch!) with { ClearApiKey = false };
             var errors = TextGenerationSettings.Validate(input, await settings.GetAsync(ct));
             if (errors.Count > 0)
             {
                 return ApiJson.Invalid(errors);
             }
-            await settings.SaveAsync(input, ct);
-            gate.Reset();
-            return Results.Ok(Response(await settings.GetAsync(ct)));
-        });
-
-        group.MapPost("/text-generation-model/test", async (HttpRequest request, TextGenerationSettings settings, IHttpClientFactory http, CancellationToken ct) =>
-        {
-            var input = new TextGenerationConfigInput(null, null, null, null);
-            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
-            {
-                var (patch, error) = await ApiJson.ReadAsync<TextGenerationPatch>(request, ct);
-                if (error is not null)
-                {
-                    return error;
-                }
-                input = Input(patch!) with { ClearApiKey = false };
-                var errors = TextGenerationSettings.Validate(input, await settings.GetAsync(ct));
-                if (errors.Count > 0)
-                {
-                    return ApiJson.Invalid(errors);
-                }
-            }
-            return Results.Ok(await settings.TestAsync(input, http.CreateClient(NarrativesExtensions.HttpClientName), ct));
-        });
+        }
+        return TypedResults.Ok(await settings.TestAsync(input, http.CreateClient(NarrativesExtensions.HttpClientName), ct));
     }
 
     private static TextGenerationConfigInput Input(TextGenerationPatch patch) =>
