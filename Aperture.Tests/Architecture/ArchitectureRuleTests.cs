@@ -17,6 +17,17 @@ public class ArchitectureRuleTests
     }
 
     [Fact]
+    public void A_feature_linking_an_image_itself_breaks_the_web_rule_or_the_image_route_rule()
+    {
+        // Through the web layer's helper: a use of Web like any other.
+        Assert.Contains(Bad.Value.FeaturesUsingTheWeb(), u => Short(u.FromType) == "Catalog.LinksThroughImageEndpoint" && Short(u.ToType) == "Web.ImageEndpoint");
+        // By hand, in a lambda and an interpolated string: no type of Web is used, so only the literal gives it away.
+        var written = Bad.Value.FeaturesWritingTheImageRoute();
+        Assert.Equal(["Catalog.WritesImageLinks"], written.Select(l => Short(l.Type)).Distinct());
+        Assert.DoesNotContain(Bad.Value.FeaturesUsingTheWeb(), u => Short(u.FromType) == "Catalog.WritesImageLinks");
+    }
+
+    [Fact]
     public void MediaServers_using_Data_breaks_its_rule()
     {
         var found = Bad.Value.MediaServersUsingData();

@@ -14,6 +14,13 @@ public class ArchitectureTests
         Empty(App.FeaturesUsingTheWeb(), "Features build data; routes, links, query strings and JSON API options belong to Api/Pages/Web");
 
     [Fact]
+    public void Features_do_not_write_the_image_route()
+    {
+        var found = App.FeaturesWritingTheImageRoute();
+        Assert.True(found.Count == 0, "Features hand out a Catalog.TitleImage; Web/ImageEndpoint.Url makes the link:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
     public void MediaServers_does_not_use_Data() =>
         Empty(App.MediaServersUsingData(), "The media-server client speaks HTTP only; callers store what it returns");
 

@@ -3,6 +3,11 @@
 namespace Aperture.Tests.Architecture.BadParts.Web
 {
     public sealed record Paging(int Page, int PageSize);
+
+    public static class ImageEndpoint
+    {
+        public static string Url(long titleId) => $"/images/{titleId}/primary";
+    }
 }
 
 namespace Aperture.Tests.Architecture.BadParts.Data
@@ -42,6 +47,18 @@ namespace Aperture.Tests.Architecture.BadParts.Catalog
     public sealed class UsesWebPaging
     {
         public int Skip(Web.Paging paging) => (paging.Page - 1) * paging.PageSize;
+    }
+
+    // A feature that links a poster through the web layer's helper.
+    public static class LinksThroughImageEndpoint
+    {
+        public static string Poster(long titleId) => Web.ImageEndpoint.Url(titleId);
+    }
+
+    // A feature that writes the image route by hand, in an interpolated string inside a lambda.
+    public static class WritesImageLinks
+    {
+        public static IEnumerable<string> Posters(IEnumerable<long> ids) => ids.Select(id => $"/images/{id}/primary?v=1");
     }
 
     // A feature that holds the request.

@@ -1,5 +1,6 @@
 using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
+using Mono.Cecil.Cil;
 
 namespace Aperture.Tests.Architecture;
 
@@ -34,13 +35,21 @@ public sealed class PartGraph
         public override string ToString() => $"{From} -> {To}: {FromType} uses {ToType}";
     }
 
+    // A string constant in the compiled code of a part's type (lambdas and async methods count for the type they are in).
+    public sealed record Literal(string Part, string Type, string Text)
+    {
+        public override string ToString() => $"{Part}: {Type} writes \"{Text}\"";
+    }
+
     public string Root { get; }
     public IReadOnlyList<Use> Uses { get; }
+    public IReadOnlyList<Literal> Literals { get; }
 
-    private PartGraph(string root, IReadOnlyList<Use> uses)
+    private PartGraph(string root, IReadOnlyList<Use> uses, IReadOnlyList<Literal> literals)
     {
         Root = root;
         Uses = uses;
+        Literals = literals;
     }
 
     private static readonly Lazy<PartGraph> App = new(() => Load(typeof(Program).Assembly, "Aperture"));
@@ -74,7 +83,33 @@ public sealed class PartGraph
                 }
             }
         }
-        return new PartGraph(root, [.. uses.OrderBy(u => u.From).ThenBy(u => u.To).ThenBy(u => u.FromType).ThenBy(u => u.ToType)]);
+        return new PartGraph(root, [.. uses.OrderBy(u => u.From).ThenBy(u => u.To).ThenBy(u => u.FromType).ThenBy(u => u.ToType)],
+            ReadLiterals(assembly, root));
+    }
+
+    // ArchUnitNET sees types, not constants: the strings come from the IL (ldstr), read with Mono.Cecil.
+    private static List<Literal> ReadLiterals(System.Reflection.Assembly assembly, string root)
+    {
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(assembly.Location);
+        var literals = new List<Literal>();
+        foreach (var type in module.GetTypes())
+        {
+            var outer = type;
+            while (outer.DeclaringType is not null)
+            {
+                outer = outer.DeclaringType;
+            }
+            if (PartOf(outer.Namespace, root) is not { } part)
+            {
+                continue;
+            }
+            foreach (var method in type.Methods.Where(m => m.HasBody))
+            {
+                literals.AddRange(method.Body.Instructions.Where(i => i.OpCode == OpCodes.Ldstr)
+                    .Select(i => new Literal(part, outer.FullName, (string)i.Operand)));
+            }
+        }
+        return [.. literals.Distinct()];
     }
 
     // "Aperture.Catalog.Sub" -> "Catalog"; the root itself (Program, the composition root) and other namespaces -> null.
@@ -84,6 +119,11 @@ public sealed class PartGraph
     // A feature reaches into the HTTP edge (Pages, Api, Web) or holds the request (HttpContext).
     public IReadOnlyList<Use> FeaturesUsingTheWeb() =>
         [.. Uses.Where(u => Features.Contains(u.From) && (WebLayer.Contains(u.To) || u.To == HttpContextPart))];
+
+    // A feature writes the image route itself instead of handing out a TitleImage for the HTTP edge to link.
+    public IReadOnlyList<Literal> FeaturesWritingTheImageRoute() =>
+        [.. Literals.Where(l => Features.Contains(l.Part) && (l.Text.Contains("/images/", StringComparison.OrdinalIgnoreCase)
+            || l.Text.EndsWith("/images", StringComparison.OrdinalIgnoreCase)))];
 
     // The media-server client reaches into the database.
     public IReadOnlyList<Use> MediaServersUsingData() => [.. Uses.Where(u => u.From == "MediaServers" && u.To == "Data")];

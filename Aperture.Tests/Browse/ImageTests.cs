@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aperture.Fakes;
 using Microsoft.EntityFrameworkCore;
 using Aperture.Tests.Infrastructure;
@@ -77,6 +79,33 @@ public sealed class ImageTests
         var backdrop = await s.Alice.GetAsync($"/images/{s.AlienId}/backdrop");
         Assert.Equal(HttpStatusCode.OK, backdrop.StatusCode);
         Assert.Equal("\"b4ckdr0p7a9\"", backdrop.Headers.ETag?.Tag);
+    }
+
+    // Features hand out a TitleImage; the API's JSON writes it as the same link it always sent, and that link works.
+    [Fact]
+    public async Task Browse_json_links_posters_and_backdrops_as_images_routes_with_their_tag_and_the_links_serve_them()
+    {
+        await using var s = await StartAsync();
+        var page = await s.Alice.GetFromJsonAsync<JsonElement>("/api/movies?pageSize=100");
+        var cards = page.GetProperty("items").EnumerateArray().ToList();
+        var alien = cards.Single(c => c.GetProperty("id").GetInt64() == s.AlienId);
+        var poster = alien.GetProperty("posterUrl").GetString();
+        Assert.Equal($"/images/{s.AlienId}/primary?v={Uri.EscapeDataString(s.Alien.PrimaryImageTag!)}", poster);
+        Assert.Equal(JsonValueKind.Null, cards.Single(c => c.GetProperty("id").GetInt64() == s.BareId).GetProperty("posterUrl").ValueKind);
+
+        var title = await s.Alice.GetFromJsonAsync<JsonElement>($"/api/movies/{s.AlienId}");
+        Assert.Equal(poster, title.GetProperty("posterUrl").GetString());
+        var backdrop = title.GetProperty("backdropUrl").GetString();
+        Assert.Equal($"/images/{s.AlienId}/backdrop?v=b4ckdr0p7a9", backdrop);
+
+        foreach (var link in new[] { poster!, backdrop! })
+        {
+            var response = await s.Alice.GetAsync(link);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("image/", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            // The link names the current tag, so the browser may keep it for good.
+            Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl?.MaxAge);
+        }
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class AiProviderApi
         where TPatch : AiProviderPatch where TConfig : AiProviderConfig where TInput : AiProviderInput
     {
         TPatch? patch = null;
-        if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
+        if (ApiJson.HasBody(request))
         {
             (patch, var error) = await ApiJson.ReadAsync<TPatch>(request, ct);
             if (error is not null)

@@ -5,6 +5,8 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddExceptionHandler<ApiProblems>();
+        // The answers' JSON: the same converters as ApiJson.Options (enums as words, image links).
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.AddConverters(o.SerializerOptions.Converters));
         return builder;
     }
 

@@ -1,17 +1,30 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
+using Aperture.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = AddConverters(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    });
+
+    // Enums travel as words ("movie", "running"), not numbers; a feature's TitleImage travels as its image link.
+    public static void AddConverters(IList<JsonConverter> converters)
+    {
+        converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        converters.Add(new TitleImageJson());
+    }
+
+    private static JsonSerializerOptions AddConverters(JsonSerializerOptions options)
+    {
+        AddConverters(options.Converters);
+        return options;
+    }
 
     // Reads a JSON body; a malformed body or an unknown field is a 400 naming the field, never a 500.
     public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
@@ -34,6 +47,10 @@ public static class ApiJson
             return (null, Invalid(field, $"The request body is not valid JSON here: {FirstLine(e.Message)}"));
         }
     }
+
+    // A test call may come without a body (test what is saved) or with one (test these values): an empty POST is the former.
+    public static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null);
 
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string> { [field] = message });

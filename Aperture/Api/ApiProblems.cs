@@ -56,6 +56,10 @@ public sealed class ApiProblems(IProblemDetailsService problems) : IExceptionHan
     public static ProblemHttpResult? NotOwnUser(System.Security.Claims.ClaimsPrincipal caller, string userId) =>
         Auth.ClaimsPrincipalExtensions.MayAccessUser(caller, userId) ? null : Forbidden("You may only read your own data.");
 
+    // The same check as an endpoint filter for a group under /users/{id}: it runs before the handler and any lookup.
+    public static async ValueTask<object?> OwnUserOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        NotOwnUser(context.HttpContext.User, context.HttpContext.GetRouteValue("id") as string ?? "") ?? await next(context);
+
     public static ProblemHttpResult UnknownUser(string id) => NotFound($"There is no user with id {id}.");
 
     public static ProblemHttpResult Forbidden(string title) =>

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -13,23 +15,28 @@ public static class CatalogApi
     {
         foreach (var kind in Enum.GetValues<MediaKind>())
         {
-            var group = api.MapGroup("/" + kind.Slug());
-
-            group.MapGet("", async (HttpContext http, CatalogBrowser browser, CancellationToken ct) =>
-            {
-                var (query, errors) = BrowseQueryParser.Parse(http.Request.Query);
-                return errors.Count > 0
-                    ? ApiJson.Invalid(errors)
-                    : Results.Ok(await browser.SearchAsync(kind, query, http.User.UserId(), ct));
-            });
-
-            group.MapGet("/genres", async (CatalogBrowser browser, CancellationToken ct) =>
-                Results.Ok(await browser.GenresAsync(kind, ct)));
-
-            group.MapGet("/{id:long}", async (long id, HttpContext http, CatalogBrowser browser, CancellationToken ct) =>
-                await browser.GetAsync(kind, id, http.User.UserId(), ct) is { } title
-                    ? Results.Ok(title)
-                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no {kind.Word()} with id {id}."));
+            var group = api.MapGroup("/" + kind.Slug()).WithMetadata(new RouteKind(kind));
+            group.MapGet("", SearchAsync);
+            group.MapGet("/genres", GenresAsync);
+            group.MapGet("/{id:long}", GetAsync);
         }
     }
+
+    public static async Task<Results<Ok<BrowsePage>, ProblemHttpResult>> SearchAsync(RouteKind route, HttpRequest request, ClaimsPrincipal user,
+        CatalogBrowser browser, CancellationToken ct)
+    {
+        var (query, errors) = BrowseQueryParser.Parse(request.Query);
+        return errors.Count > 0
+            ? ApiJson.Invalid(errors)
+            : TypedResults.Ok(await browser.SearchAsync(route.Kind, query, user.UserId(), ct));
+    }
+
+    public static async Task<Ok<IReadOnlyList<GenreCount>>> GenresAsync(RouteKind route, CatalogBrowser browser, CancellationToken ct) =>
+        TypedResults.Ok(await browser.GenresAsync(route.Kind, ct));
+
+    public static async Task<Results<Ok<TitleDetails>, ProblemHttpResult>> GetAsync(long id, RouteKind route, ClaimsPrincipal user,
+        CatalogBrowser browser, CancellationToken ct) =>
+        await browser.GetAsync(route.Kind, id, user.UserId(), ct) is { } title
+            ? TypedResults.Ok(title)
+            : ApiProblems.NotFound($"There is no {route.Kind.Word()} with id {id}.");
 }

@@ -1,6 +1,8 @@
+using System.Security.Claims;
+using Aperture.Auth;
 using Aperture.Channels;
-using Aperture.MediaServers;
 using Aperture.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -8,77 +10,92 @@ namespace Aperture.Api;
 // generating, syncing and deleting need ownership (or an admin). A channel the caller may not see is a 404.
 public static class ChannelsApi
 {
+    public sealed record ChannelLists(IReadOnlyList<ChannelSummary> Own, IReadOnlyList<ChannelSummary> Shared);
+
     public static void MapChannelsApi(this RouteGroupBuilder api)
     {
         var channels = api.MapGroup("/channels");
+        channels.MapGet("", ListAsync);
+        channels.MapPost("", CreateAsync);
+        channels.MapGet("/{id:long}", GetAsync);
+        channels.MapPut("/{id:long}", UpdateAsync);
+        channels.MapDelete("/{id:long}", DeleteAsync);
+        channels.MapPost("/{id:long}/generate", GenerateAsync);
+        channels.MapPost("/{id:long}/sync", SyncAsync);
+    }
 
-        channels.MapGet("", async (HttpContext http, ChannelService service, CancellationToken ct) =>
+    public static async Task<Ok<ChannelLists>> ListAsync(ClaimsPrincipal user, ChannelService service, CancellationToken ct)
+    {
+        var (own, shared) = await service.ListAsync(user, ct);
+        return TypedResults.Ok(new ChannelLists(own, shared));
+    }
+
+    public static async Task<Results<Created<ChannelDetail>, ProblemHttpResult>> CreateAsync(HttpRequest request, ClaimsPrincipal user,
+        ChannelService service, CancellationToken ct)
+    {
+        var (input, error) = await ApiJson.ReadAsync<ChannelInput>(request, ct);
+        if (error is not null)
         {
-            var (own, shared) = await service.ListAsync(http.User, ct);
-            return Results.Ok(new { own, shared });
-        });
+            return error;
+        }
+        var (channel, errors) = await service.CreateAsync(user.UserId(), input!, ct);
+        return errors.Count > 0
+            ? ApiJson.Invalid(errors)
+            : TypedResults.Created($"/api/channels/{channel!.Id}", await service.DetailAsync(channel, user, ct));
+    }
 
-        channels.MapPost("", async (HttpContext http, ChannelService service, CancellationToken ct) =>
+    public static async Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> GetAsync(long id, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct) =>
+        await service.FindAsync(id, ct) is { } channel && ChannelService.AccessOf(channel, user) != ChannelAccess.None
+            ? TypedResults.Ok(await service.DetailAsync(channel, user, ct))
+            : NotFound(id);
+
+    public static async Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> UpdateAsync(long id, HttpRequest request, ClaimsPrincipal user,
+        ChannelService service, CancellationToken ct)
+    {
+        var (channel, denied) = await EditableAsync(id, user, service, ct);
+        if (denied is not null)
         {
-            var (input, error) = await ApiJson.ReadAsync<ChannelInput>(http.Request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            var (channel, errors) = await service.CreateAsync(Auth.ClaimsPrincipalExtensions.UserId(http.User), input!, ct);
-            return errors.Count > 0
-                ? ApiJson.Invalid(errors)
-                : Results.Created($"/api/channels/{channel!.Id}", await service.DetailAsync(channel, http.User, ct));
-        });
-
-        channels.MapGet("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-            await service.FindAsync(id, ct) is { } channel && ChannelService.AccessOf(channel, http.User) != ChannelAccess.None
-                ? Results.Ok(await service.DetailAsync(channel, http.User, ct))
-                : NotFound(id));
-
-        channels.MapPut("/{id:long}", async (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
+            return denied;
+        }
+        var (input, error) = await ApiJson.ReadAsync<ChannelInput>(request, ct);
+        if (error is not null)
         {
-            var (channel, denied) = await EditableAsync(id, http, service, ct);
-            if (denied is not null)
-            {
-                return denied;
-            }
-            var (input, error) = await ApiJson.ReadAsync<ChannelInput>(http.Request, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-            // A refused playlist change keeps the channel as it was; ApiProblems answers it (502/503).
-            var errors = await service.UpdateAsync(channel!, input!, ct);
-            return errors.Count > 0 ? ApiJson.Invalid(errors) : Results.Ok(await service.DetailAsync(channel!, http.User, ct));
-        });
+            return error;
+        }
+        // A refused playlist change keeps the channel as it was; ApiProblems answers it (502/503).
+        var errors = await service.UpdateAsync(channel!, input!, ct);
+        return errors.Count > 0 ? ApiJson.Invalid(errors) : TypedResults.Ok(await service.DetailAsync(channel!, user, ct));
+    }
 
-        channels.MapDelete("/{id:long}", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-            ActAsync(id, http, service, async channel =>
-            {
-                await service.DeleteAsync(channel, ct);
-                return Results.NoContent();
-            }, ct));
+    public static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, ClaimsPrincipal user, ChannelService service, CancellationToken ct) =>
+        ActAsync(id, user, service, async channel =>
+        {
+            await service.DeleteAsync(channel, ct);
+            return TypedResults.NoContent();
+        }, ct);
 
-        channels.MapPost("/{id:long}/generate", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-            ActAsync(id, http, service, async channel =>
-            {
-                await service.GenerateAsync(channel, ct);
-                return Results.Ok(await service.DetailAsync(channel, http.User, ct));
-            }, ct));
+    public static Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> GenerateAsync(long id, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct) =>
+        ActAsync(id, user, service, channel => DetailAfterAsync(service.GenerateAsync(channel, ct), channel, user, service, ct), ct);
 
-        channels.MapPost("/{id:long}/sync", (long id, HttpContext http, ChannelService service, CancellationToken ct) =>
-            ActAsync(id, http, service, async channel =>
-            {
-                await service.SyncAsync(channel, ct);
-                return Results.Ok(await service.DetailAsync(channel, http.User, ct));
-            }, ct));
+    public static Task<Results<Ok<ChannelDetail>, ProblemHttpResult>> SyncAsync(long id, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct) =>
+        ActAsync(id, user, service, channel => DetailAfterAsync(service.SyncAsync(channel, ct), channel, user, service, ct), ct);
+
+    // The channel as it is once the action has finished.
+    private static async Task<Ok<ChannelDetail>> DetailAfterAsync(Task action, Channel channel, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct)
+    {
+        await action;
+        return TypedResults.Ok(await service.DetailAsync(channel, user, ct));
     }
 
     // An owner's action on a channel: 404/403 for others; the channel's errors as problems (the media server's: ApiProblems).
-    private static async Task<IResult> ActAsync(long id, HttpContext http, ChannelService service, Func<Channel, Task<IResult>> act, CancellationToken ct)
+    private static async Task<Results<T, ProblemHttpResult>> ActAsync<T>(long id, ClaimsPrincipal user, ChannelService service,
+        Func<Channel, Task<T>> act, CancellationToken ct) where T : IResult
     {
-        var (channel, denied) = await EditableAsync(id, http, service, ct);
+        var (channel, denied) = await EditableAsync(id, user, service, ct);
         if (denied is not null)
         {
             return denied;
@@ -93,22 +110,22 @@ public static class ChannelsApi
         }
     }
 
-    private static async Task<(Channel? Channel, IResult? Denied)> EditableAsync(long id, HttpContext http, ChannelService service, CancellationToken ct)
+    private static async Task<(Channel? Channel, ProblemHttpResult? Denied)> EditableAsync(long id, ClaimsPrincipal user, ChannelService service,
+        CancellationToken ct)
     {
         var channel = await service.FindAsync(id, ct);
-        if (channel is null || ChannelService.AccessOf(channel, http.User) == ChannelAccess.None)
+        if (channel is null || ChannelService.AccessOf(channel, user) == ChannelAccess.None)
         {
             return (null, NotFound(id));
         }
-        return ChannelService.AccessOf(channel, http.User) == ChannelAccess.Read
-            ? (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This channel is shared with you read-only: only its owner changes it."))
+        return ChannelService.AccessOf(channel, user) == ChannelAccess.Read
+            ? (null, ApiProblems.Forbidden("This channel is shared with you read-only: only its owner changes it."))
             : (channel, null);
     }
 
-    private static IResult NotFound(long id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no channel {id} you can see.");
+    private static ProblemHttpResult NotFound(long id) => ApiProblems.NotFound($"There is no channel {id} you can see.");
 
-    public static IResult Failed(ChannelGenerationException e) => e.Unavailable
-        ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: e.Message)
+    private static ProblemHttpResult Failed(ChannelGenerationException e) => e.Unavailable
+        ? ApiProblems.Conflict(e.Message)
         : ApiJson.Invalid(e.Field, e.Message);
 }

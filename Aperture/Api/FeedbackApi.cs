@@ -24,7 +24,7 @@ public static class FeedbackApi
 
     public static void MapFeedbackApi(this RouteGroupBuilder api)
     {
-        var user = api.MapGroup("/users/{id}").AddEndpointFilter(OwnUserOnly);
+        var user = api.MapGroup("/users/{id}").AddEndpointFilter(ApiProblems.OwnUserOnly);
         user.MapGet("/feedback", ListAsync);
         user.MapPut("/feedback/{kind}/{titleId:long}", SetAsync);
         user.MapDelete("/feedback/{kind}/{titleId:long}", UndoAsync);
@@ -37,10 +37,6 @@ public static class FeedbackApi
         settings.MapGet("", GetTuningSwitchAsync);
         settings.MapPut("", SetTuningSwitchAsync);
     }
-
-    // Before the handler and any lookup, so a normal user cannot learn which ids exist.
-    private static async ValueTask<object?> OwnUserOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        ApiProblems.NotOwnUser(context.HttpContext.User, context.HttpContext.GetRouteValue("id") as string ?? "") ?? await next(context);
 
     public static async Task<Results<Ok<FeedbackList>, ProblemHttpResult>> ListAsync(string id, string? kind, AppDbContext db,
         FeedbackService feedback, CancellationToken ct)

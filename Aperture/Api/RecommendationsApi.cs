@@ -21,10 +21,8 @@ public static class RecommendationsApi
         foreach (var kind in MediaKinds.All)
         {
             var segment = kind == MediaKind.Movie ? "taste-profile" : $"{kind.Word()}-taste-profile";
-            api.MapGet($"/users/{{id}}/{segment}", (string id, ClaimsPrincipal user, TasteService tastes, CancellationToken ct) =>
-                GetTasteAsync(id, kind, user, tastes, ct));
-            api.MapPost($"/users/{{id}}/{segment}/regenerate", (string id, ClaimsPrincipal user, TasteService tastes, CancellationToken ct) =>
-                RegenerateTasteAsync(id, kind, user, tastes, ct));
+            api.MapGet($"/users/{{id}}/{segment}", GetTasteAsync).WithMetadata(new RouteKind(kind));
+            api.MapPost($"/users/{{id}}/{segment}/regenerate", RegenerateTasteAsync).WithMetadata(new RouteKind(kind));
         }
 
         // Admin › Users toggles.
@@ -73,24 +71,24 @@ public static class RecommendationsApi
         return await db.Users.AnyAsync(u => u.Id == userId, ct) ? TypedResults.Ok(await picks.RunsAsync(userId, take ?? 50, ct)) : UnknownUser(userId);
     }
 
-    public static async Task<Results<Ok<TasteProfileView>, ProblemHttpResult>> GetTasteAsync(string id, MediaKind kind, ClaimsPrincipal user,
+    public static async Task<Results<Ok<TasteProfileView>, ProblemHttpResult>> GetTasteAsync(string id, RouteKind route, ClaimsPrincipal user,
         TasteService tastes, CancellationToken ct)
     {
         if (Denied(user, id) is { } denied)
         {
             return denied;
         }
-        return await tastes.GetAsync(id, kind, ct) is { } view ? TypedResults.Ok(view) : UnknownUser(id);
+        return await tastes.GetAsync(id, route.Kind, ct) is { } view ? TypedResults.Ok(view) : UnknownUser(id);
     }
 
-    public static async Task<Results<Ok<TasteProfileView>, ProblemHttpResult>> RegenerateTasteAsync(string id, MediaKind kind, ClaimsPrincipal user,
+    public static async Task<Results<Ok<TasteProfileView>, ProblemHttpResult>> RegenerateTasteAsync(string id, RouteKind route, ClaimsPrincipal user,
         TasteService tastes, CancellationToken ct)
     {
         if (Denied(user, id) is { } denied)
         {
             return denied;
         }
-        return await tastes.RegenerateAsync(id, kind, ct) is { } view ? TypedResults.Ok(view) : UnknownUser(id);
+        return await tastes.RegenerateAsync(id, route.Kind, ct) is { } view ? TypedResults.Ok(view) : UnknownUser(id);
     }
 
     // The body's field per kind is "<word>PicksEnabled" (moviePicksEnabled, seriesPicksEnabled); the answer has the same fields.

@@ -1,6 +1,7 @@
 using Aperture.Auth;
 using Aperture.MediaServers;
 using Aperture.Settings;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -24,53 +25,60 @@ public static class SettingsApi
     public static void MapSettingsApi(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings/media-server");
-
-        settings.MapGet("", async (MediaServerSettings media, CancellationToken ct) =>
-            Results.Ok(Info(await media.GetAsync(ct))));
+        settings.MapGet("", GetInfoAsync);
 
         var admin = settings.MapGroup("").RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        admin.MapGet("/config", GetConfigAsync);
+        admin.MapPatch("/config", PatchConfigAsync);
+        admin.MapPost("/test", TestAsync);
+    }
 
-        admin.MapGet("/config", async (MediaServerSettings media, CancellationToken ct) =>
-            Results.Ok(Config(await media.GetAsync(ct))));
+    public static async Task<Ok<MediaServerInfo>> GetInfoAsync(MediaServerSettings media, CancellationToken ct) =>
+        TypedResults.Ok(Info(await media.GetAsync(ct)));
 
-        admin.MapPatch("/config", async (HttpRequest request, MediaServerSettings media, CancellationToken ct) =>
+    public static async Task<Ok<MediaServerConfigResponse>> GetConfigAsync(MediaServerSettings media, CancellationToken ct) =>
+        TypedResults.Ok(Config(await media.GetAsync(ct)));
+
+    public static async Task<Results<Ok<MediaServerConfigResponse>, ProblemHttpResult>> PatchConfigAsync(HttpRequest request,
+        MediaServerSettings media, CancellationToken ct)
+    {
+        var (patch, error) = await ApiJson.ReadAsync<MediaServerConfigPatch>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey, patch.PublicUrl);
+        var errors = MediaServerSettings.Validate(input, requireComplete: false, await media.GetAsync(ct));
+        if (errors.Count > 0)
+        {
+            return ApiJson.Invalid(errors);
+        }
+        // Saved even if the server is down right now; the answer says whether it answered.
+        var test = await media.TestAsync(input, ct);
+        await media.SaveAsync(input, test.Ok ? test.Facts : null, ct);
+        return TypedResults.Ok(Config(await media.GetAsync(ct)) with { Test = ConnectionTestResponse.From(test) });
+    }
+
+    // Without a body: the saved settings. With one: those values over the saved ones, without saving.
+    public static async Task<Results<Ok<ConnectionTestResponse>, ProblemHttpResult>> TestAsync(HttpRequest request,
+        MediaServerSettings media, CancellationToken ct)
+    {
+        var input = new MediaServerConfigInput(null, null, null);
+        if (ApiJson.HasBody(request))
         {
             var (patch, error) = await ApiJson.ReadAsync<MediaServerConfigPatch>(request, ct);
             if (error is not null)
             {
                 return error;
             }
-            var input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey, patch.PublicUrl);
+            input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey);
             var errors = MediaServerSettings.Validate(input, requireComplete: false, await media.GetAsync(ct));
             if (errors.Count > 0)
             {
                 return ApiJson.Invalid(errors);
             }
-            // Saved even if the server is down right now; the answer says whether it answered.
-            var test = await media.TestAsync(input, ct);
-            await media.SaveAsync(input, test.Ok ? test.Facts : null, ct);
-            return Results.Ok(Config(await media.GetAsync(ct)) with { Test = ConnectionTestResponse.From(test) });
-        });
-
-        admin.MapPost("/test", async (HttpRequest request, MediaServerSettings media, CancellationToken ct) =>
-        {
-            var input = new MediaServerConfigInput(null, null, null);
-            if (request.ContentLength is > 0 || (request.ContentLength is null && request.ContentType is not null))
-            {
-                var (patch, error) = await ApiJson.ReadAsync<MediaServerConfigPatch>(request, ct);
-                if (error is not null)
-                {
-                    return error;
-                }
-                input = new MediaServerConfigInput(patch!.Type, patch.BaseUrl, patch.ApiKey);
-                var errors = MediaServerSettings.Validate(input, requireComplete: false, await media.GetAsync(ct));
-                if (errors.Count > 0)
-                {
-                    return ApiJson.Invalid(errors);
-                }
-            }
-            return Results.Ok(ConnectionTestResponse.From(await media.TestAsync(input, ct)));
-        });
+        }
+        return TypedResults.Ok(ConnectionTestResponse.From(await media.TestAsync(input, ct)));
     }
 
     private static MediaServerInfo Info(MediaServerConfig c) => new(c.IsConfigured,

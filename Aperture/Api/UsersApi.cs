@@ -1,6 +1,7 @@
 using Aperture.Auth;
 using Aperture.History;
 using Aperture.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aperture.Api;
 
@@ -12,34 +13,42 @@ public static class UsersApi
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users");
+        users.MapGet("", ListAsync).RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
 
-        users.MapGet("", async (UserActivity activity, CancellationToken ct) => Results.Ok(await activity.UsersAsync(ct)))
-            .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
-
-        users.MapGet("/{id}", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
-            ApiProblems.NotOwnUser(http.User, id) ?? (await activity.UserAsync(id, ct) is { } user ? Results.Ok(user) : ApiProblems.UnknownUser(id)));
-
-        users.MapGet("/{id}/watch-history", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
-        {
-            if (ApiProblems.NotOwnUser(http.User, id) is { } denied)
-            {
-                return denied;
-            }
-            var errors = new Dictionary<string, string>();
-            var paging = Paging.Parse(http.Request.Query, DefaultHistoryPageSize, errors);
-            if (errors.Count > 0)
-            {
-                return ApiJson.Invalid(errors);
-            }
-            return await activity.UserAsync(id, ct) is null ? ApiProblems.UnknownUser(id) : Results.Ok(await activity.HistoryAsync(id, paging.Page, paging.PageSize, ct));
-        });
-
+        var user = users.MapGroup("/{id}").AddEndpointFilter(ApiProblems.OwnUserOnly);
+        user.MapGet("", GetAsync);
+        user.MapGet("/watch-history", HistoryAsync);
         // An admin ends every session of a user (a lost phone, a shared computer): they sign in again at their next request.
-        users.MapPost("/{id}/sessions/revoke", async (string id, UserActivity activity, SessionStore sessions, CancellationToken ct) =>
-            await activity.UserAsync(id, ct) is null ? ApiProblems.UnknownUser(id) : Results.Ok(new { ended = await sessions.RevokeAllAsync(id, ct) }))
-            .RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
-
-        users.MapGet("/{id}/stats", async (string id, HttpContext http, UserActivity activity, CancellationToken ct) =>
-            ApiProblems.NotOwnUser(http.User, id) ?? (await activity.StatsAsync(id, ct) is { } stats ? Results.Ok(stats) : ApiProblems.UnknownUser(id)));
+        user.MapPost("/sessions/revoke", RevokeSessionsAsync).RequireAuthorization(ClaimsPrincipalExtensions.AdminPolicy);
+        user.MapGet("/stats", StatsAsync);
     }
+
+    public static async Task<Ok<IReadOnlyList<UserSummary>>> ListAsync(UserActivity activity, CancellationToken ct) =>
+        TypedResults.Ok(await activity.UsersAsync(ct));
+
+    public static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> GetAsync(string id, UserActivity activity, CancellationToken ct) =>
+        await activity.UserAsync(id, ct) is { } user ? TypedResults.Ok(user) : ApiProblems.UnknownUser(id);
+
+    public static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> HistoryAsync(string id, HttpRequest request, UserActivity activity,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string>();
+        var paging = Paging.Parse(request.Query, DefaultHistoryPageSize, errors);
+        if (errors.Count > 0)
+        {
+            return ApiJson.Invalid(errors);
+        }
+        return await activity.UserAsync(id, ct) is null
+            ? ApiProblems.UnknownUser(id)
+            : TypedResults.Ok(await activity.HistoryAsync(id, paging.Page, paging.PageSize, ct));
+    }
+
+    public static async Task<Results<Ok<AuthApi.SessionsEnded>, ProblemHttpResult>> RevokeSessionsAsync(string id, UserActivity activity,
+        SessionStore sessions, CancellationToken ct) =>
+        await activity.UserAsync(id, ct) is null
+            ? ApiProblems.UnknownUser(id)
+            : TypedResults.Ok(new AuthApi.SessionsEnded(await sessions.RevokeAllAsync(id, ct)));
+
+    public static async Task<Results<Ok<UserStats>, ProblemHttpResult>> StatsAsync(string id, UserActivity activity, CancellationToken ct) =>
+        await activity.StatsAsync(id, ct) is { } stats ? TypedResults.Ok(stats) : ApiProblems.UnknownUser(id);
 }

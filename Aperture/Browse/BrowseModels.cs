@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.MediaServers;
 
@@ -12,7 +14,7 @@ public sealed record TitleCard(
     double? CommunityRating,
     string? OfficialRating,
     IReadOnlyList<string> Genres,
-    string? PosterUrl,
+    [property: JsonPropertyName("posterUrl")] TitleImage? Poster,
     DateTimeOffset? DateAdded,
     bool Watched,
     bool IsFavorite,
@@ -76,15 +78,8 @@ public sealed record TitleDetails(
     string? LibraryName,
     DateTimeOffset? DateAdded,
     IReadOnlyList<ExternalLink> ExternalLinks,
-    string? PosterUrl,
-    string? BackdropUrl,
+    [property: JsonPropertyName("posterUrl")] TitleImage? Poster,
+    [property: JsonPropertyName("backdropUrl")] TitleImage? Backdrop,
     ServerLink? OpenInServer,
     UserWatch Watch,
     SeriesEpisodes? Episodes);
-
-public static class BrowseKinds
-{
-    // The tag in the URL lets the browser keep an image for good: a new image on the server means a new tag.
-    public static string? ImageUrl(long titleId, ServerImageType type, string? tag) =>
-        tag is null ? null : $"/images/{titleId}/{type.ToString().ToLowerInvariant()}?v={Uri.EscapeDataString(tag)}";
-}

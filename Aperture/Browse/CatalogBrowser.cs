@@ -30,7 +30,7 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         {
             var own = byTitle[r.Id];
             return new TitleCard(r.Id, kind.Word(), r.Name, r.Year, r.CommunityRating, r.OfficialRating, r.Genres,
-                BrowseKinds.ImageUrl(r.Id, ServerImageType.Primary, r.PrimaryImageTag), r.DateCreated,
+                TitleImage.Of(r.Id, ServerImageType.Primary, r.PrimaryImageTag), r.DateCreated,
                 own.Any(m => m.Played), own.Any(m => m.EpisodeId is null && m.IsFavorite),
                 series ? r.Episodes : null, series ? own.Count(m => m.EpisodeId is not null && m.Played) : null);
         }).ToList();
@@ -112,8 +112,8 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
             [.. title.People.Select((p, i) => (p, i)).OrderBy(x => PersonOrder(x.p.Type)).ThenBy(x => x.i)
                 .Select(x => new PersonCredit(x.p.Name, x.p.Type, string.IsNullOrWhiteSpace(x.p.Role) ? null : x.p.Role))],
             title.Status, library, title.DateCreated, ExternalLinks(kind, title),
-            BrowseKinds.ImageUrl(title.Id, ServerImageType.Primary, title.PrimaryImageTag),
-            BrowseKinds.ImageUrl(title.Id, ServerImageType.Backdrop, title.BackdropImageTag),
+            TitleImage.Of(title.Id, ServerImageType.Primary, title.PrimaryImageTag),
+            TitleImage.Of(title.Id, ServerImageType.Backdrop, title.BackdropImageTag),
             MediaServerLinks.ForItem(config.Detected, config.LinkBaseUrl, title.ServerItemId),
             watch, episodes);
     }

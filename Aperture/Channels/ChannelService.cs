@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
+using Aperture.Catalog;
 using Aperture.Auth;
 using Aperture.Browse;
 using Aperture.Data;
@@ -28,12 +30,12 @@ public sealed record ChannelInput(
 public sealed record ChannelSummary(long Id, string Name, string Kind, string OwnerId, string OwnerName, int Size, int EntryCount,
     string? Description, DateTimeOffset? GeneratedAt, DateTimeOffset? SyncedAt, bool CanEdit, int SharedWithCount);
 
-public sealed record ChannelExample(long TitleId, string Kind, string Name, int? Year, string? PosterUrl);
+public sealed record ChannelExample(long TitleId, string Kind, string Name, int? Year, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record ChannelUser(string Id, string Name);
 
 public sealed record ChannelEntryView(long TitleId, string Kind, int Rank, string Name, int? Year, IReadOnlyList<string> Genres, double Score,
-    string Why, string? PosterUrl);
+    string Why, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record ChannelPlaylistView(string UserId, string UserName, string PlaylistId, DateTimeOffset SyncedAt);
 
@@ -126,7 +128,7 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             channel.Shares.Select(s => new ChannelUser(s.UserId, names.GetValueOrDefault(s.UserId) ?? s.UserId)).OrderBy(u => u.Name, NaturalOrder.Instance).ToList(),
             channel.Description, channel.DescriptionSource, channel.GeneratedAt, channel.SyncedAt, AccessOf(channel, user) == ChannelAccess.Edit,
             channel.Entries.Where(e => !hidden.Contains(e.TitleId)).OrderBy(e => e.Rank).Select(e => new ChannelEntryView(e.TitleId, e.Title.Kind.Word(), e.Rank, e.Title.Name, e.Title.Year,
-                e.Title.Genres, e.Score, e.Why, BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
+                e.Title.Genres, e.Score, e.Why, TitleImage.Of(e.TitleId, ServerImageType.Primary, e.Title.PrimaryImageTag))).ToList(),
             channel.Playlists.OrderBy(p => p.UserId == channel.OwnerId ? 0 : 1).ThenBy(p => p.UserId)
                 .Select(p => new ChannelPlaylistView(p.UserId, names.GetValueOrDefault(p.UserId) ?? p.UserId, p.PlaylistId, p.SyncedAt)).ToList(),
             channel.FixedEntries);
@@ -383,5 +385,5 @@ public sealed class ChannelService(AppDbContext db, ChannelGenerator generator, 
             .Select(t => Example(t.Id, t.Kind, t.Name, t.Year, t.PrimaryImageTag)).ToList();
 
     private static ChannelExample Example(long id, MediaKind kind, string name, int? year, string? imageTag) =>
-        new(id, kind.Word(), name, year, BrowseKinds.ImageUrl(id, ServerImageType.Primary, imageTag));
+        new(id, kind.Word(), name, year, TitleImage.Of(id, ServerImageType.Primary, imageTag));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
@@ -11,7 +13,7 @@ namespace Aperture.Feedback;
 public sealed record FeedbackInput(string? Reaction, string? Reason = null, int? Rating = null);
 
 public sealed record FeedbackView(long TitleId, string Kind, string Name, int? Year, string? Reaction, string? Reason, int? Rating,
-    DateTimeOffset UpdatedAt, string? PosterUrl, bool Removed, string? WriteBack);
+    DateTimeOffset UpdatedAt, [property: JsonPropertyName("posterUrl")] TitleImage? Poster, bool Removed, string? WriteBack);
 
 public sealed record FeedbackChange(FeedbackReaction? Reaction, FeedbackReason? Reason, int? Rating);
 
@@ -95,7 +97,7 @@ public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, 
             .Select(f => new { f.TitleId, f.Kind, f.Title.Name, f.Title.Year, f.Reaction, f.Reason, f.Rating, f.UpdatedAt, f.Title.PrimaryImageTag })
             .ToListAsync(ct);
         return [.. rows.Select(f => new FeedbackView(f.TitleId, f.Kind.Slug(), f.Name, f.Year, f.Reaction is { } r ? Word(r) : null,
-            f.Reason is { } why ? Word(why) : null, f.Rating, f.UpdatedAt, BrowseKinds.ImageUrl(f.TitleId, ServerImageType.Primary, f.PrimaryImageTag),
+            f.Reason is { } why ? Word(why) : null, f.Rating, f.UpdatedAt, TitleImage.Of(f.TitleId, ServerImageType.Primary, f.PrimaryImageTag),
             f.Reaction is FeedbackReaction.Down or FeedbackReaction.NotInterested, null))];
     }
 
@@ -147,7 +149,7 @@ public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, 
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return new FeedbackView(title.Id, kind.Slug(), title.Name, title.Year, row.Reaction is { } r ? Word(r) : null, row.Reason is { } why ? Word(why) : null,
-            row.Rating, row.UpdatedAt, BrowseKinds.ImageUrl(title.Id, ServerImageType.Primary, title.PrimaryImageTag), row.Removes, writeBack);
+            row.Rating, row.UpdatedAt, TitleImage.Of(title.Id, ServerImageType.Primary, title.PrimaryImageTag), row.Removes, writeBack);
     }
 
     // Undo: the title is eligible again from the next run (the picks it was removed from come back then). False: nothing to undo.

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
+using Aperture.Catalog;
 using Aperture.Auth;
 using Aperture.Channels;
 using Aperture.Data;
@@ -33,7 +35,7 @@ public sealed record GroupChannelInput : GroupPicksInput
 
 public sealed record GroupMemberFit(string UserId, double Fit);
 
-public sealed record GroupPick(long TitleId, string Name, int? Year, IReadOnlyList<GroupMemberFit> Members, string Why, string? PosterUrl);
+public sealed record GroupPick(long TitleId, string Name, int? Year, IReadOnlyList<GroupMemberFit> Members, string Why, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record GroupPicksResult(string Kind, IReadOnlyList<GroupPick> Picks);
 
@@ -268,7 +270,7 @@ public sealed class GroupPicksService(
             var title = catalogue[r.TitleId];
             var fits = members.Select((m, i) => new GroupMemberFit(m.Id, Math.Round(r.Fits[i], 2))).ToList();
             return new GroupPick(r.TitleId, title.Name, title.Year, fits, Why(title, members, r.Fits, scores),
-                Browse.BrowseKinds.ImageUrl(r.TitleId, MediaServers.ServerImageType.Primary, images.GetValueOrDefault(r.TitleId)));
+                TitleImage.Of(r.TitleId, MediaServers.ServerImageType.Primary, images.GetValueOrDefault(r.TitleId)));
         }).ToList();
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
@@ -29,7 +31,7 @@ public sealed record HistoryEntry(
     double? PlayedPercentage,
     bool IsFavorite,
     double? Rating,
-    string? PosterUrl);
+    [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Items, int Total, int Page, int PageSize);
 
@@ -81,7 +83,7 @@ public sealed class UserActivity(AppDbContext db)
             .ToListAsync(ct);
         return new HistoryPage([.. items.Select(i => new HistoryEntry(i.EpisodeId is null ? "movie" : "episode", i.TitleId, i.TitleName, i.Year,
             i.EpisodeId, i.EpisodeName, i.SeasonNumber, i.EpisodeNumber, i.Played, i.PlayCount, i.LastPlayedAt, i.PlayedPercentage,
-            i.IsFavorite, i.Rating, BrowseKinds.ImageUrl(i.TitleId, ServerImageType.Primary, i.PrimaryImageTag)))],
+            i.IsFavorite, i.Rating, TitleImage.Of(i.TitleId, ServerImageType.Primary, i.PrimaryImageTag)))],
             total, page, pageSize);
     }
 

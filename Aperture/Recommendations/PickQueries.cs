@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.Feedback;
@@ -7,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Recommendations;
 
 public sealed record PickSummary(long TitleId, string Kind, int Rank, string Name, int? Year, int MatchPercent, IReadOnlyList<string> Genres,
-    IReadOnlyList<string> MatchedGenres, string? PosterUrl, string? Explanation);
+    IReadOnlyList<string> MatchedGenres, [property: JsonPropertyName("posterUrl")] TitleImage? Poster, string? Explanation);
 
 public sealed record PickList(string UserId, string UserName, string Kind, bool Enabled, DateTimeOffset? GeneratedAt, long? RunId, IReadOnlyList<PickSummary> Picks);
 
@@ -30,12 +32,12 @@ public static class MatchScale
     public static bool SaysTaste(int matchPercent) => matchPercent >= LowMatch;
 }
 
-public sealed record EvidenceView(long TitleId, string Name, int? Year, string Reason, double Similarity, string? PosterUrl);
+public sealed record EvidenceView(long TitleId, string Name, int? Year, string Reason, double Similarity, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record PickInsights(
     string UserId, string Kind, long TitleId, string Name, int? Year, string? Overview, int Rank, int MatchPercent, double Score,
     PickInsightBars Insights, IReadOnlyList<string> Genres, IReadOnlyList<string> MatchedGenres, IReadOnlyList<EvidenceView> Evidence,
-    string? Explanation, string? ExplanationSource, string? PosterUrl, string? BackdropUrl, ServerLink? OpenInServer, string ServerItemId,
+    string? Explanation, string? ExplanationSource, [property: JsonPropertyName("posterUrl")] TitleImage? Poster, [property: JsonPropertyName("backdropUrl")] TitleImage? Backdrop, ServerLink? OpenInServer, string ServerItemId,
     long RunId, DateTimeOffset? GeneratedAt);
 
 public sealed record RunView(long Id, string Kind, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int WatchedCount,
@@ -64,7 +66,7 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         var enabled = user.PicksKinds.Contains(kind);
         return new PickList(user.Id, user.Name, kind.Slug(), enabled, generated, runId,
             [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, MatchScale.SaysTaste(r.MatchPercent) ? r.MatchedGenres : [],
-                BrowseKinds.ImageUrl(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);
+                TitleImage.Of(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);
     }
 
     public async Task<PickInsights?> InsightsAsync(string userId, MediaKind kind, long titleId, CancellationToken ct)
@@ -85,10 +87,10 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
             PickInsightBars.Of(pick.MatchPercent, pick.Novelty, pick.Rating, pick.Variety, pick.Popularity, pick.Collaborative),
             t.Genres, MatchScale.SaysTaste(pick.MatchPercent) ? pick.MatchedGenres : [],
             [.. pick.Evidence.Where(e => posters.ContainsKey(e.TitleId)).Select(e => new EvidenceView(e.TitleId, e.Name, e.Year, ReasonText(e.Reason), e.Similarity,
-                BrowseKinds.ImageUrl(e.TitleId, ServerImageType.Primary, posters[e.TitleId])))],
+                TitleImage.Of(e.TitleId, ServerImageType.Primary, posters[e.TitleId])))],
             pick.Explanation, pick.ExplanationSource,
-            BrowseKinds.ImageUrl(t.Id, ServerImageType.Primary, t.PrimaryImageTag),
-            BrowseKinds.ImageUrl(t.Id, ServerImageType.Backdrop, t.BackdropImageTag),
+            TitleImage.Of(t.Id, ServerImageType.Primary, t.PrimaryImageTag),
+            TitleImage.Of(t.Id, ServerImageType.Backdrop, t.BackdropImageTag),
             MediaServerLinks.ForItem(config.Detected, config.LinkBaseUrl, t.ServerItemId), t.ServerItemId, pick.RunId, generated);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Browse;
 using Aperture.Data;
 using Aperture.MediaServers;
@@ -9,7 +11,7 @@ namespace Aperture.Recommendations;
 // Genre analysis: how much of the user's viewing is in a genre against how much of the library is.
 public sealed record GenreAnalysis(string Genre, double UserShare, double LibraryShare, bool Matches);
 
-public sealed record RecentTitle(long TitleId, string Name, int? Year, DateTimeOffset? LastPlayedAt, bool Favorite, double? Rating, string? PosterUrl);
+public sealed record RecentTitle(long TitleId, string Name, int? Year, DateTimeOffset? LastPlayedAt, bool Favorite, double? Rating, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
 
 public sealed record TasteProfileView(string UserId, string UserName, string Kind, int WatchedCount, string? Synopsis, string? SynopsisSource,
     DateTimeOffset? GeneratedAt, IReadOnlyList<GenreAnalysis> Genres, IReadOnlyList<RecentTitle> Recent, IReadOnlyList<string> TopPeople,
@@ -42,7 +44,7 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
             .OrderByDescending(g => g.UserShare).ThenByDescending(g => g.LibraryShare).ThenBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)
             .ToList();
         var recent = watched.OrderByDescending(w => w.LastPlayedAt ?? DateTimeOffset.MinValue).ThenByDescending(w => w.TitleId).Take(RecentCount)
-            .Select(w => new RecentTitle(w.TitleId, w.Name, w.Year, w.LastPlayedAt, w.Favorite, w.Rating, BrowseKinds.ImageUrl(w.TitleId, ServerImageType.Primary, w.PrimaryImageTag)))
+            .Select(w => new RecentTitle(w.TitleId, w.Name, w.Year, w.LastPlayedAt, w.Favorite, w.Rating, TitleImage.Of(w.TitleId, ServerImageType.Primary, w.PrimaryImageTag)))
             .ToList();
         return new TasteProfileView(user.Id, user.Name, kind.Slug(), watched.Count, stored?.Synopsis, stored?.SynopsisSource, stored?.GeneratedAt,
             genres, recent, story.TopPeople, story.MedianYear, story.AverageOwnRating);

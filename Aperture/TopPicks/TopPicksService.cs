@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Aperture.Catalog;
 using Aperture.Browse;
 using Aperture.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.TopPicks;
 
 public sealed record TopPickView(int Rank, long TitleId, string Name, int? Year, int Viewers, int Plays, double Completion, double Score,
-    string? PosterUrl, string ServerItemId);
+    [property: JsonPropertyName("posterUrl")] TitleImage? Poster, string ServerItemId);
 
 public sealed record TopPicksList(string Kind, bool Enabled, int WindowDays, int MinViewers, DateTimeOffset? ComputedAt, IReadOnlyList<TopPickView> Picks);
 
@@ -48,7 +50,7 @@ public sealed class TopPicksService(AppDbContext db, TopPicksSettings settings, 
             })
             .ToListAsync(ct);
         var picks = rows.Select(r => new TopPickView(r.Rank, r.TitleId, r.Name, r.Year, r.Viewers, r.Plays, Math.Round(r.Completion, 4), Math.Round(r.Score, 4),
-            BrowseKinds.ImageUrl(r.TitleId, Aperture.MediaServers.ServerImageType.Primary, r.PrimaryImageTag), r.ServerItemId)).ToList();
+            TitleImage.Of(r.TitleId, Aperture.MediaServers.ServerImageType.Primary, r.PrimaryImageTag), r.ServerItemId)).ToList();
         return new TopPicksList(kind.Slug(), s.Enabled, rows.FirstOrDefault()?.WindowDays ?? s.WindowDays, s.MinViewers,
             rows.FirstOrDefault()?.ComputedAt, picks);
     }

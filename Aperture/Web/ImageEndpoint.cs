@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Aperture.Browse;
+using Aperture.Catalog;
 using Aperture.MediaServers;
 using Microsoft.Net.Http.Headers;
 
@@ -11,9 +14,17 @@ public static class ImageEndpoint
     // stays on the server and signed-out visitors get nothing (the fallback policy covers this route).
     public static WebApplication MapImages(this WebApplication app)
     {
-        app.MapGet("/images/{titleId:long}/{type}", ServeAsync);
+        app.MapGet(Route + "/{titleId:long}/{type}", ServeAsync);
         return app;
     }
+
+    private const string Route = "/images";
+
+    // The one place a link to an image is made, for pages and (through TitleImageJson) the API alike. The tag in the URL
+    // lets the browser keep an image for good: a new image on the server means a new tag, so a new address.
+    public static string? Url(TitleImage? image) => image is null
+        ? null
+        : $"{Route}/{image.TitleId}/{image.Type.ToString().ToLowerInvariant()}" + (image.Tag is null ? "" : $"?v={Uri.EscapeDataString(image.Tag)}");
 
     private static async Task<IResult> ServeAsync(long titleId, string type, string? v, HttpContext http, PosterIndex index, ImageProxy proxy, CancellationToken ct)
     {
@@ -82,4 +93,14 @@ public static class ImageEndpoint
 
     internal const string Placeholder =
         """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 300" preserveAspectRatio="xMidYMid slice"><rect width="200" height="300" fill="#20252e"/><g fill="none" stroke="#3a4150" stroke-width="6"><rect x="62" y="112" width="76" height="60" rx="6"/><circle cx="100" cy="142" r="16"/></g></svg>""";
+}
+
+// A feature's TitleImage in a JSON answer: the link ImageEndpoint.Url makes (null stays null), as the API has always sent it.
+public sealed class TitleImageJson : JsonConverter<TitleImage>
+{
+    public override TitleImage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Image links are only written, never read from a request.");
+
+    public override void Write(Utf8JsonWriter writer, TitleImage value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(ImageEndpoint.Url(value));
 }

@@ -37,9 +37,6 @@ public static class WebExtensions
         // the oldest going first; a grid not shown for 2 minutes goes anyway.
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.TagHelpers.CacheTagHelperOptions>(o => o.SizeLimit = 16 * 1024 * 1024);
         builder.Services.AddProblemDetails();
-        // Enums travel as words ("movie", "running"), not numbers.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "aperture.antiforgery";

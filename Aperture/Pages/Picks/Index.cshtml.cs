@@ -62,7 +62,7 @@ public sealed class IndexModel(PickQueries picks, Catalog.LibraryService librari
         foreach (var p in list.Picks)
         {
             text.Append(p.TitleId).Append('|').Append(p.Rank).Append('|').Append(p.MatchPercent).Append('|').Append(p.Name).Append('|')
-                .Append(p.Year).Append('|').Append(p.PosterUrl).Append('|').AppendJoin(',', p.MatchedGenres).Append('|')
+                .Append(p.Year).Append('|').Append(p.Poster?.Tag).Append('|').AppendJoin(',', p.MatchedGenres).Append('|')
                 .Append(bars.GetValueOrDefault(p.TitleId)).Append('\n');
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
