@@ -3,6 +3,9 @@ using Aperture.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
+// The migrated template database the hosts start from is dropped after the last test (see TestDatabase).
+[assembly: AssemblyFixture(typeof(TestDatabaseCleanup))]
+
 namespace Aperture.E2E;
 
 // The app on a real Kestrel port (a browser cannot reach the in-memory test server), with its log captured.

@@ -11,10 +11,27 @@ using Aperture.Progress;
 
 namespace Aperture.Tests;
 
-// Admin › Database and /api/admin/purge/*.
-public sealed class DatabaseAdminTests
+// The tests that purge, or add job runs, seed their own install; the refusals, which must delete nothing, share one seeded
+// install (DatabaseAdminRefusals) and each compares the counts before and after.
+public sealed class DatabaseAdminRefusals : IAsyncLifetime
 {
-    private sealed record Setup(FakeMediaServer Server, AppFactory App, HttpClient Admin, HttpClient Alice) : IAsyncDisposable
+    internal DatabaseAdminTests.Setup World { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => World = await DatabaseAdminTests.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (World is not null)
+        {
+            await World.DisposeAsync();
+        }
+    }
+}
+
+// Admin › Database and /api/admin/purge/*.
+public sealed class DatabaseAdminTests(DatabaseAdminRefusals refusals) : IClassFixture<DatabaseAdminRefusals>
+{
+    internal sealed record Setup(FakeMediaServer Server, AppFactory App, HttpClient Admin, HttpClient Alice) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -24,7 +41,7 @@ public sealed class DatabaseAdminTests
     }
 
     // Both kinds seeded, plus each kind's sync watermarks: a settings key and a history sync state per user.
-    private static async Task<Setup> StartAsync()
+    internal static async Task<Setup> StartAsync()
     {
         FakeUser alice = null!, bob = null!;
         var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
@@ -102,7 +119,7 @@ public sealed class DatabaseAdminTests
     [InlineData("{}")]
     public async Task A_wrong_or_missing_confirmation_is_a_400_naming_confirm_and_deletes_nothing(string body)
     {
-        await using var s = await StartAsync();
+        var s = refusals.World;
         var before = await CountsAsync(s.Admin);
         var response = await s.Admin.PostAsync("/api/admin/purge/movies", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -186,7 +203,7 @@ public sealed class DatabaseAdminTests
     [Fact]
     public async Task Normal_users_may_neither_see_the_stats_nor_purge()
     {
-        await using var s = await StartAsync();
+        var s = refusals.World;
         var before = await CountsAsync(s.Admin);
         Assert.Equal(HttpStatusCode.Forbidden, (await s.Alice.GetAsync("/api/admin/purge/stats")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PurgeAsync(s.Alice, "movies", new { confirm = "purge movies" })).StatusCode);

@@ -25,13 +25,23 @@ public class AppFactory : WebApplicationFactory<Program>
     private bool ownsStorage = true;
     private bool ownsDatabase = true;
 
+    // A new install whose database already holds every migration (a copy of the test process's migrated template).
     public AppFactory()
+        : this(emptyDatabase: false)
+    {
+    }
+
+    private AppFactory(bool emptyDatabase)
     {
         DataDirectory = Directory.CreateTempSubdirectory("aperture-test-").FullName;
-        DatabaseUrl = TestDatabase.NewDatabaseUrl();
+        DatabaseUrl = emptyDatabase ? TestDatabase.NewEmptyDatabaseUrl() : TestDatabase.NewDatabaseUrl(DataDirectory);
         settings["APERTURE_DATA_DIR"] = DataDirectory;
         settings["DATABASE_URL"] = DatabaseUrl ?? "";
     }
+
+    // A new install on a database with no table at all, for the tests of migrating itself (a fresh install applying every
+    // migration, an upgrade from an older one).
+    public static AppFactory OnEmptyDatabase() => new(emptyDatabase: true);
 
     // The next start of the same install: same data folder and database, same settings and services.
     // Dispose this one first, as a restart would; the new one owns (and finally deletes) the storage.

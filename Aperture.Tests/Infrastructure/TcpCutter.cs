@@ -44,7 +44,8 @@ public sealed class TcpCutter : IAsyncDisposable
                 socket.LingerState = new LingerOption(true, 0);
                 socket.Close();
             }
-            catch (SocketException)
+            // Its pipe may close and dispose it at this very moment (pooled connections stay open until the cut).
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
             }
         }

@@ -8,7 +8,24 @@ using Aperture.Progress;
 
 namespace Aperture.Tests.Jobs;
 
-public sealed class JobScheduleTests
+// The bad-schedule rows are refused before anything is saved, so they share one host (JobScheduleRefusals), each checking that
+// no schedule and no Quartz trigger exists; every other test starts its own (restarts, environment, defaults).
+public sealed class JobScheduleRefusals : IAsyncLifetime
+{
+    internal JobTestHost Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Host = await JobTestHost.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
+
+public sealed class JobScheduleTests(JobScheduleRefusals refusals) : IClassFixture<JobScheduleRefusals>
 {
     private static async Task<int> QuartzTriggerCountAsync(JobTestHost host, string job) => await host.App.WithDbAsync(async db =>
     {
@@ -93,7 +110,7 @@ public sealed class JobScheduleTests
     [MemberData(nameof(BadSchedules))]
     public async Task A_bad_schedule_is_a_400_naming_the_field_and_nothing_is_saved(string body, string field)
     {
-        await using var host = await JobTestHost.StartAsync();
+        var host = refusals.Host;
         var response = await host.Admin.PatchAsync($"/api/jobs/{SlowJob.Name}/config", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -35,7 +35,8 @@ public sealed class KillMatrixTests(ITestOutputHelper output) : IAsyncDisposable
 
     private readonly string data = Directory.CreateTempSubdirectory("aperture-kill-").FullName;
     private readonly string root = Directory.CreateTempSubdirectory("aperture-kill-out-").FullName;
-    private readonly string? databaseUrl = TestDatabase.NewDatabaseUrl();
+    // Empty: the first start migrates it, as a real first start of the executable does.
+    private readonly string? databaseUrl = TestDatabase.NewEmptyDatabaseUrl();
     private readonly List<string> matrix = [];
     private FakeMediaServer server = null!;
     private AppProcess app = null!;

@@ -8,7 +8,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Tests;
 
-public sealed class SettingsApiTests
+// The invalid-patch rows are refused before anything is stored, so they share one host (each checks that no setting changed);
+// the tests that change the connection start their own.
+public sealed class SettingsApiTests(AdminHost host) : IClassFixture<AdminHost>
 {
     private static async Task<List<(string Key, string Value)>> SettingsRowsAsync(AppFactory app) =>
         (await app.WithDbAsync(db => db.Settings.AsNoTracking().OrderBy(s => s.Key).ToListAsync()))
@@ -25,10 +27,8 @@ public sealed class SettingsApiTests
     [InlineData("{\"baseUrl\": \"http://nas:8096\", \"colour\": \"blue\"}", "colour", "not valid JSON")]
     public async Task Invalid_patch_is_a_400_naming_the_field_and_saves_nothing(string body, string field, string message)
     {
-        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b => b.User("Admin", "pw", admin: true));
-        await using var app = new AppFactory();
-        await app.ConnectAsync(server);
-        var admin = await app.SignedInClientAsync("Admin", "pw");
+        var app = host.App;
+        var admin = await host.AdminClientAsync();
         var before = await SettingsRowsAsync(app);
 
         var response = await admin.PatchAsync("/api/settings/media-server/config", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -8,9 +8,27 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Tests.Sync;
 
-public sealed class LibrariesTests
+// A fresh install for each test that switches libraries; the refusals (bad patches, a normal user), which must change
+// nothing, share one install (LibrariesRefusals) and each checks that both switches are still on.
+public sealed class LibrariesRefusals : IAsyncLifetime
 {
-    private static async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin)> StartAsync(FakeServerVersion version = FakeServerVersion.Jellyfin10_11)
+    internal (FakeMediaServer Server, AppFactory App, HttpClient Admin) World { get; private set; }
+
+    public async ValueTask InitializeAsync() => World = await LibrariesTests.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (World.App is not null)
+        {
+            await World.App.DisposeAsync();
+            await World.Server.DisposeAsync();
+        }
+    }
+}
+
+public sealed class LibrariesTests(LibrariesRefusals refusals) : IClassFixture<LibrariesRefusals>
+{
+    internal static async Task<(FakeMediaServer Server, AppFactory App, HttpClient Admin)> StartAsync(FakeServerVersion version = FakeServerVersion.Jellyfin10_11)
     {
         var dialect = version.Dialect();
         var server = await FakeMediaServer.StartAsync(version, b =>
@@ -75,9 +93,7 @@ public sealed class LibrariesTests
     [InlineData("[true]", "$")]
     public async Task A_bad_patch_is_a_400_naming_the_field_and_changes_nothing(string json, string field)
     {
-        var (server, app, admin) = await StartAsync();
-        await using var serverScope = server;
-        await using var appScope = app;
+        var (server, app, admin) = refusals.World;
         await admin.PostAsJsonAsync("/api/settings/libraries/sync", new { });
         var id = server.State.FindLibrary("Movies")!.ItemId;
 
@@ -93,9 +109,7 @@ public sealed class LibrariesTests
     [Fact]
     public async Task A_normal_user_can_neither_see_nor_change_libraries()
     {
-        var (server, app, admin) = await StartAsync();
-        await using var serverScope = server;
-        await using var appScope = app;
+        var (server, app, admin) = refusals.World;
         await admin.PostAsJsonAsync("/api/settings/libraries/sync", new { });
         var alice = await app.SignedInClientAsync("alice", "pw");
         var id = server.State.FindLibrary("Movies")!.ItemId;

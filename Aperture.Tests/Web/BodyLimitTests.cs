@@ -6,7 +6,8 @@ namespace Aperture.Tests;
 
 // Every route has a body limit that fits it, answered with 413 before the body is read: an anonymous burst of huge login
 // bodies cannot make the process hold them, and an oversized API body is a 413, not a 500.
-public sealed class BodyLimitTests
+// Every request here is refused before anything is stored: one host for the class, each test with its own admin session.
+public sealed class BodyLimitTests(AdminHost host) : IClassFixture<AdminHost>
 {
     // A body produced on demand that counts how much of it the server pulled.
     private sealed class CountingContent(long size, bool declareLength, string field = "name") : HttpContent
@@ -63,9 +64,7 @@ public sealed class BodyLimitTests
     [Fact]
     public async Task A_10_MB_login_body_is_a_413_before_the_body_is_read_also_when_twenty_come_at_once()
     {
-        var (app, _, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var app = host.App;
         var anonymous = app.CreateBrowserlessClient();
 
         var burst = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PostAsync(anonymous, "/api/auth/login", 10 * MiB, true, "application/json")));
@@ -78,9 +77,7 @@ public sealed class BodyLimitTests
     [Fact]
     public async Task A_login_body_without_a_length_stops_with_a_413_at_the_limit()
     {
-        var (app, _, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var app = host.App;
 
         var (status, sent) = await PostAsync(app.CreateBrowserlessClient(), "/api/auth/login", 10 * MiB, false, "application/json");
 
@@ -91,9 +88,7 @@ public sealed class BodyLimitTests
     [Fact]
     public async Task A_40_MB_body_to_the_channels_API_is_a_413_not_a_500()
     {
-        var (app, admin, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var admin = await host.AdminClientAsync();
 
         var (declared, declaredSent) = await PostAsync(admin, "/api/channels", 40 * MiB, true, "application/json");
         var (chunked, chunkedSent) = await PostAsync(admin, "/api/channels", 40 * MiB, false, "application/json");
@@ -109,9 +104,7 @@ public sealed class BodyLimitTests
     [Fact]
     public async Task An_oversized_page_form_is_a_413()
     {
-        var (app, admin, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var admin = await host.AdminClientAsync();
 
         var (status, sent) = await PostAsync(admin, "/admin/users?handler=Toggle", 5 * MiB, true, "application/x-www-form-urlencoded");
 

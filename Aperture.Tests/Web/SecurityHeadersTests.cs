@@ -7,7 +7,8 @@ using Aperture.Tests.Infrastructure;
 
 namespace Aperture.Tests;
 
-public sealed class SecurityHeadersTests
+// Every test only reads pages, each with its own admin session: one host for the class.
+public sealed class SecurityHeadersTests(AdminHost host) : IClassFixture<AdminHost>
 {
     [Theory]
     [InlineData("/admin")]
@@ -15,9 +16,7 @@ public sealed class SecurityHeadersTests
     [InlineData("/css/site.css")]
     public async Task Every_answer_forbids_framing_and_carries_a_content_security_policy(string path)
     {
-        var (app, admin, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var admin = await host.AdminClientAsync();
 
         var response = await admin.GetAsync(path);
 
@@ -37,9 +36,7 @@ public sealed class SecurityHeadersTests
     [Fact]
     public async Task The_pages_load_no_inline_script_the_policy_would_block()
     {
-        var (app, admin, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var admin = await host.AdminClientAsync();
 
         foreach (var page in new[] { "/picks/movies", "/admin", "/admin/users", "/admin/jobs", "/channels", "/admin/settings/recommendations", "/admin/top-picks" })
         {
@@ -60,9 +57,8 @@ public sealed class SecurityHeadersTests
     [Fact]
     public async Task No_page_an_admin_can_open_holds_an_inline_script_handler_or_style()
     {
-        var (app, admin, server) = await AppFactory.WithAdminAsync();
-        await using var _s = server;
-        await using var _a = app;
+        var app = host.App;
+        var admin = await host.AdminClientAsync();
         // Every Razor page whose route needs no value, as the routing table has them (a new page is scanned without a list to edit).
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null && e.RoutePattern.Parameters.All(p => p.IsOptional))

@@ -14,7 +14,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Fresh_install_starts_applies_every_migration_and_reports_healthy()
     {
-        await using var app = new AppFactory();
+        await using var app = AppFactory.OnEmptyDatabase();
         var client = app.CreateBrowserlessClient();
 
         var health = await client.GetAsync("/health");
@@ -33,7 +33,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Database_at_the_previous_migration_is_upgraded_at_start_and_keeps_its_data()
     {
-        await using var app = new AppFactory();
+        await using var app = AppFactory.OnEmptyDatabase();
         var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
 
         // Bring an empty database to the second-to-last migration, as an older release left it.
@@ -103,7 +103,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Database_made_by_the_pre_release_migration_chain_stops_startup_with_one_clear_line_and_is_left_untouched()
     {
-        await using var app = new AppFactory();
+        await using var app = AppFactory.OnEmptyDatabase();
         var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
         await using (var old = CreateContext(target))
         {
