@@ -58,7 +58,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Upgrading_to_per_kind_user_settings_keeps_each_users_movie_and_series_tuning()
     {
-        await using var app = new AppFactory();
+        await using var app = AppFactory.OnEmptyDatabase();
         var target = DatabaseUrl.Resolve(app.DatabaseUrl, app.DataDirectory);
         const string movie = """{"picksPerUser":7,"genres":{"Horror":"never"}}""";
         const string series = """{"includeStarted":true}""";
