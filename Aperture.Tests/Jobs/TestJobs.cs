@@ -16,6 +16,10 @@ public sealed class JobProbe
     public int StepsDone => stepsDone;
     public int Runs => runs;
     public int LockedRuns => lockedRuns;
+
+    // While set, the locked job stays running until the test completes it (a run that ends at once would let a late
+    // second request start a second run legitimately).
+    public TaskCompletionSource? HoldLocked { get; set; }
     private int stepsDone;
     private int runs;
     private int lockedRuns;
@@ -102,12 +106,15 @@ public sealed class LockedJob(JobProbe probe) : IJob
 
     public static readonly JobDefinition Definition = new(Name, "Test: locked", "Shares a lock with the gated job.", typeof(LockedJob), Locks: [Lock]);
 
-    public Task RunAsync(JobContext context, CancellationToken ct)
+    public async Task RunAsync(JobContext context, CancellationToken ct)
     {
         probe.LockedRun();
         probe.LockedStarted.TrySetResult();
+        if (probe.HoldLocked is { } hold)
+        {
+            await hold.Task.WaitAsync(ct);
+        }
         context.Progress.Log("Ran");
-        return Task.CompletedTask;
     }
 }
 

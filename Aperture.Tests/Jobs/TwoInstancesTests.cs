@@ -185,11 +185,16 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         await using var c = await StartAsync();
         for (var race = 1; race <= 10; race++)
         {
+            // The run that gets in stays running until both answers are in, so the second request always meets an active run.
+            var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.A.Probe().HoldLocked = hold;
+            c.B.Probe().HoldLocked = hold;
             using var go = new ManualResetEventSlim();
             var fromA = Task.Run(() => { go.Wait(); return c.AdminA.PostAsJsonAsync($"/api/jobs/{LockedJob.Name}/run", new { }); });
             var fromB = Task.Run(() => { go.Wait(); return c.AdminB.PostAsJsonAsync($"/api/jobs/{LockedJob.Name}/run", new { }); });
             go.Set();
             var codes = (await Task.WhenAll(fromA, fromB)).Select(r => r.StatusCode).Order().ToList();
+            hold.SetResult();
             Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict], codes);
             // Let that run end before the next race.
             var deadline = DateTime.UtcNow.AddSeconds(30);
