@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Aperture.Tests.Infrastructure;
@@ -12,19 +10,23 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder log = new();
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool disposed;
 
-    private AppProcess(Process process, Uri address)
+    private AppProcess(Process process)
     {
         this.process = process;
-        Address = address;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public Uri Address { get; }
+    // Where Kestrel really listens: the app binds port 0 and says which port it got. A port picked free by the test and
+    // handed over could be taken by another socket of the parallel suite before the app binds it (CI saw that once).
+    public Uri Address => listening.Task.IsCompletedSuccessfully
+        ? listening.Task.Result
+        : throw new InvalidOperationException("the app has not said where it listens yet");
 
     public int Id => process.Id;
 
@@ -47,6 +49,11 @@ public sealed class AppProcess : IAsyncDisposable
         {
             return;
         }
+        const string listeningOn = "Now listening on: ";
+        if (!listening.Task.IsCompleted && line.IndexOf(listeningOn, StringComparison.Ordinal) is var at and >= 0)
+        {
+            listening.TrySetResult(new Uri(line[(at + listeningOn.Length)..].Trim()));
+        }
         lock (log)
         {
             // The tail is what explains a failure; keep the log bounded.
@@ -61,23 +68,23 @@ public sealed class AppProcess : IAsyncDisposable
     // Starts the app with these environment variables and waits until /health answers.
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             WorkingDirectory = workingDirectory,
         };
-        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
-        var app = new AppProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        using var http = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(5) };
+        // The line that says where Kestrel listens, even when a test quiets the rest of the log.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        var app = new AppProcess(Process.Start(start)!);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         // Generous: on a busy 2-core machine a start (migrations checked, Quartz, Kestrel) has taken over a minute.
         var deadline = DateTime.UtcNow.AddSeconds(240);
         while (true)
@@ -88,7 +95,8 @@ public sealed class AppProcess : IAsyncDisposable
             }
             try
             {
-                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
+                if (app.listening.Task.IsCompletedSuccessfully
+                    && (await http.GetAsync(new Uri(app.Address, "/health"))).StatusCode == HttpStatusCode.OK)
                 {
                     return app;
                 }
@@ -127,13 +135,6 @@ public sealed class AppProcess : IAsyncDisposable
             client.DefaultRequestHeaders.Add("Cookie", cookie);
         }
         return client;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

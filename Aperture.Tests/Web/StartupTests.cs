@@ -189,49 +189,20 @@ public sealed class StartupTests
     [Fact]
     public async Task Started_from_another_working_directory_the_app_serves_its_static_files_and_reads_its_appsettings()
     {
-        var port = FreePort();
         var data = Directory.CreateTempSubdirectory("aperture-proc-").FullName;
-        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
+        string log;
+        await using (var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["APERTURE_DATA_DIR"] = data }, data))
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = data,
-        };
-        start.Environment["APERTURE_DATA_DIR"] = data;
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            HttpResponseMessage? htmx = null;
-            for (var attempt = 0; attempt < 120 && htmx is null; attempt++)
-            {
-                try
-                {
-                    htmx = await http.GetAsync("/lib/htmx/htmx.min.js");
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(250);
-                }
-            }
-            Assert.NotNull(htmx);
+            using var http = app.CreateClient();
+            var htmx = await http.GetAsync("/lib/htmx/htmx.min.js");
             Assert.Equal(HttpStatusCode.OK, htmx.StatusCode);
             Assert.Contains("htmx", await htmx.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            log = app.Log;
         }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Directory.Delete(data, recursive: true);
-        }
+        Directory.Delete(data, recursive: true);
         // appsettings.json keeps ASP.NET's per-request lines out of the log; without it every request is logged.
-        Assert.DoesNotContain("Request starting", await stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request starting", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -250,7 +221,7 @@ public sealed class StartupTests
             WorkingDirectory = data,
         };
         start.Environment["APERTURE_DATA_DIR"] = data;
-        start.Environment["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         using var first = Process.Start(start)!;
         var firstOut = first.StandardOutput.ReadToEndAsync();
@@ -284,13 +255,6 @@ public sealed class StartupTests
         {
         }
         Directory.Delete(data, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Fact]
