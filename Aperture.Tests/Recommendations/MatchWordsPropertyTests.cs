@@ -62,6 +62,11 @@ public sealed class MatchWordsPropertyTests
                     low++;
                     Assert.Empty(pick.MatchedGenres);
                 }
+                else
+                {
+                    // A pick close to the taste shows its figure on the card, never another reason.
+                    Assert.Null(MatchScale.LeadReason(bars));
+                }
                 foreach (var g in pick.MatchedGenres)
                 {
                     said++;
@@ -72,6 +77,20 @@ public sealed class MatchWordsPropertyTests
         }
         // The property was exercised both ways: picks said to match, and low-match picks that were not.
         Assert.True(picks > 500 && said > 50 && low > 20, $"{picks} picks, {said} matched genres, {low} low matches");
+    }
+
+    [Theory]
+    [InlineData(12, 0, 0, 90, 10, 10, "people like you")]
+    [InlineData(12, 0, 0, 40, 80, 95, "popular here")]
+    [InlineData(12, 60, 80, 40, 10, 10, "highly rated")]
+    [InlineData(12, 70, 60, 40, 10, 10, "something new")]
+    [InlineData(12, 20, 60, 40, 10, 10, null)]
+    [InlineData(50, 0, 0, 90, 90, 90, null)]
+    public void A_low_match_pick_leads_with_its_strongest_other_reason_and_a_close_one_with_its_figure(
+        int match, int discovery, int quality, int peopleLikeYou, int popularity, int variety, string? expected)
+    {
+        var bars = new PickInsightBars(match, discovery, quality, variety, popularity, peopleLikeYou);
+        Assert.Equal(expected, MatchScale.LeadReason(bars)?.Text);
     }
 
     private static float Dot(float[] a, float[] b)

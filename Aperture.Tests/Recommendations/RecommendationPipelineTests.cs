@@ -5,6 +5,7 @@ using Aperture.Fakes;
 using Aperture.Jobs;
 using Aperture.Tests.Infrastructure;
 using Aperture.Progress;
+using Aperture.Recommendations;
 
 namespace Aperture.Tests.Recommendations;
 
@@ -139,6 +140,19 @@ public sealed class RecommendationPipelineTests
         var page = await w.Alice.GetStringAsync("/picks");
         Assert.Contains(picks[0].GetProperty("name").GetString()!, page, StringComparison.Ordinal);
         Assert.Contains("% match", page, StringComparison.Ordinal);
+        // A pick below the low-match line leads with why it was picked instead of its figure, in the API and on the card.
+        foreach (var pick in picks)
+        {
+            var reason = pick.GetProperty("leadReason");
+            if (pick.GetProperty("matchPercent").GetInt32() >= MatchScale.LowMatch)
+            {
+                Assert.Equal(JsonValueKind.Null, reason.ValueKind);
+            }
+            else if (reason.ValueKind != JsonValueKind.Null)
+            {
+                Assert.Contains($">{reason.GetProperty("text").GetString()}</span>", page, StringComparison.Ordinal);
+            }
+        }
         var pickPage = await w.Alice.GetStringAsync($"/picks/movies/{first}");
         Assert.Contains("Because you watched", pickPage, StringComparison.Ordinal);
         Assert.Contains("Haunted 0", pickPage, StringComparison.Ordinal);

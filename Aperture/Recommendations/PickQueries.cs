@@ -9,7 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Recommendations;
 
 public sealed record PickSummary(long TitleId, string Kind, int Rank, string Name, int? Year, int MatchPercent, IReadOnlyList<string> Genres,
-    IReadOnlyList<string> MatchedGenres, [property: JsonPropertyName("posterUrl")] TitleImage? Poster, string? Explanation);
+    IReadOnlyList<string> MatchedGenres, [property: JsonPropertyName("posterUrl")] TitleImage? Poster, string? Explanation, PickReason? LeadReason);
+
+// Why a pick that does not sit close to the taste was picked, for the card's badge: a "12% match" beside a pick that
+// many people like this user watched reads as a bad pick when it is a good one for another reason.
+public sealed record PickReason(string Text, string Help);
 
 public sealed record PickList(string UserId, string UserName, string Kind, bool Enabled, DateTimeOffset? GeneratedAt, long? RunId, IReadOnlyList<PickSummary> Picks);
 
@@ -30,6 +34,16 @@ public static class MatchScale
     public const string Definition = "Match % is how close this title sits to your taste against the whole catalogue: 90 % means closer than 90 % of the titles here.";
 
     public static bool SaysTaste(int matchPercent) => matchPercent >= LowMatch;
+
+    // The first reason that holds strongly, in the order they weigh in the score by default (collaborative first); none
+    // when the match % is high enough to speak for itself, or when nothing else stands out (the figure is then honest).
+    public static PickReason? LeadReason(PickInsightBars bars) =>
+        SaysTaste(bars.TasteMatch) ? null
+        : bars.PeopleLikeYou >= 60 ? new("people like you", "Watched by people whose history overlaps yours")
+        : bars.Popularity >= 60 ? new("popular here", "Many people on this server watched it")
+        : bars.Quality >= 75 ? new("highly rated", "A high community rating")
+        : bars.Discovery >= 50 ? new("something new", "Further from the genres you usually watch")
+        : null;
 }
 
 public sealed record EvidenceView(long TitleId, string Name, int? Year, string Reason, double Similarity, [property: JsonPropertyName("posterUrl")] TitleImage? Poster);
@@ -58,7 +72,8 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
             .Where(p => !db.UserFeedback.Any(f => f.UserId == p.UserId && f.TitleId == p.TitleId
                 && (f.Reaction == FeedbackReaction.Down || f.Reaction == FeedbackReaction.NotInterested)))
             .OrderBy(p => p.Rank)
-            .Select(p => new { p.TitleId, p.Rank, p.Title.Name, p.Title.Year, p.MatchPercent, p.Title.Genres, p.MatchedGenres, p.Title.PrimaryImageTag, p.Explanation, p.RunId })
+            .Select(p => new { p.TitleId, p.Rank, p.Title.Name, p.Title.Year, p.MatchPercent, p.Title.Genres, p.MatchedGenres, p.Title.PrimaryImageTag, p.Explanation, p.RunId,
+                p.Novelty, p.Rating, p.Variety, p.Popularity, p.Collaborative })
             .ToListAsync(ct);
         var runId = rows.Count == 0 ? (long?)null : rows[0].RunId;
         var generated = runId is null ? null
@@ -66,7 +81,8 @@ public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
         var enabled = user.PicksKinds.Contains(kind);
         return new PickList(user.Id, user.Name, kind.Slug(), enabled, generated, runId,
             [.. rows.Select(r => new PickSummary(r.TitleId, kind.Slug(), r.Rank, r.Name, r.Year, r.MatchPercent, r.Genres, MatchScale.SaysTaste(r.MatchPercent) ? r.MatchedGenres : [],
-                TitleImage.Of(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation))]);
+                TitleImage.Of(r.TitleId, ServerImageType.Primary, r.PrimaryImageTag), r.Explanation,
+                MatchScale.LeadReason(PickInsightBars.Of(r.MatchPercent, r.Novelty, r.Rating, r.Variety, r.Popularity, r.Collaborative))))]);
     }
 
     public async Task<PickInsights?> InsightsAsync(string userId, MediaKind kind, long titleId, CancellationToken ct)
