@@ -41,13 +41,11 @@ namespace Aperture.Migrations.Sqlite
                 SELECT "UserId", 2, "SeriesTuning" FROM "user_preferences" WHERE "SeriesTuning" IS NOT NULL AND "SeriesTuning" <> ''
                 """);
 
-            migrationBuilder.DropColumn(
-                name: "MovieTuning",
-                table: "user_preferences");
-
-            migrationBuilder.DropColumn(
-                name: "SeriesTuning",
-                table: "user_preferences");
+            // SQLite drops a plain column in place (3.35+). EF's DropColumn rebuilds the table instead, with a
+            // `PRAGMA foreign_keys` that cannot run in the migration's transaction: a kill at that point would leave a
+            // half-applied migration, and every start from an empty database logged a warning saying so.
+            migrationBuilder.Sql("""ALTER TABLE "user_preferences" DROP COLUMN "MovieTuning";""");
+            migrationBuilder.Sql("""ALTER TABLE "user_preferences" DROP COLUMN "SeriesTuning";""");
         }
 
         /// <inheritdoc />
