@@ -171,7 +171,11 @@ public sealed class TextGenerationSettingsTests
         var token = await admin.AntiforgeryTokenAsync("/admin/settings/ai");
         KeyValuePair<string, string>[] fields =
             [new("Text.Provider", "openai-compatible"), new("Text.Model", "llama3.2"), new("Text.BaseUrl", ollama.BaseUrl), new("Text.LlmPicksPerUser", "7")];
-        var test = await admin.PostFormAsync("/admin/settings/ai?handler=Test&section=Text", token, fields, htmx: true);
+        // The section's buttons post where its handlers are: Test over htmx, Save as the form's action.
+        var testUrl = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "hx-post=\"([^\"]*section=Text[^\"]*)\"").Groups[1].Value);
+        var saveUrl = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "action=\"([^\"]*section=Text[^\"]*)\"").Groups[1].Value);
+        Assert.Equal(("Test", "Save"), (QueryValue(testUrl, "handler"), QueryValue(saveUrl, "handler")));
+        var test = await admin.PostFormAsync(testUrl, token, fields, htmx: true);
         var fragment = await test.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
         Assert.DoesNotContain("<html", fragment, StringComparison.OrdinalIgnoreCase);
@@ -190,11 +194,14 @@ public sealed class TextGenerationSettingsTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostFormAsync("/admin/settings/ai?handler=Test&section=Nope", token, fields, htmx: true)).StatusCode);
         Assert.Equal("none", (await admin.GetFromJsonAsync<JsonElement>(Route)).GetProperty("provider").GetString());
 
-        var save = await admin.PostFormAsync("/admin/settings/ai?handler=Save&section=Text", token, fields);
+        var save = await admin.PostFormAsync(saveUrl, token, fields);
         Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
         var config = await admin.GetFromJsonAsync<JsonElement>(Route);
         Assert.Equal(("openai-compatible", "llama3.2", 7), (config.GetProperty("provider").GetString(), config.GetProperty("model").GetString(),
             config.GetProperty("llmPicksPerUser").GetInt32()));
         Assert.Contains("<option value=\"openai-compatible\" selected=\"selected\">", await admin.GetStringAsync("/admin/settings/ai?textSaved=true"), StringComparison.Ordinal);
     }
+
+    private static string? QueryValue(string url, string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), url).Query).TryGetValue(name, out var v) ? v.ToString() : null;
 }
