@@ -16,7 +16,8 @@ namespace Aperture.Bench;
 //   pipeline movielens      9,742 MovieLens titles x 610 users, history from the ratings (SQLite)
 //   pipeline synthetic      20,000 generated titles x 50 users x 200,000 history rows (SQLite)
 //   pipeline large          100,000 generated titles x 1,000 users (APERTURE_BENCH_PG: PostgreSQL)
-//   options: --picks N (picks per user, default 50), --users N (only the first N users get picks), --symlink
+//   options: --picks N (picks per user, default 50), --users N (only the first N users get picks), --symlink,
+//            --only JOB[,JOB] (only these jobs, in pipeline order; each needs what the earlier ones leave), --runs N
 internal static class PipelineBench
 {
     private static readonly string[] Jobs =
@@ -32,12 +33,13 @@ internal static class PipelineBench
     {
         if (args.Length == 0 || args[0] is not ("movielens" or "synthetic" or "large"))
         {
-            await Console.Error.WriteLineAsync("pipeline movielens|synthetic|large [--picks N] [--users N] [--symlink] [--runs N]");
+            await Console.Error.WriteLineAsync("pipeline movielens|synthetic|large [--picks N] [--users N] [--symlink] [--runs N] [--only JOB,JOB]");
             return 2;
         }
         var set = args[0];
         int picks = 50, onlyUsers = int.MaxValue, runs = 1;
         var strm = true;
+        var jobs = Jobs;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -46,6 +48,15 @@ internal static class PipelineBench
                 case "--users": onlyUsers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--symlink": strm = false; break;
+                case "--only":
+                    var only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (only.FirstOrDefault(j => !Jobs.Contains(j)) is { } unknown)
+                    {
+                        await Console.Error.WriteLineAsync($"unknown job {unknown}; the pipeline's jobs: {string.Join(", ", Jobs)}");
+                        return 2;
+                    }
+                    jobs = [.. Jobs.Where(only.Contains)];
+                    break;
                 default: await Console.Error.WriteLineAsync($"unknown option {args[i]}"); return 2;
             }
         }
@@ -85,7 +96,7 @@ internal static class PipelineBench
                 await using (var app = await BenchApp.StartAsync(new Uri(server.BaseUrl), server.ApiKey, postgres, settings, full: true))
                 {
                     var idle = Rss();
-                    foreach (var job in Jobs)
+                    foreach (var job in jobs)
                     {
                         if (job == JobNames.GenerateRecommendations)
                         {

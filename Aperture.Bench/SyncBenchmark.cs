@@ -67,7 +67,7 @@ internal static class SyncBenchmark
         var phases = new List<PhaseRow>();
         foreach (var (name, postgres) in databases)
         {
-            await using var app = await BenchApp.StartAsync(new Uri(server.BaseUrl), server.ApiKey, postgres, settings);
+            await using var app = await BenchApp.StartAsync(new Uri(server.BaseUrl), server.ApiKey, postgres, settings, full: true);
             foreach (var (phase, names) in (ValueTuple<string, string[]>[])[("full", FullJobs), ("no-change delta", DeltaJobs)])
             {
                 Console.WriteLine($"  {name}: {phase} ...");

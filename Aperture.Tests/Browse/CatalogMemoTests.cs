@@ -88,6 +88,32 @@ public sealed class CatalogMemoTests(CatalogWorld world) : IClassFixture<Catalog
         Assert.Equal(0, (await JsonAsync(admin, "/api/movies?q=ali")).GetProperty("total").GetInt32());
     }
 
+    [Fact]
+    public async Task A_genres_count_is_the_number_of_titles_its_filter_finds_whatever_the_case_or_repeats_in_a_list()
+    {
+        FakeLibrary movies = null!;
+        await using var server = await FakeMediaServer.StartAsync(FakeDialect.Jellyfin, b =>
+        {
+            b.User("Admin", "pw", admin: true);
+            movies = b.MovieLibrary("Movies");
+            b.Movie("Alien", 1979, genres: ["Horror", "Science Fiction"], library: movies);
+            b.Movie("Heat", 1995, genres: ["Crime", "crime"], library: movies);
+            b.Movie("Aliens", 1986, genres: ["horror", "Action", "Action"], library: movies);
+        });
+        await using var app = new AppFactory();
+        await app.ConnectAsync(server);
+        var admin = await app.SignedInClientAsync("Admin", "pw");
+        await app.RunJobAsync(JobNames.SyncMovies, full: true);
+
+        var genres = (await JsonAsync(admin, "/api/movies/genres")).EnumerateArray()
+            .Select(g => (g.GetProperty("genre").GetString(), g.GetProperty("count").GetInt32())).ToList();
+        Assert.Equal([("Action", 1), ("Crime", 1), ("Horror", 2), ("Science Fiction", 1)], genres);
+        foreach (var (genre, count) in genres)
+        {
+            Assert.Equal(count, (await JsonAsync(admin, $"/api/movies?genre={Uri.EscapeDataString(genre!)}")).GetProperty("total").GetInt32());
+        }
+    }
+
     [Theory]
     [InlineData("movies")]
     [InlineData("series")]

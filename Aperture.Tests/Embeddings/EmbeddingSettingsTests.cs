@@ -65,7 +65,7 @@ public sealed class EmbeddingSettingsTests
 
         // The page's htmx Test answers with a fragment.
         var token = await admin.AntiforgeryTokenAsync("/admin/settings/ai");
-        var page = await admin.PostFormAsync("/admin/settings/ai?handler=TestEmbedding", token,
+        var page = await admin.PostFormAsync("/admin/settings/ai?handler=Test&section=Embedding", token,
             [new("Embedding.Provider", "compatible"), new("Embedding.Model", "nomic-embed-text"), new("Embedding.BaseUrl", ollama.BaseUrl), new("Embedding.ApiKey", "ollama-key-123")], htmx: true);
         var html = await page.Content.ReadAsStringAsync();
         Assert.DoesNotContain("<html", html, StringComparison.OrdinalIgnoreCase);

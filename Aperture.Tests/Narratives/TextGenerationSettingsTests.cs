@@ -88,6 +88,36 @@ public sealed class TextGenerationSettingsTests
     }
 
     [Fact]
+    public async Task A_bodiless_test_of_saved_settings_that_are_no_longer_valid_is_a_400_problem_naming_the_field()
+    {
+        var (app, admin, server) = await AppFactory.WithAdminAsync();
+        await using var _ = app;
+        await using var __ = server;
+        // Narratives on OpenAI with the key the embeddings section saved; then that shared key is gone (an OPENAI_API_KEY no
+        // longer set, a restored backup without it): what is saved for narratives can no longer work.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync("/api/settings/embedding-model",
+            new { provider = "openai", model = "text-embedding-3-small", apiKey = "sk-0123456789abcdef" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync(Route, new { provider = "openai" })).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Settings.Where(s => s.Key == "openai.apiKey").ExecuteDeleteAsync()));
+        var saved = await admin.GetFromJsonAsync<JsonElement>(Route);
+        Assert.Equal(("openai", false), (saved.GetProperty("provider").GetString(), saved.GetProperty("apiKeySet").GetBoolean()));
+
+        // No body: the saved choice is what is tested (a JSON client sends its content type with an empty body).
+        using var request = new HttpRequestMessage(HttpMethod.Post, Route + "/test") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var test = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, test.StatusCode);
+        Assert.Equal("application/problem+json", test.Content.Headers.ContentType?.MediaType);
+        var problem = await test.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Invalid value for 'apiKey'.", problem.GetProperty("title").GetString());
+        Assert.Equal("OpenAI needs an API key (or set OPENAI_API_KEY).", problem.GetProperty("errors").GetProperty("apiKey")[0].GetString());
+        // Testing changed nothing.
+        Assert.Equal("openai", (await admin.GetFromJsonAsync<JsonElement>(Route)).GetProperty("provider").GetString());
+    }
+
+    [Fact]
     public async Task Normal_users_get_403()
     {
         var (app, admin, server) = await AppFactory.WithAdminAsync();
@@ -141,25 +171,37 @@ public sealed class TextGenerationSettingsTests
         var token = await admin.AntiforgeryTokenAsync("/admin/settings/ai");
         KeyValuePair<string, string>[] fields =
             [new("Text.Provider", "openai-compatible"), new("Text.Model", "llama3.2"), new("Text.BaseUrl", ollama.BaseUrl), new("Text.LlmPicksPerUser", "7")];
-        var test = await admin.PostFormAsync("/admin/settings/ai?handler=TestTextGeneration", token, fields, htmx: true);
+        // The section's buttons post where its handlers are: Test over htmx, Save as the form's action.
+        var testUrl = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "hx-post=\"([^\"]*section=Text[^\"]*)\"").Groups[1].Value);
+        var saveUrl = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "action=\"([^\"]*section=Text[^\"]*)\"").Groups[1].Value);
+        Assert.Equal(("Test", "Save"), (QueryValue(testUrl, "handler"), QueryValue(saveUrl, "handler")));
+        var test = await admin.PostFormAsync(testUrl, token, fields, htmx: true);
         var fragment = await test.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
         Assert.DoesNotContain("<html", fragment, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Works (llm:llama3.2", fragment, StringComparison.Ordinal);
 
-        var noToken = await admin.PostFormAsync("/admin/settings/ai?handler=TextGeneration", null, fields);
+        var noToken = await admin.PostFormAsync("/admin/settings/ai?handler=Save&section=Text", null, fields);
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
 
-        var invalid = await admin.PostFormAsync("/admin/settings/ai?handler=TextGeneration", token,
+        var invalid = await admin.PostFormAsync("/admin/settings/ai?handler=Save&section=Text", token,
             [new("Text.Provider", "openai-compatible"), new("Text.Model", "llama3.2"), new("Text.BaseUrl", "not a url")]);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Contains("absolute http or https", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var save = await admin.PostFormAsync("/admin/settings/ai?handler=TextGeneration", token, fields);
+        // Save and Test are one handler each for both sections: a section the page does not have is not found, nothing saved.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostFormAsync("/admin/settings/ai?handler=Save&section=Nope", token, fields)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostFormAsync("/admin/settings/ai?handler=Test&section=Nope", token, fields, htmx: true)).StatusCode);
+        Assert.Equal("none", (await admin.GetFromJsonAsync<JsonElement>(Route)).GetProperty("provider").GetString());
+
+        var save = await admin.PostFormAsync(saveUrl, token, fields);
         Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
         var config = await admin.GetFromJsonAsync<JsonElement>(Route);
         Assert.Equal(("openai-compatible", "llama3.2", 7), (config.GetProperty("provider").GetString(), config.GetProperty("model").GetString(),
             config.GetProperty("llmPicksPerUser").GetInt32()));
         Assert.Contains("<option value=\"openai-compatible\" selected=\"selected\">", await admin.GetStringAsync("/admin/settings/ai?textSaved=true"), StringComparison.Ordinal);
     }
+
+    private static string? QueryValue(string url, string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), url).Query).TryGetValue(name, out var v) ? v.ToString() : null;
 }

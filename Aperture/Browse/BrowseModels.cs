@@ -28,6 +28,9 @@ public sealed record BrowsePage(IReadOnlyList<TitleCard> Items, int Total, int P
 
 public sealed record GenreCount(string Genre, int Count);
 
+// The genres of one kind's titles with their title counts, and the number of titles of that kind.
+public sealed record CatalogGenres(int Titles, IReadOnlyList<GenreCount> Genres);
+
 public sealed record PersonCredit(string Name, string Type, string? Role);
 
 public sealed record ExternalLink(string Provider, string Id, string Url);

@@ -56,19 +56,25 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         return new PageRows(total, rows);
     }
 
-    // Computed once per catalogue state (see CatalogMemo).
-    public Task<IReadOnlyList<GenreCount>> GenresAsync(MediaKind kind, CancellationToken ct) =>
+    public async Task<IReadOnlyList<GenreCount>> GenresAsync(MediaKind kind, CancellationToken ct) => (await GenreCountsAsync(kind, ct)).Genres;
+
+    // How many titles of the kind have each genre, and how many titles the kind has: Browse's genre list and My Taste's
+    // library shares. Computed once per catalogue state (see CatalogMemo).
+    public Task<CatalogGenres> GenreCountsAsync(MediaKind kind, CancellationToken ct) =>
         memo.GetAsync(db, $"genres:{(int)kind}", c => ReadGenresAsync(kind, c), ct);
 
-    private async Task<IReadOnlyList<GenreCount>> ReadGenresAsync(MediaKind kind, CancellationToken ct)
+    private async Task<CatalogGenres> ReadGenresAsync(MediaKind kind, CancellationToken ct)
     {
         // Unnesting a list column and grouping needs SQL APPLY in EF, which SQLite lacks: each database gets its own form.
+        // Genres that differ only in case are one genre, as the Browse filter (lower() on both sides) treats them, and a title
+        // counts once per genre however often its list names it.
         var rows = await (target.Provider == DatabaseProvider.Postgres
-            ? db.Database.SqlQuery<GenreRow>($"""SELECT g AS "Genre", COUNT(*)::int AS "Count" FROM titles AS t, unnest(t."Genres") AS g WHERE t."Kind" = {(int)kind} GROUP BY g""")
-            : db.Database.SqlQuery<GenreRow>($"""SELECT j.value AS "Genre", COUNT(*) AS "Count" FROM titles AS t, json_each(t."Genres") AS j WHERE t."Kind" = {(int)kind} GROUP BY j.value"""))
+            ? db.Database.SqlQuery<GenreRow>($"""SELECT MIN(g) AS "Genre", COUNT(DISTINCT t."Id")::int AS "Count" FROM titles AS t, unnest(t."Genres") AS g WHERE t."Kind" = {(int)kind} GROUP BY lower(g)""")
+            : db.Database.SqlQuery<GenreRow>($"""SELECT MIN(j.value) AS "Genre", COUNT(DISTINCT t."Id") AS "Count" FROM titles AS t, json_each(t."Genres") AS j WHERE t."Kind" = {(int)kind} GROUP BY lower(j.value)"""))
             .ToListAsync(ct);
+        var titles = await db.Titles.CountAsync(t => t.Kind == kind, ct);
         // Sorted here: the two databases collate names differently.
-        return [.. rows.Select(r => new GenreCount(r.Genre, r.Count)).OrderBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)];
+        return new CatalogGenres(titles, [.. rows.Select(r => new GenreCount(r.Genre, r.Count)).OrderBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)]);
     }
 
     private sealed class GenreRow

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Aperture.Data;
@@ -16,7 +17,7 @@ internal static class BulkInsert
 {
     // Far below PostgreSQL's 65,535 parameters per statement.
     private const int MaxParameters = 8_000;
-    private const int SqliteRowsPerStatement = 2_000;
+    private const int SqliteChunkBytes = 32 * 1024;
 
     public static async Task<int> InsertAsync<T>(AppDbContext db, IReadOnlyCollection<T> rows, CancellationToken ct) where T : class
     {
@@ -63,17 +64,47 @@ internal static class BulkInsert
             {
                 // SQLite reads a whole chunk from one JSON parameter (json_each): its driver binds parameters by name, so
                 // statements with thousands of parameters cost quadratic time, and one statement per row costs a call each.
-                command.CommandText = $"{head} SELECT {string.Join(", ", columns.Select((_, i) => $"json_extract(value, '$[{i}]')"))} FROM json_each(@rows)";
+                // A chunk is cut at about 32 KB of JSON, so that its text (and the UTF-8 copy the driver binds) stays off the
+                // large-object heap: megabyte strings, one per page of titles, made the sync run a full collection every few pages.
+                // jsonb_each parses the chunk once and hands each row over in SQLite's binary form; json_each hands it over as
+                // text, which every json_extract of the row's columns parsed again.
+                command.CommandText = $"{head} SELECT {string.Join(", ", columns.Select((_, i) => $"json_extract(value, '$[{i}]')"))} FROM jsonb_each(@rows)";
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = "@rows";
                 command.Parameters.Add(parameter);
-                foreach (var chunk in rows.Chunk(SqliteRowsPerStatement))
+                var buffer = new ArrayBufferWriter<byte>(SqliteChunkBytes + SqliteChunkBytes / 4);
+                using var writer = new Utf8JsonWriter(buffer);
+                var pending = 0;
+                foreach (var row in rows)
                 {
-                    parameter.Value = JsonRows(chunk, columns);
-                    inserted += await command.ExecuteNonQueryAsync(ct);
+                    if (pending == 0)
+                    {
+                        writer.WriteStartArray();
+                    }
+                    WriteRow(writer, row, columns);
+                    pending++;
+                    if (writer.BytesPending + buffer.WrittenCount >= SqliteChunkBytes)
+                    {
+                        inserted += await ExecuteChunkAsync();
+                    }
+                }
+                if (pending > 0)
+                {
+                    inserted += await ExecuteChunkAsync();
                 }
                 CatalogWriteInterceptor.RawCommandExecuted(db, command);
                 return inserted;
+
+                async Task<int> ExecuteChunkAsync()
+                {
+                    writer.WriteEndArray();
+                    await writer.FlushAsync(ct);
+                    parameter.Value = Encoding.UTF8.GetString(buffer.WrittenSpan);
+                    buffer.ResetWrittenCount();
+                    writer.Reset(buffer);
+                    pending = 0;
+                    return await command.ExecuteNonQueryAsync(ct);
+                }
             }
             // PostgreSQL is a round trip away: many rows per statement, each value a parameter typed as EF types it.
             foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Count)))
@@ -124,7 +155,7 @@ internal static class BulkInsert
                 WriteObject(writer, value, properties);
             }
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static void WriteObject(Utf8JsonWriter writer, object item, IReadOnlyList<IProperty> properties)
@@ -133,31 +164,33 @@ internal static class BulkInsert
         foreach (var property in properties)
         {
             writer.WritePropertyName(property.GetJsonPropertyName()!);
-            JsonSerializer.Serialize(writer, property.GetGetter().GetClrValue(item), property.ClrType);
+            switch (property.GetGetter().GetClrValue(item))
+            {
+                // What JsonSerializer writes for them, without its per-call type lookup (a title has a dozen people).
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case var value:
+                    JsonSerializer.Serialize(writer, value, property.ClrType);
+                    break;
+            }
         }
         writer.WriteEndObject();
     }
 
-    // Each row an array of its columns' values as the model converts them for SQLite (dates as the integers EF stores).
-    private static string JsonRows<T>(T[] rows, List<Column> columns) where T : class
+    // A row as an array of its columns' values as the model converts them for SQLite (dates as the integers EF stores).
+    private static void WriteRow(Utf8JsonWriter writer, object row, List<Column> columns)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartArray();
+        foreach (var column in columns)
         {
-            writer.WriteStartArray();
-            foreach (var row in rows)
-            {
-                writer.WriteStartArray();
-                foreach (var column in columns)
-                {
-                    var value = column.Read(row);
-                    WriteValue(writer, value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value);
-                }
-                writer.WriteEndArray();
-            }
-            writer.WriteEndArray();
+            var value = column.Read(row);
+            WriteValue(writer, value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        writer.WriteEndArray();
     }
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)

@@ -56,7 +56,9 @@ internal abstract class CatalogLevel<TRow>(AppDbContext db) : CatalogLevel where
     {
         await PrepareAsync(ct);
         var ids = items.Select(i => i.Id).ToList();
-        var existing = await Rows.Where(r => ids.Contains(EF.Property<string>(r, nameof(Title.ServerItemId))))
+        // One collection parameter (json_each / = ANY), not EF 10's default of one parameter per id: SQLite's driver binds
+        // parameters by name, and a page's 500 names cost a search each.
+        var existing = await Rows.Where(r => EF.Parameter(ids).Contains(EF.Property<string>(r, nameof(Title.ServerItemId))))
             .ToDictionaryAsync(ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
         var fresh = new List<TRow>();
         int added = 0, updated = 0, skipped = 0;

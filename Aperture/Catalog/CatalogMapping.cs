@@ -65,10 +65,26 @@ internal static class CatalogMapping
 
     private static int? Minutes(long? ticks) => ticks is > 0 ? (int)Math.Round(ticks.Value / TicksPerMinute) : null;
 
-    private static string? PrimaryImage(BaseItemDto i) => i.ImageTags?.FirstOrDefault(t => string.Equals(t.Key, "Primary", StringComparison.OrdinalIgnoreCase)).Value;
+    private static string? PrimaryImage(BaseItemDto i) => Find(i.ImageTags, "Primary");
 
-    private static string? Provider(BaseItemDto i, string name) =>
-        i.ProviderIds?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } id ? id : null;
+    private static string? Provider(BaseItemDto i, string name) => Find(i.ProviderIds, name) is { Length: > 0 } id ? id : null;
+
+    // The first entry whose key matches regardless of case (servers differ in the case of provider names).
+    private static string? Find(IReadOnlyDictionary<string, string?>? map, string key)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+        foreach (var (name, value) in map)
+        {
+            if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+        return null;
+    }
 
     private static string? Clip(string? value, int max) => value is null ? null : value.Length > max ? value[..max] : value;
 

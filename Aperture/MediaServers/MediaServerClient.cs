@@ -134,42 +134,95 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
             {
                 return default;
             }
-            byte[] bytes;
+            // The body goes into a pooled buffer: a catalogue page is about a megabyte, and a fresh array (plus the copies a
+            // growing MemoryStream makes) for every page is large-object heap churn that costs the sync a full collection
+            // every few pages.
+            var received = new PooledBody();
             try
             {
-                bytes = await response.Content.ReadAsByteArrayAsync(ct);
+                try
+                {
+                    await received.ReadAsync(response.Content, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is IOException or HttpRequestException)
+                {
+                    // The headers came, then the connection ended (or was reset) before the announced Content-Length or the chunked
+                    // terminator: the answer was cut short in transit.
+                    throw new TruncatedResponseException($"the connection ended before the whole body arrived: {Innermost(e).Message}", e);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
+                {
+                    throw error;
+                }
+                var bytes = received.Span;
+                if (!IsCompleteJson(bytes, out var syntaxError))
+                {
+                    throw new TruncatedResponseException(bytes.Length == 0
+                        ? "an empty body"
+                        : $"the JSON ends after {bytes.Length:N0} bytes, before its last value is closed");
+                }
+                try
+                {
+                    return syntaxError is null ? JsonSerializer.Deserialize<T>(bytes, Json) : throw syntaxError;
+                }
+                catch (JsonException e)
+                {
+                    throw new MediaServerException(MediaServerErrorKind.BadResponse,
+                        $"The media server sent malformed JSON for {Describe(method, relativePath)}: {e.Message}", e);
+                }
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is IOException or HttpRequestException)
+            finally
             {
-                // The headers came, then the connection ended (or was reset) before the announced Content-Length or the chunked
-                // terminator: the answer was cut short in transit.
-                throw new TruncatedResponseException($"the connection ended before the whole body arrived: {Innermost(e).Message}", e);
+                received.Return();
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
+        }
+    }
+
+    // A response body read whole into an array rented from the shared pool (sized from Content-Length when there is one,
+    // grown by renting a larger one otherwise), given back once it has been parsed.
+    private sealed class PooledBody
+    {
+        private byte[]? buffer;
+        private int length;
+
+        public ReadOnlySpan<byte> Span => buffer.AsSpan(0, length);
+
+        public async Task ReadAsync(HttpContent content, CancellationToken ct)
+        {
+            var expected = content.Headers.ContentLength;
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(expected is > 0 and < int.MaxValue ? (int)expected.Value + 1 : 16 * 1024);
+            await using var stream = await content.ReadAsStreamAsync(ct);
+            while (true)
             {
-                throw error;
+                if (length == buffer.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    return;
+                }
+                length += read;
             }
-            if (!IsCompleteJson(bytes, out var syntaxError))
+        }
+
+        public void Return()
+        {
+            if (buffer is not null)
             {
-                throw new TruncatedResponseException(bytes.Length == 0
-                    ? "an empty body"
-                    : $"the JSON ends after {bytes.Length:N0} bytes, before its last value is closed");
-            }
-            try
-            {
-                return syntaxError is null ? JsonSerializer.Deserialize<T>(bytes, Json) : throw syntaxError;
-            }
-            catch (JsonException e)
-            {
-                throw new MediaServerException(MediaServerErrorKind.BadResponse,
-                    $"The media server sent malformed JSON for {Describe(method, relativePath)}: {e.Message}", e);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
             }
         }
     }
 
     // Whether the bytes hold one whole JSON value. Read as a block that more data could follow, a body cut short ends the
     // reader quietly while a value is still open; a body that is complete but wrong throws, and that error is handed back.
-    private static bool IsCompleteJson(byte[] bytes, out JsonException? syntaxError)
+    private static bool IsCompleteJson(ReadOnlySpan<byte> bytes, out JsonException? syntaxError)
     {
         syntaxError = null;
         var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
@@ -311,7 +364,13 @@ internal sealed class NoNulStringConverter : System.Text.Json.Serialization.Json
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var value = reader.GetString();
-        return value is null || !value.Contains('\0', StringComparison.Ordinal) ? value : value.Replace("\0", "", StringComparison.Ordinal);
+        // JSON carries a NUL only escaped (\u0000; a raw control character is invalid and the reader rejects it), so a string
+        // without escapes needs no search.
+        if (value is null || !reader.ValueIsEscaped)
+        {
+            return value;
+        }
+        return value.Contains('\0', StringComparison.Ordinal) ? value.Replace("\0", "", StringComparison.Ordinal) : value;
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);

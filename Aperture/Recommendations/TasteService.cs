@@ -19,7 +19,7 @@ public sealed record TasteProfileView(string UserId, string UserName, string Kin
 
 // A user's taste per kind in words and figures (My Taste, /api/users/{id}/taste-profile). The synopsis is
 // written by the recommendation run and on "Regenerate"; the figures are read fresh each time.
-public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time, CatalogMemo memo)
+public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time, CatalogBrowser browser)
 {
     private const int RecentCount = 12;
 
@@ -156,15 +156,13 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
             years.Count == 0 ? null : years[years.Count / 2], ratings.Count == 0 ? null : Math.Round(ratings.Average(), 1));
     }
 
-    // Every title's genre list of the kind, the same for every user: computed once per catalogue state (see CatalogMemo).
-    private Task<IReadOnlyDictionary<string, double>> LibraryGenreSharesAsync(MediaKind kind, CancellationToken ct) =>
-        memo.GetAsync(db, $"library-genre-shares:{(int)kind}", c => ReadLibraryGenreSharesAsync(kind, c), ct);
-
-    private async Task<IReadOnlyDictionary<string, double>> ReadLibraryGenreSharesAsync(MediaKind kind, CancellationToken ct)
+    // The share of the kind's titles in each genre: counted by the catalogue browser (once per catalogue state), so My
+    // Taste's library column and Browse's genre list agree. SQLite's lower() folds ASCII only, so names that differ in the
+    // case of other letters come as two genres: they are one here.
+    private async Task<IReadOnlyDictionary<string, double>> LibraryGenreSharesAsync(MediaKind kind, CancellationToken ct)
     {
-        var all = await db.Titles.AsNoTracking().Where(t => t.Kind == kind).Select(t => t.Genres).ToListAsync(ct);
-        return all.SelectMany(g => g.Distinct(StringComparer.OrdinalIgnoreCase))
-            .GroupBy(g => g, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Count() / (double)Math.Max(1, all.Count), StringComparer.OrdinalIgnoreCase);
+        var genres = await browser.GenreCountsAsync(kind, ct);
+        return genres.Genres.GroupBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => Math.Min(1, g.Sum(c => c.Count) / (double)Math.Max(1, genres.Titles)), StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -19,9 +19,9 @@ public class AiProviderForm
     protected string? TypedKey => string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey;
 }
 
-// One AI provider section of the page (_AiProviderFields): its form prefix, handlers, choices, saved state and errors.
-// Extra: the fields only this provider has, shown before the buttons.
-public sealed record AiProviderSection(string Prefix, string Handler, string TestHandler, string TestTarget, string TestingText,
+// One AI provider section of the page (_AiProviderFields): its form prefix (also the section its Save and Test post to),
+// choices, saved state and errors. Extra: the fields only this provider has, shown before the buttons.
+public sealed record AiProviderSection(string Prefix, string TestTarget, string TestingText,
     IReadOnlyList<(string Value, string Label)> Providers, string ProviderLabel, AiProviderForm Form, AiProviderConfig Config,
     IReadOnlyDictionary<string, string> Errors, string ModelPlaceholder, IReadOnlyList<string> KnownModels, string KeyLabel, bool CanClearKey,
     Func<object?, IHtmlContent>? Extra = null);
@@ -66,35 +66,45 @@ public sealed class AiModel(EmbeddingSettings settings, EmbeddingCostEstimator e
         (Saved, TextSaved) = (saved, textSaved);
     }
 
-    public async Task<IActionResult> OnPostTestEmbeddingAsync(CancellationToken ct) =>
-        Partial("_EmbeddingTest", (await settings.ValidateAndTestAsync(Embedding.ToInput(), http.CreateClient(EmbeddingsExtensions.HttpClientName), ct)).Result);
+    // The two sections, as their forms post them (?handler=Save|Test&section=...): each form's fields carry its prefix.
+    public const string EmbeddingSection = "Embedding";
+    public const string TextSection = "Text";
 
-    public async Task<IActionResult> OnPostTestTextGenerationAsync(CancellationToken ct) =>
-        Partial("_TextGenerationTest", (await textSettings.ValidateAndTestAsync(Text.ToInput(), http.CreateClient(NarrativesExtensions.HttpClientName), ct)).Result);
-
-    public async Task<IActionResult> OnPostEmbeddingAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostTestAsync(string? section, CancellationToken ct) => section switch
     {
-        var input = Embedding.ToInput();
-        Errors = settings.Validate(input, await settings.GetAsync(ct));
-        if (Errors.Count > 0)
-        {
-            return await InvalidAsync(keep: Embedding, ct);
-        }
-        await settings.SaveAsync(input, ct);
-        return Redirect("/admin/settings/ai?saved=true");
-    }
+        EmbeddingSection => Partial("_EmbeddingTest",
+            (await settings.ValidateAndTestAsync(Embedding.ToInput(), http.CreateClient(EmbeddingsExtensions.HttpClientName), ct)).Result),
+        TextSection => Partial("_TextGenerationTest",
+            (await textSettings.ValidateAndTestAsync(Text.ToInput(), http.CreateClient(NarrativesExtensions.HttpClientName), ct)).Result),
+        _ => NotFound(),
+    };
 
-    public async Task<IActionResult> OnPostTextGenerationAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(string? section, CancellationToken ct)
     {
-        var input = Text.ToInput();
-        TextErrors = textSettings.Validate(input, await textSettings.GetAsync(ct));
-        if (TextErrors.Count > 0)
+        switch (section)
         {
-            return await InvalidAsync(keep: Text, ct);
+            case EmbeddingSection:
+                var embedding = Embedding.ToInput();
+                Errors = settings.Validate(embedding, await settings.GetAsync(ct));
+                if (Errors.Count > 0)
+                {
+                    return await InvalidAsync(keep: Embedding, ct);
+                }
+                await settings.SaveAsync(embedding, ct);
+                return Redirect("/admin/settings/ai?saved=true");
+            case TextSection:
+                var text = Text.ToInput();
+                TextErrors = textSettings.Validate(text, await textSettings.GetAsync(ct));
+                if (TextErrors.Count > 0)
+                {
+                    return await InvalidAsync(keep: Text, ct);
+                }
+                await textSettings.SaveAsync(text, ct);
+                gate.Reset();
+                return Redirect("/admin/settings/ai?textSaved=true#text-generation");
+            default:
+                return NotFound();
         }
-        await textSettings.SaveAsync(input, ct);
-        gate.Reset();
-        return Redirect("/admin/settings/ai?textSaved=true#text-generation");
     }
 
     // The form that failed keeps what was typed (never the key); the other shows what is saved.
