@@ -7,11 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Browse;
 
 // Reads the synced catalogue for the Browse pages and the catalogue API; one implementation for movies and series.
-public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings, CatalogMemo memo)
+public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings, CatalogMemo memo, DataMemo userMemo)
 {
     public Task<bool> AnyAsync(MediaKind kind, CancellationToken ct) => db.Titles.AnyAsync(t => t.Kind == kind, ct);
 
-    public async Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
+    // The page as this user sees it (their own marks on the cards) is kept per user and data state, see DataMemo.
+    public Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct) =>
+        userMemo.ForUserAsync(db, userId, $"browse:{(int)kind}:{query.ToQueryString()}", c => ReadSearchAsync(kind, query, userId, c), ct);
+
+    private async Task<BrowsePage> ReadSearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
     {
         // "Watched" filters by the user's own history: only that form is read per request. Every other query's page (which
         // titles, in which order, how many) is the same for everyone until the catalogue changes, so it is computed once
@@ -77,7 +81,11 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         public int Count { get; set; }
     }
 
-    public async Task<TitleDetails?> GetAsync(MediaKind kind, long id, string userId, CancellationToken ct)
+    // Kept per user and data state (the user's own watch state is on the page), see DataMemo.
+    public Task<TitleDetails?> GetAsync(MediaKind kind, long id, string userId, CancellationToken ct) =>
+        userMemo.ForUserAsync(db, userId, $"title:{(int)kind}:{id}", c => ReadTitleAsync(kind, id, userId, c), ct);
+
+    private async Task<TitleDetails?> ReadTitleAsync(MediaKind kind, long id, string userId, CancellationToken ct)
     {
         var title = await db.Titles.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.Kind == kind, ct);
         if (title is null)
