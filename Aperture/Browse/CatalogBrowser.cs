@@ -11,23 +11,22 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
 {
     public Task<bool> AnyAsync(MediaKind kind, CancellationToken ct) => db.Titles.AnyAsync(t => t.Kind == kind, ct);
 
-    // The page as this user sees it (their own marks on the cards) is kept per user and data state, see DataMemo.
-    public Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct) =>
-        userMemo.ForUserAsync(db, userId, $"browse:{(int)kind}:{query.ToQueryString()}", c => ReadSearchAsync(kind, query, userId, c), ct);
-
-    private async Task<BrowsePage> ReadSearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
+    public async Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
     {
-        // "Watched" filters by the user's own history: only that form is read per request. Every other query's page (which
-        // titles, in which order, how many) is the same for everyone until the catalogue changes, so it is computed once
-        // per catalogue state; the user's own marks (watched, favourite, episodes seen) are read for the page's titles only.
+        // "Watched" filters by the user's own history: that form is kept per user and data state (DataMemo). Every other
+        // query's page (which titles, in which order, how many) is the same for everyone until the catalogue changes, so it
+        // is computed once per catalogue state; the user's own marks (watched, favourite, episodes seen) on the page's titles
+        // are kept per user and data state, apart and keyed by the titles they are for, so a user's memo holds a few ids, not
+        // a copy of the cards.
+        var key = $"browse:{(int)kind}:{query.ToQueryString()}";
         var page = query.Watched is null
-            ? await memo.GetAsync(db, $"browse:{(int)kind}:{query.ToQueryString()}", c => ReadPageAsync(kind, query, userId, c), ct)
-            : await ReadPageAsync(kind, query, userId, ct);
+            ? await memo.GetAsync(db, key, c => ReadPageAsync(kind, query, userId, c), ct)
+            : await userMemo.ForUserAsync(db, userId, key, c => ReadPageAsync(kind, query, userId, c), ct);
         var ids = page.Rows.Select(r => r.Id).ToList();
-        var marks = ids.Count == 0 ? [] : await db.WatchStates.AsNoTracking()
+        var marks = ids.Count == 0 ? [] : await userMemo.ForUserAsync(db, userId, $"marks:{string.Join(',', ids)}", async c => (IReadOnlyList<Mark>)await db.WatchStates.AsNoTracking()
             .Where(w => w.UserId == userId && ids.Contains(w.TitleId) && (w.Played || w.IsFavorite))
-            .Select(w => new { w.TitleId, w.EpisodeId, w.Played, w.IsFavorite })
-            .ToListAsync(ct);
+            .Select(w => new Mark(w.TitleId, w.EpisodeId, w.Played, w.IsFavorite))
+            .ToListAsync(c), ct);
         var byTitle = marks.ToLookup(m => m.TitleId);
         var series = kind == MediaKind.Series;
         var items = page.Rows.Select(r =>
@@ -40,6 +39,8 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         }).ToList();
         return new BrowsePage(items, page.Total, query.Page, query.PageSize);
     }
+
+    private sealed record Mark(long TitleId, long? EpisodeId, bool Played, bool IsFavorite);
 
     // One page of the catalogue for a query, without anything of the user's but the Watched filter (when asked for).
     private sealed record PageRows(int Total, IReadOnlyList<CardRow> Rows);

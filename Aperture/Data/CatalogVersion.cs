@@ -296,6 +296,10 @@ internal sealed class StateMemo(TimeProvider time, int maxEntries, TimeSpan? max
 
     private readonly ConcurrentDictionary<string, Entry> values = new(StringComparer.Ordinal);
 
+    // Values of an older state (or past maxAge) can never answer again: swept at most this often, when a value is added.
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+    private long sweptAt;
+
     private bool Current(Entry entry, CatalogVersion.Stamp stamp, long now) =>
         entry.Stamp == stamp && (maxAge is not { } age || time.GetElapsedTime(entry.Created, now) < age);
 
@@ -311,6 +315,11 @@ internal sealed class StateMemo(TimeProvider time, int maxEntries, TimeSpan? max
                 if (values.Count > maxEntries)
                 {
                     values.Clear();
+                }
+                else if (time.GetElapsedTime(Interlocked.Read(ref sweptAt), now) >= SweepEvery)
+                {
+                    Interlocked.Exchange(ref sweptAt, now);
+                    Sweep(stamp, now);
                 }
                 try
                 {
@@ -329,6 +338,17 @@ internal sealed class StateMemo(TimeProvider time, int maxEntries, TimeSpan? max
             catch (Exception) when (!ct.IsCancellationRequested)
             {
                 // The request that was computing it failed or went away: this one computes its own.
+                values.TryRemove(KeyValuePair.Create(key, entry));
+            }
+        }
+    }
+
+    private void Sweep(CatalogVersion.Stamp stamp, long now)
+    {
+        foreach (var (key, entry) in values)
+        {
+            if (!Current(entry, stamp, now))
+            {
                 values.TryRemove(KeyValuePair.Create(key, entry));
             }
         }
