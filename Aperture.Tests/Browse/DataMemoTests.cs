@@ -218,7 +218,7 @@ public sealed class DataMemoTests(CatalogWorld world) : IClassFixture<CatalogWor
     }
 
     [Fact]
-    public async Task The_data_state_ignores_session_writes_and_tells_a_catalogue_write_from_a_users_data()
+    public async Task The_data_state_ignores_session_writes_and_tells_a_catalogue_write_from_a_users_picks_and_feedback()
     {
         var version = world.App.Services.GetRequiredService<CatalogVersion>();
         Task<CatalogVersion.Stamp> StampAsync() => world.App.WithDbAsync(async db => await version.CurrentAsync(db, CancellationToken.None));
@@ -232,6 +232,14 @@ public sealed class DataMemoTests(CatalogWorld world) : IClassFixture<CatalogWor
         var afterPicks = await StampAsync();
         Assert.NotEqual(start.Data, afterPicks.Data);
         Assert.Equal(start.CatalogOnly, afterPicks.CatalogOnly);
+
+        // A 👍 is the user's data, not the catalogue's: Browse's shared pages stay kept.
+        var up = await world.Bob.PutAsJsonAsync($"/api/users/{Bob}/feedback/movies/{Movie("Zodiac")}", new { reaction = "up" });
+        Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+        var afterFeedback = await StampAsync();
+        Assert.NotEqual(afterPicks.Data, afterFeedback.Data);
+        Assert.Equal(afterPicks.CatalogOnly, afterFeedback.CatalogOnly);
+        Assert.Equal(HttpStatusCode.NoContent, (await UndoAsync(world.Bob, Bob, Movie("Zodiac"))).StatusCode);
 
         await world.App.WithDbAsync(db => db.Titles.Where(t => t.Id == Movie("Alien")).ExecuteUpdateAsync(s => s.SetProperty(t => t.Name, t => t.Name)));
         var afterTitle = await StampAsync();

@@ -17,7 +17,8 @@ namespace Aperture.Data;
 //   two is not kept as the new state.
 // - Data: the same for a write to any other table a page reads (picks, runs, feedback, users, settings, history...): every
 //   write but the few tables no page value depends on (sessions, job logs, keys). A catalogue write bumps it too.
-// - Shared: the finished job runs and the feedback in the shared database, read by one query at most every RecheckEvery.
+// - Runs and Feedback: the finished job runs and the feedback in the shared database, read by one query at most every
+//   RecheckEvery (catalogue-wide values depend on Runs only).
 //   A sync, purge or picks run on another instance sharing the PostgreSQL database (or one of this instance's jobs writing
 //   through a raw command, as the sync's bulk insert does), or a 👍 given there, shows here within that time. Any write to
 //   job_runs in this process makes the next request read it again at once, so a job that finished here is seen by the
@@ -28,13 +29,15 @@ public sealed class CatalogVersion(TimeProvider time)
 
     private long catalog;
     private long data;
-    private long shared;
+    private long sharedRuns;
+    private long sharedFeedback;
     private long sharedReadAt = long.MinValue;
 
-    public readonly record struct Stamp(long Catalog, long Data, long Shared)
+    public readonly record struct Stamp(long Catalog, long Data, long Runs, long Feedback)
     {
-        // What catalogue-wide values depend on: the catalogue, not a user's picks or feedback.
-        public Stamp CatalogOnly => this with { Data = 0 };
+        // What catalogue-wide values depend on: the catalogue (and the job runs that may have written it), not a user's picks
+        // or feedback.
+        public Stamp CatalogOnly => this with { Data = 0, Feedback = 0 };
     }
 
     public async ValueTask<Stamp> CurrentAsync(AppDbContext db, CancellationToken ct)
@@ -46,10 +49,12 @@ public sealed class CatalogVersion(TimeProvider time)
         var readAt = Volatile.Read(ref sharedReadAt);
         if (readAt == long.MinValue || time.GetElapsedTime(readAt, now) >= RecheckEvery)
         {
-            Volatile.Write(ref shared, await ReadSharedAsync(db, ct));
+            var (runs, feedback) = await ReadSharedAsync(db, ct);
+            Volatile.Write(ref sharedRuns, runs);
+            Volatile.Write(ref sharedFeedback, feedback);
             Volatile.Write(ref sharedReadAt, now);
         }
-        return new Stamp(seenCatalog, seenData, Volatile.Read(ref shared));
+        return new Stamp(seenCatalog, seenData, Volatile.Read(ref sharedRuns), Volatile.Read(ref sharedFeedback));
     }
 
     internal void CatalogWritten()
@@ -87,11 +92,12 @@ public sealed class CatalogVersion(TimeProvider time)
 
     // One statement: the finished runs (Status is stored as its name; Queued and Running are the only unfinished ones; count
     // and sum of ids, so a run finishing or a run pruned both change it) and the feedback (count and latest change).
-    private static async Task<long> ReadSharedAsync(AppDbContext db, CancellationToken ct)
+    private static async Task<(long Runs, long Feedback)> ReadSharedAsync(AppDbContext db, CancellationToken ct)
     {
         var rows = await db.Database.SqlQueryRaw<SharedRow>(db is PostgresAppDbContext ? SharedPostgres : SharedSqlite).ToListAsync(ct);
         var row = rows[0];
-        return HashCode.Combine(row.Runs, row.RunIds, row.Feedback, row.FeedbackAt is null ? 0 : StringComparer.Ordinal.GetHashCode(row.FeedbackAt));
+        return (HashCode.Combine(row.Runs, row.RunIds),
+            HashCode.Combine(row.Feedback, row.FeedbackAt is null ? 0 : StringComparer.Ordinal.GetHashCode(row.FeedbackAt)));
     }
 }
 
