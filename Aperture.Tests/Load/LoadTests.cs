@@ -29,10 +29,10 @@ public sealed class LoadTests(ITestOutputHelper output)
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
 
     // The live heap may end this much above where it started: what the load legitimately leaves cached per instance (the
-    // poster index, the 15 s session cache, the catalogue memo, the kept My Picks grids (at most 16 MB), EF's query caches for the
-    // routes, Kestrel's and the clients' connection pools, the recorded latencies). Measured: 38 -> 43 MB on SQLite; 36 -> 57 MB
-    // with the My Picks grids kept unbounded (50 users' grids). A leak of the kind issue 18 found (a request's body or page
-    // kept) is above it within the first thousand requests.
+    // poster index, the 15 s session cache, the catalogue memo, each user's kept page data (DataMemo, tens of KB per user), the
+    // kept My Picks grids (at most 16 MB), EF's query caches for the routes, Kestrel's and the clients' connection pools, the
+    // recorded latencies). Measured: 38 -> 43 MB on SQLite; 36 -> 57 MB with the My Picks grids kept unbounded (50 users' grids).
+    // A leak of the kind issue 18 found (a request's body or page kept) is above it within the first thousand requests.
     private const long LiveHeapToleranceMb = 32;
 
     [Fact]

@@ -7,23 +7,26 @@ using Microsoft.EntityFrameworkCore;
 namespace Aperture.Browse;
 
 // Reads the synced catalogue for the Browse pages and the catalogue API; one implementation for movies and series.
-public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings, CatalogMemo memo)
+public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, MediaServerSettings settings, CatalogMemo memo, DataMemo userMemo)
 {
     public Task<bool> AnyAsync(MediaKind kind, CancellationToken ct) => db.Titles.AnyAsync(t => t.Kind == kind, ct);
 
     public async Task<BrowsePage> SearchAsync(MediaKind kind, BrowseQuery query, string userId, CancellationToken ct)
     {
-        // "Watched" filters by the user's own history: only that form is read per request. Every other query's page (which
-        // titles, in which order, how many) is the same for everyone until the catalogue changes, so it is computed once
-        // per catalogue state; the user's own marks (watched, favourite, episodes seen) are read for the page's titles only.
+        // "Watched" filters by the user's own history: that form is kept per user and data state (DataMemo). Every other
+        // query's page (which titles, in which order, how many) is the same for everyone until the catalogue changes, so it
+        // is computed once per catalogue state; the user's own marks (watched, favourite, episodes seen) on the page's titles
+        // are kept per user and data state, apart and keyed by the titles they are for, so a user's memo holds a few ids, not
+        // a copy of the cards.
+        var key = $"browse:{(int)kind}:{query.ToQueryString()}";
         var page = query.Watched is null
-            ? await memo.GetAsync(db, $"browse:{(int)kind}:{query.ToQueryString()}", c => ReadPageAsync(kind, query, userId, c), ct)
-            : await ReadPageAsync(kind, query, userId, ct);
+            ? await memo.GetAsync(db, key, c => ReadPageAsync(kind, query, userId, c), ct)
+            : await userMemo.ForUserAsync(db, userId, key, c => ReadPageAsync(kind, query, userId, c), ct);
         var ids = page.Rows.Select(r => r.Id).ToList();
-        var marks = ids.Count == 0 ? [] : await db.WatchStates.AsNoTracking()
+        var marks = ids.Count == 0 ? [] : await userMemo.ForUserAsync(db, userId, $"marks:{string.Join(',', ids)}", async c => (IReadOnlyList<Mark>)await db.WatchStates.AsNoTracking()
             .Where(w => w.UserId == userId && ids.Contains(w.TitleId) && (w.Played || w.IsFavorite))
-            .Select(w => new { w.TitleId, w.EpisodeId, w.Played, w.IsFavorite })
-            .ToListAsync(ct);
+            .Select(w => new Mark(w.TitleId, w.EpisodeId, w.Played, w.IsFavorite))
+            .ToListAsync(c), ct);
         var byTitle = marks.ToLookup(m => m.TitleId);
         var series = kind == MediaKind.Series;
         var items = page.Rows.Select(r =>
@@ -36,6 +39,8 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         }).ToList();
         return new BrowsePage(items, page.Total, query.Page, query.PageSize);
     }
+
+    private sealed record Mark(long TitleId, long? EpisodeId, bool Played, bool IsFavorite);
 
     // One page of the catalogue for a query, without anything of the user's but the Watched filter (when asked for).
     private sealed record PageRows(int Total, IReadOnlyList<CardRow> Rows);
@@ -83,7 +88,11 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
         public int Count { get; set; }
     }
 
-    public async Task<TitleDetails?> GetAsync(MediaKind kind, long id, string userId, CancellationToken ct)
+    // Kept per user and data state (the user's own watch state is on the page), see DataMemo.
+    public Task<TitleDetails?> GetAsync(MediaKind kind, long id, string userId, CancellationToken ct) =>
+        userMemo.ForUserAsync(db, userId, $"title:{(int)kind}:{id}", c => ReadTitleAsync(kind, id, userId, c), ct);
+
+    private async Task<TitleDetails?> ReadTitleAsync(MediaKind kind, long id, string userId, CancellationToken ct)
     {
         var title = await db.Titles.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.Kind == kind, ct);
         if (title is null)

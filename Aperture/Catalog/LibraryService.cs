@@ -27,7 +27,7 @@ public sealed record LibraryRefreshResult(int Added, int Updated, int Gone);
 // Aperture's own libraries (the picks and Top Picks it writes) are never catalogue sources, whatever the admin enables: a
 // library is Aperture's when one of its locations is under the output root as the server sees it, or when its name starts
 // with the picks prefix. They are listed (disabled) so the admin sees why.
-public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time, Outputs.OutputSettings outputs)
+public sealed class LibraryService(AppDbContext db, MediaServerSettings settings, TimeProvider time, Outputs.OutputSettings outputs, DataMemo memo)
 {
     // The output paths in force (Admin › Outputs, the environment winning), not the environment alone: a root set in the
     // UI must keep its libraries out of the catalogue too.
@@ -132,7 +132,9 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
     // The kinds of media the server has (a movie or TV library of its own, not one Aperture wrote), for the pages to offer
     // only those: a server without a TV library shows no Series tab, toggle or "no series synced" message. Before any
     // library has been read nothing is known yet, so every kind is offered.
-    public async Task<IReadOnlyList<MediaKind>> KindsAsync(CancellationToken ct) => kinds ??= await ReadKindsAsync(ct);
+    // Every page asks: kept per data state (the libraries and the output settings it is read from), see DataMemo.
+    public async Task<IReadOnlyList<MediaKind>> KindsAsync(CancellationToken ct) =>
+        kinds ??= await memo.SharedAsync(db, "kinds", ReadKindsAsync, ct);
 
     // Kept for the scope (one request): a page asks once per table row (Admin › Users).
     private IReadOnlyList<MediaKind>? kinds;

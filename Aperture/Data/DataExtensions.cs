@@ -20,6 +20,7 @@ public static class DataExtensions
         // The catalogue's version (what the per-instance memo of catalogue-wide figures is keyed by) follows every write.
         services.AddSingleton<CatalogVersion>();
         services.AddSingleton<CatalogMemo>();
+        services.AddSingleton<DataMemo>();
         services.AddSingleton<CatalogWriteInterceptor>();
         services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseTarget>().ConnectionString)
             .AddInterceptors(sp.GetRequiredService<CatalogWriteInterceptor>()));

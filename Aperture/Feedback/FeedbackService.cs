@@ -19,7 +19,8 @@ public sealed record FeedbackChange(FeedbackReaction? Reaction, FeedbackReason? 
 
 // Feedback on titles: saving it takes a 👎 or "not interested" out of the user's picks and channels at once (the runs keep it
 // out after: FeedbackInputs), and with the user's consent a 👍 becomes a favourite on the media server.
-public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, SettingsStore store, TimeProvider time, ILogger<FeedbackService> logger)
+public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, SettingsStore store, TimeProvider time, ILogger<FeedbackService> logger,
+    DataMemo memo)
 {
     public static string Word(FeedbackReaction r) => r switch
     {
@@ -90,7 +91,12 @@ public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, 
         }
     }
 
-    public async Task<List<FeedbackView>> ListAsync(string userId, MediaKind? kind, CancellationToken ct)
+    // My Picks' bars and My Taste read this on every view: kept per user and data state (every feedback write is a new
+    // state), see DataMemo; each caller gets its own list.
+    public async Task<List<FeedbackView>> ListAsync(string userId, MediaKind? kind, CancellationToken ct) =>
+        [.. await memo.ForUserAsync(db, userId, $"feedback:{(kind is { } k ? (int)k : -1)}", c => ReadListAsync(userId, kind, c), ct)];
+
+    private async Task<IReadOnlyList<FeedbackView>> ReadListAsync(string userId, MediaKind? kind, CancellationToken ct)
     {
         var rows = await db.UserFeedback.AsNoTracking().Where(f => f.UserId == userId && (kind == null || f.Kind == kind))
             .OrderByDescending(f => f.UpdatedAt).ThenByDescending(f => f.TitleId)
@@ -182,7 +188,8 @@ public sealed class FeedbackService(AppDbContext db, MediaServerSettings media, 
     }
 
     public async Task<bool> WriteBackAllowedAsync(string userId, CancellationToken ct) =>
-        await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.FavoriteWriteBack).FirstOrDefaultAsync(ct);
+        (await memo.ForUserAsync(db, userId, "write-back", async c => (object)await db.UserPreferences.AsNoTracking()
+            .Where(p => p.UserId == userId).Select(p => p.FavoriteWriteBack).FirstOrDefaultAsync(c), ct)) is true;
 
     public async Task SetWriteBackAsync(string userId, bool allowed, CancellationToken ct)
     {

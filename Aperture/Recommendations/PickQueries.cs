@@ -57,9 +57,14 @@ public sealed record PickInsights(
 public sealed record RunView(long Id, string Kind, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int WatchedCount,
     int CandidateCount, int PickCount, bool UsedCollaborative, string? ModelKey, long? JobRunId, string? Error, bool Current);
 
-public sealed class PickQueries(AppDbContext db, MediaServerSettings servers)
+public sealed class PickQueries(AppDbContext db, MediaServerSettings servers, DataMemo memo)
 {
-    public async Task<PickList?> ListAsync(string userId, MediaKind kind, CancellationToken ct)
+    // My Picks and the picks API read this on every view: kept per user and data state (a new run, a 👎, a renamed title or
+    // picks switched on or off is a new state), see DataMemo.
+    public Task<PickList?> ListAsync(string userId, MediaKind kind, CancellationToken ct) =>
+        memo.ForUserAsync(db, userId, $"picks:{(int)kind}", c => ReadListAsync(userId, kind, c), ct);
+
+    private async Task<PickList?> ReadListAsync(string userId, MediaKind kind, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.Id, u.Name, u.PicksKinds }).FirstOrDefaultAsync(ct);

@@ -19,14 +19,18 @@ public sealed record TasteProfileView(string UserId, string UserName, string Kin
 
 // A user's taste per kind in words and figures (My Taste, /api/users/{id}/taste-profile). The synopsis is
 // written by the recommendation run and on "Regenerate"; the figures are read fresh each time.
-public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time, CatalogBrowser browser)
+public sealed class TasteService(AppDbContext db, NarrativeService narratives, TimeProvider time, CatalogBrowser browser, DataMemo userMemo)
 {
     private const int RecentCount = 12;
 
     private sealed record Watched(long TitleId, string Name, int? Year, List<string> Genres, List<string> People, DateTimeOffset? LastPlayedAt,
         bool Favorite, double? Rating, string? PrimaryImageTag);
 
-    public async Task<TasteProfileView?> GetAsync(string userId, MediaKind kind, CancellationToken ct)
+    // Kept per user and data state (new history, a new synopsis or a catalogue change is a new state), see DataMemo.
+    public Task<TasteProfileView?> GetAsync(string userId, MediaKind kind, CancellationToken ct) =>
+        userMemo.ForUserAsync(db, userId, $"taste:{(int)kind}", c => ReadAsync(userId, kind, c), ct);
+
+    private async Task<TasteProfileView?> ReadAsync(string userId, MediaKind kind, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(ct);
         if (user is null)
