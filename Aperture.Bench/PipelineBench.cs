@@ -33,13 +33,14 @@ internal static class PipelineBench
     {
         if (args.Length == 0 || args[0] is not ("movielens" or "synthetic" or "large"))
         {
-            await Console.Error.WriteLineAsync("pipeline movielens|synthetic|large [--picks N] [--users N] [--symlink] [--runs N] [--only JOB,JOB]");
+            await Console.Error.WriteLineAsync("pipeline movielens|synthetic|large [--picks N] [--users N] [--symlink] [--runs N] [--only JOB,JOB] [--picks-out FILE]");
             return 2;
         }
         var set = args[0];
         int picks = 50, onlyUsers = int.MaxValue, runs = 1;
         var strm = true;
         var jobs = Jobs;
+        string? picksOut = null;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -57,6 +58,7 @@ internal static class PipelineBench
                     }
                     jobs = [.. Jobs.Where(only.Contains)];
                     break;
+                case "--picks-out": picksOut = args[++i]; break;
                 default: await Console.Error.WriteLineAsync($"unknown option {args[i]}"); return 2;
             }
         }
@@ -103,6 +105,10 @@ internal static class PipelineBench
                             await EnablePicksAsync(app, picks, onlyUsers);
                         }
                         rows.Add(await MeasureAsync(app, job, root));
+                        if (job == JobNames.GenerateRecommendations && picksOut is not null)
+                        {
+                            await WritePicksAsync(app, picksOut);
+                        }
                     }
                     Console.WriteLine();
                     Console.WriteLine($"run {run}: {set}, {(strm ? "STRM" : "symlink")} mode, {picks} picks per user, database {(postgres is null ? "SQLite" : "PostgreSQL")}; app RSS idle after start {idle.Current} MB");
@@ -143,6 +149,24 @@ internal static class PipelineBench
         {
             await app.SetRecommendationPicksAsync(picks);
         }
+    }
+
+    // Every pick as the run wrote it, one line each in a fixed order (--picks-out): two builds' files compare with diff, so a
+    // change meant to keep the lists can be shown to keep them, scores, evidence and explanations included.
+    private static async Task WritePicksAsync(BenchApp app, string path)
+    {
+        var picks = await app.WithDbAsync(db => db.Picks.AsNoTracking().OrderBy(p => p.UserId).ThenBy(p => p.Kind).ThenBy(p => p.Rank).ToListAsync());
+        await using var writer = new StreamWriter(path);
+        foreach (var p in picks)
+        {
+            await writer.WriteLineAsync(string.Join('\t', p.UserId, p.Kind, p.Rank, p.TitleId,
+                p.Score.ToString("R", CultureInfo.InvariantCulture), p.Similarity.ToString("R", CultureInfo.InvariantCulture),
+                p.Variety.ToString("R", CultureInfo.InvariantCulture), p.Collaborative.ToString("R", CultureInfo.InvariantCulture), p.MatchPercent,
+                string.Join(',', p.MatchedGenres),
+                string.Join(',', p.Evidence.Select(e => FormattableString.Invariant($"{e.TitleId}:{e.Reason}:{e.Similarity:R}"))),
+                p.Explanation));
+        }
+        Console.WriteLine($"  {picks.Count:N0} picks written to {path}");
     }
 
     private static async Task<Row> MeasureAsync(BenchApp app, string job, string root)

@@ -12,6 +12,36 @@ public sealed class CooccurrenceTests
     private static float Similarity(ItemCooccurrence model, long from, long to) =>
         model.Score([(from, 1.0)]).GetValueOrDefault(to);
 
+    // The compact rows (slots and floats in shared arrays, scores summed in a dense array) against the plain form they
+    // replaced: a dictionary summed link by link over each watched title's row, rows read through NeighboursOf and
+    // SimilarityOf. Same floats, same titles, same first-reached order, including weights of 0 and below and unknown titles.
+    [Fact]
+    public void Score_sums_the_same_floats_as_a_dictionary_over_the_neighbour_rows()
+    {
+        var random = new Random(11);
+        var users = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 25).Select(_ => (long)random.Next(1, 150)).Distinct().ToArray()).ToArray();
+        var model = ItemCooccurrence.Build(History(users), keep: 30);
+        Assert.True(model.Items > 0);
+        for (var round = 0; round < 20; round++)
+        {
+            var watched = Enumerable.Range(0, 15).Select(_ => ((long)random.Next(1, 170), random.NextDouble() * 2 - 0.3)).ToList();
+            var expected = new Dictionary<long, float>();
+            foreach (var (item, weight) in watched.Where(w => w.Item2 > 0))
+            {
+                var row = model.NeighboursOf(item);
+                for (var i = 0; i < row.Count; i++)
+                {
+                    var (other, similarity) = row[i];
+                    Assert.Equal(similarity, model.SimilarityOf(item, other));
+                    expected[other] = expected.GetValueOrDefault(other) + (float)(similarity * weight);
+                }
+            }
+            Assert.Equal(expected.ToList(), model.Score(watched).ToList());
+        }
+        Assert.Empty(model.NeighboursOf(999));
+        Assert.Equal(0, model.SimilarityOf(999, 1));
+    }
+
     [Fact]
     public void IsUsable_is_false_for_one_or_two_users_however_much_they_watched()
     {

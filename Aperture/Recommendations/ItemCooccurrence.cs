@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Aperture.Recommendations;
 
 // How the co-watch similarity is computed (defaults measured on the MovieLens benchmark, README).
@@ -19,11 +21,27 @@ public sealed record CooccurrenceOptions
 // who watched what). A user's score for a title sums its similarity to everything they watched.
 public sealed class ItemCooccurrence
 {
-    private readonly Dictionary<long, (long Item, float Similarity)[]> neighbours;
+    // The neighbour rows as one compressed sparse row matrix over title slots: a link is an int slot and a float (8 bytes,
+    // not a 16-byte (long, float) pair in an array per title), and a user's score is summed in a dense array, not a dictionary.
+    private readonly long[] items;
+    private readonly Dictionary<long, int> slotOf;
+    private readonly int[] rowStart;
+    private readonly int[] linkSlot;
+    private readonly float[] linkSimilarity;
 
-    private ItemCooccurrence(Dictionary<long, (long, float)[]> neighbours, int users, int activeUsers, long pairs, CooccurrenceOptions options)
+    private ItemCooccurrence(long[] items, int[] rowStart, int[] linkSlot, float[] linkSimilarity, int users, int activeUsers, long pairs,
+        CooccurrenceOptions options)
     {
-        this.neighbours = neighbours;
+        this.items = items;
+        this.rowStart = rowStart;
+        this.linkSlot = linkSlot;
+        this.linkSimilarity = linkSimilarity;
+        slotOf = new Dictionary<long, int>(items.Length);
+        for (var i = 0; i < items.Length; i++)
+        {
+            slotOf[items[i]] = i;
+        }
+        Items = Enumerable.Range(0, items.Length).Count(i => rowStart[i + 1] > rowStart[i]);
         Options = options;
         Users = users;
         ActiveUsers = activeUsers;
@@ -36,7 +54,8 @@ public sealed class ItemCooccurrence
     public int ActiveUsers { get; }
     // Linked title pairs: kept neighbour links over all titles, halved (a link is usually kept in both rows).
     public long Pairs { get; }
-    public int Items => neighbours.Count;
+    // Titles with at least one neighbour.
+    public int Items { get; }
 
     // Whether the co-watch signal says anything on this server: with one or two users every title a user
     // watched is "related" to every other, which is their own history echoed back, not a recommendation.
@@ -91,7 +110,7 @@ public sealed class ItemCooccurrence
         }
         var watchedSide = ids.Select(i => Math.Pow(count[i], o.Alpha)).ToArray();
         var candidateSide = ids.Select(i => Math.Pow(count[i], 1 - o.Alpha)).ToArray();
-        var rows = new (long, float)[ids.Length][];
+        var rows = new (int Slot, float Similarity)[ids.Length][];
         Parallel.For(0, ids.Length, () => (Sum: new float[ids.Length], Hits: new int[ids.Length], Touched: new List<int>()), (a, loop, scratch) =>
         {
             var (sum, hits, touched) = scratch;
@@ -130,26 +149,33 @@ public sealed class ItemCooccurrence
                 hits[b] = 0;
             }
             touched.Clear();
-            var row = new (long, float)[top.Count];
+            var row = new (int, float)[top.Count];
             for (var k = row.Length - 1; k >= 0; k--)
             {
                 top.TryDequeue(out var b, out var key);
-                row[k] = (ids[b], key.Item1);
+                row[k] = (b, key.Item1);
             }
             rows[a] = row;
             return scratch;
         }, _ => { });
-        var result = new Dictionary<long, (long, float)[]>(ids.Length);
-        long pairs = 0;
+        var rowStart = new int[ids.Length + 1];
         for (var a = 0; a < ids.Length; a++)
         {
-            if (rows[a].Length > 0)
-            {
-                result[ids[a]] = rows[a];
-                pairs += rows[a].Length;
-            }
+            rowStart[a + 1] = rowStart[a] + rows[a].Length;
         }
-        return new ItemCooccurrence(result, history.Count, users.Count, pairs / 2, o);
+        var linkSlot = new int[rowStart[ids.Length]];
+        var linkSimilarity = new float[linkSlot.Length];
+        for (var a = 0; a < ids.Length; a++)
+        {
+            var at = rowStart[a];
+            foreach (var (b, similarity) in rows[a])
+            {
+                linkSlot[at] = b;
+                linkSimilarity[at++] = similarity;
+            }
+            rows[a] = null!;
+        }
+        return new ItemCooccurrence(ids, rowStart, linkSlot, linkSimilarity, history.Count, users.Count, linkSlot.Length / 2, o);
     }
 
     // A user's history as the co-watch score weighs it: TasteProfile.Weight (rating, favourite, time
@@ -180,39 +206,87 @@ public sealed class ItemCooccurrence
 
     public Dictionary<long, float> Score(IEnumerable<(long Item, double Weight)> watched)
     {
-        var scores = new Dictionary<long, float>();
-        foreach (var (item, weight) in watched)
+        // Summed per slot in the order the links come (the same float additions as per title in a dictionary), then handed
+        // out in the order titles were first reached.
+        var sums = ArrayPool<float>.Shared.Rent(items.Length);
+        var reached = ArrayPool<bool>.Shared.Rent(items.Length);
+        // A pooled array comes back as its last user left it.
+        Array.Clear(reached, 0, items.Length);
+        var order = new List<int>();
+        try
         {
-            if (weight <= 0 || !neighbours.TryGetValue(item, out var row))
+            foreach (var (item, weight) in watched)
             {
-                continue;
+                if (weight <= 0 || !slotOf.TryGetValue(item, out var slot))
+                {
+                    continue;
+                }
+                for (var at = rowStart[slot]; at < rowStart[slot + 1]; at++)
+                {
+                    var other = linkSlot[at];
+                    if (!reached[other])
+                    {
+                        reached[other] = true;
+                        sums[other] = 0;
+                        order.Add(other);
+                    }
+                    sums[other] += (float)(linkSimilarity[at] * weight);
+                }
             }
-            foreach (var (other, similarity) in row)
+            var scores = new Dictionary<long, float>(order.Count);
+            foreach (var other in order)
             {
-                scores[other] = scores.GetValueOrDefault(other) + (float)(similarity * weight);
+                scores[items[other]] = sums[other];
+                reached[other] = false;
             }
+            return scores;
         }
-        return scores;
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sums);
+            ArrayPool<bool>.Shared.Return(reached);
+        }
     }
 
     // How strongly two titles are watched together (0 when not among each other's neighbours).
     // The titles most watched together with this one, strongest first ("people who watched this also watched").
     public IReadOnlyList<(long Item, float Similarity)> NeighboursOf(long item) =>
-        neighbours.TryGetValue(item, out var row) ? row : [];
+        slotOf.TryGetValue(item, out var slot) && rowStart[slot + 1] > rowStart[slot] ? new Row(this, rowStart[slot], rowStart[slot + 1] - rowStart[slot]) : [];
 
     public float SimilarityOf(long watched, long other)
     {
-        if (!neighbours.TryGetValue(watched, out var row))
+        if (!slotOf.TryGetValue(watched, out var slot) || !slotOf.TryGetValue(other, out var target))
         {
             return 0;
         }
-        foreach (var (item, similarity) in row)
+        for (var at = rowStart[slot]; at < rowStart[slot + 1]; at++)
         {
-            if (item == other)
+            if (linkSlot[at] == target)
             {
-                return similarity;
+                return linkSimilarity[at];
             }
         }
         return 0;
+    }
+
+    // One title's neighbours as a view over the shared arrays (nothing copied).
+    private sealed class Row(ItemCooccurrence model, int start, int count) : IReadOnlyList<(long Item, float Similarity)>
+    {
+        public int Count => count;
+
+        public (long Item, float Similarity) this[int index] =>
+            (uint)index < (uint)count
+                ? (model.items[model.linkSlot[start + index]], model.linkSimilarity[start + index])
+                : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<(long Item, float Similarity)> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -90,7 +90,8 @@ public static class RecommendationInputs
         return result;
     }
 
-    // Every title of the kind; candidates are those in enabled libraries. Popularity is on this server. With
+    // Every title of the kind, without overviews (megabytes of text only the explanations of the picks read: see
+    // OverviewsAsync); candidates are those in enabled libraries. Popularity is on this server. With
     // fewer users than the co-watch threshold it is noise ("one other person watched it") and stays 0, so
     // taste and the community rating decide.
     public static async Task<Dictionary<long, CatalogTitle>> CatalogueAsync(AppDbContext db, MediaKind kind,
@@ -98,13 +99,27 @@ public static class RecommendationInputs
     {
         var enabled = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.Enabled && l.PresentOnServer).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var rows = await db.Titles.AsNoTracking().Where(t => t.Kind == kind)
-            .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId, t.Overview }).ToListAsync(ct);
+            .Select(t => new { t.Id, t.Name, t.Year, t.Genres, t.CommunityRating, t.LibraryId }).ToListAsync(ct);
         // Popular here lately: plays weighted by a 30-day half-life (README › quality: recent beats all-time).
         var popularity = histories.Count < minUsers ? []
             : PopularityPrior.Build(histories.Values.SelectMany(h => h.Signals).Select(sig => (sig.TitleId, sig.LastPlayed)), now, PopularityPrior.RecentHalfLifeDays);
         return rows.ToDictionary(t => t.Id, t => new CatalogTitle(t.Id, t.Name, t.Year, t.Genres,
             CandidateScorer.RatingPrior(t.CommunityRating), popularity.GetValueOrDefault(t.Id), enabled.Contains(t.LibraryId),
-            t.CommunityRating, t.Overview));
+            t.CommunityRating));
+    }
+
+    // The overviews of a few titles (a block's picks), for their explanations.
+    public static async Task<Dictionary<long, string?>> OverviewsAsync(AppDbContext db, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<long, string?>();
+        foreach (var chunk in ids.Distinct().Chunk(2000))
+        {
+            foreach (var row in await db.Titles.AsNoTracking().Where(t => chunk.Contains(t.Id)).Select(t => new { t.Id, t.Overview }).ToListAsync(ct))
+            {
+                result[row.Id] = row.Overview;
+            }
+        }
+        return result;
     }
 
     public static ItemCooccurrence? Cooccurrence(IReadOnlyDictionary<string, UserHistory> histories, KindRecommendationSettings settings)

@@ -88,102 +88,136 @@ public sealed class RecommendationService(
         // then the block's lists written in one transaction. Only one block's pools and co-watch scores are ever held (all
         // 610 users' at once were most of the run's memory); the lists are the same as when every stage ran for every user first.
         progress.Stage("Scoring and saving picks", users.Count);
-        var poolSize = UserRecommender.PoolSize(settings with { PicksPerUser = adjustmentsOf.Select(a => a.PicksPerUser ?? 0).Append(settings.PicksPerUser).Max() });
-        var settingsJson = JsonSettings.Serialize(settings);
-        int withPicks = 0, total = 0;
-        var pending = new List<(RecommendationRun Run, List<Pick> Picks, string Name)>(WriteBatchUsers);
-        TimeSpan candidates = default, scoring = default, explaining = default, writing = default, synopses = default;
-        var synopsisInputs = new TasteService.RunCache();
+        var run = new RunState(kind, modelKey, jobRunId, settings, context, cooccurrence is not null, vectors,
+            users.Select(u => (u.Id, u.Name)).ToList(), inputs, tastes, adjustmentsOf, libraries,
+            UserRecommender.PoolSize(settings with { PicksPerUser = adjustmentsOf.Select(a => a.PicksPerUser ?? 0).Append(settings.PicksPerUser).Max() }),
+            JsonSettings.Serialize(settings), progress);
         foreach (var block in Enumerable.Range(0, inputs.Count).Chunk(WriteBatchUsers))
         {
             ct.ThrowIfCancellationRequested();
-            var mark = time.GetTimestamp();
-            var withTaste = block.Where(i => tastes[i] is not null).ToList();
-            var hits = withTaste.Count == 0 ? [] : await index.NearestBatchAsync(kind, withTaste.Select(i => tastes[i]!).ToList(), poolSize,
-                withTaste.Select(i => new VectorFilter(inputs[i].Excluded, libraries)).ToList(), ct);
-            var nearest = new Dictionary<int, IReadOnlyList<VectorHit>>(withTaste.Count);
-            for (var b = 0; b < withTaste.Count; b++)
-            {
-                nearest[withTaste[b]] = hits[b];
-            }
-            // A user's co-watch scores reach thousands of titles; only the pooled ones are read after the pool is drawn, so only
-            // those are kept.
-            var pools = new HashSet<long>[block.Length];
-            var collaborative = new Dictionary<long, double>[block.Length];
-            for (var b = 0; b < block.Length; b++)
-            {
-                var i = block[b];
-                var scores = UserRecommender.Collaborative(inputs[i], context);
-                pools[b] = UserRecommender.Pool(inputs[i], nearest.GetValueOrDefault(i)?.Select(x => x.Id) ?? [], scores, context);
-                collaborative[b] = pools[b].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
-            }
-            nearest.Clear();
-            foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey,
-                pools.SelectMany(p => p).Where(id => !vectors.ContainsKey(id)).Distinct(), ct))
-            {
-                vectors[id] = vector;
-            }
-            candidates += time.GetElapsedTime(mark);
-
-            for (var b = 0; b < block.Length; b++)
-            {
-                var i = block[b];
-                var user = inputs[i];
-                var started = time.GetUtcNow();
-                mark = time.GetTimestamp();
-                var result = UserRecommender.Recommend(user, tastes[i], pools[b], collaborative[b], context, adjustmentsOf[i]);
-                scoring += time.GetElapsedTime(mark);
-                pools[b] = null!;
-                collaborative[b] = null!;
-                var run = new RecommendationRun
-                {
-                    UserId = user.UserId,
-                    Kind = kind,
-                    JobRunId = jobRunId,
-                    Status = RecommendationRunStatus.Succeeded,
-                    StartedAt = started,
-                    FinishedAt = time.GetUtcNow(),
-                    WatchedCount = user.Signals.Count,
-                    CandidateCount = result.Candidates,
-                    PickCount = result.Picks.Count,
-                    UsedCollaborative = cooccurrence is not null,
-                    ModelKey = modelKey,
-                    Settings = adjustmentsOf[i] is { Weights: not null } or { PicksPerUser: not null }
-                        ? JsonSettings.Serialize(settings with { Weights = adjustmentsOf[i].Weights ?? settings.Weights, PicksPerUser = adjustmentsOf[i].PicksPerUser ?? settings.PicksPerUser })
-                        : settingsJson,
-                };
-                var entities = result.Picks.Select(p => ToEntity(p, user.UserId, kind, catalogue)).ToList();
-                // The "why" text: the model for the top few when one is configured, the local writer otherwise
-                // (and whenever the model fails). Written before the swap, so the new list appears complete.
-                var stories = entities.Select((p, j) => Story(p, result.Picks[j].Nudges, kind, catalogue)).ToList();
-                mark = time.GetTimestamp();
-                var texts = await narratives.ExplainPicksAsync(stories, ct);
-                explaining += time.GetElapsedTime(mark);
-                for (var p = 0; p < entities.Count; p++)
-                {
-                    entities[p].Explanation = texts[p].Text;
-                    entities[p].ExplanationSource = texts[p].Source;
-                }
-                pending.Add((run, entities, users[i].Name));
-                // Scored; written with its block below (a cancellation before that leaves the block's users their previous lists).
-                progress.Advance(1, users[i].Name);
-                withPicks += result.Picks.Count > 0 ? 1 : 0;
-                total += result.Picks.Count;
-            }
-            mark = time.GetTimestamp();
-            await ReplaceAsync(kind, pending, ct);
-            writing += time.GetElapsedTime(mark);
-            mark = time.GetTimestamp();
-            await tasteProfiles.RegenerateManyAsync([.. pending.Select(p => (p.Run.UserId, p.Name))], kind, ct, synopsisInputs);
-            synopses += time.GetElapsedTime(mark);
-            progress.Count("picks", pending.Sum(p => p.Picks.Count));
-            pending.Clear();
+            await ScoreBlockAsync(run, block, ct);
         }
+        var (withPicks, total) = (run.WithPicks, run.Total);
         // Where the run's time went, in its log (README › Benchmarks reads these).
         progress.Log(FormattableString.Invariant(
-            $"timing: candidates {candidates.TotalSeconds:0.00} s, scoring {scoring.TotalSeconds:0.00} s, explanations {explaining.TotalSeconds:0.00} s, writing picks {writing.TotalSeconds:0.00} s, taste synopses {synopses.TotalSeconds:0.00} s"));
+            $"timing: candidates {run.Candidates.TotalSeconds:0.00} s, scoring {run.Scoring.TotalSeconds:0.00} s, explanations {run.Explaining.TotalSeconds:0.00} s, writing picks {run.Writing.TotalSeconds:0.00} s, taste synopses {run.Synopses.TotalSeconds:0.00} s"));
         logger.LogInformation("{Kind} picks: {Picks} for {Users} users (co-watch {Collaborative})", kind.Slug(), total, users.Count, cooccurrence is not null);
         return new RecommendationRunResult(users.Count, withPicks, total, cleared, cooccurrence is not null);
+    }
+
+    // What every block of a run shares: the inputs (read once), the users in run order, and the run's tallies.
+    private sealed record RunState(
+        MediaKind Kind, string ModelKey, long? JobRunId, KindRecommendationSettings Settings, RecommendationContext Context, bool UsedCollaborative,
+        Dictionary<long, float[]> Vectors, List<(string Id, string Name)> Users, List<UserHistory> Inputs, List<float[]?> Tastes,
+        List<UserAdjustments> Adjustments, IReadOnlySet<string> Libraries, int PoolSize, string SettingsJson, IJobProgress Progress)
+    {
+        public TasteService.RunCache SynopsisInputs { get; } = new() { Titles = Context.Titles };
+        public int WithPicks { get; set; }
+        public int Total { get; set; }
+        public TimeSpan Candidates { get; set; }
+        public TimeSpan Scoring { get; set; }
+        public TimeSpan Explaining { get; set; }
+        public TimeSpan Writing { get; set; }
+        public TimeSpan Synopses { get; set; }
+    }
+
+    // One block of users start to finish: candidates from the index, pools, the pooled titles' vectors, scores, explanations,
+    // then the block's lists written in one transaction and their synopses. Only one block's pools and co-watch scores are
+    // ever held (all 610 users' at once were most of the run's memory); the lists are the same as when every stage ran for
+    // every user first.
+    private async Task ScoreBlockAsync(RunState run, int[] block, CancellationToken ct)
+    {
+        var (kind, context) = (run.Kind, run.Context);
+        var mark = time.GetTimestamp();
+        var withTaste = block.Where(i => run.Tastes[i] is not null).ToList();
+        var hits = withTaste.Count == 0 ? [] : await index.NearestBatchAsync(kind, withTaste.Select(i => run.Tastes[i]!).ToList(), run.PoolSize,
+            withTaste.Select(i => new VectorFilter(run.Inputs[i].Excluded, run.Libraries)).ToList(), ct);
+        var nearest = new Dictionary<int, IReadOnlyList<VectorHit>>(withTaste.Count);
+        for (var b = 0; b < withTaste.Count; b++)
+        {
+            nearest[withTaste[b]] = hits[b];
+        }
+        // A user's co-watch scores reach thousands of titles; only the pooled ones are read after the pool is drawn, so only
+        // those are kept.
+        var pools = new HashSet<long>[block.Length];
+        var collaborative = new Dictionary<long, double>[block.Length];
+        for (var b = 0; b < block.Length; b++)
+        {
+            var i = block[b];
+            var scores = UserRecommender.Collaborative(run.Inputs[i], context);
+            pools[b] = UserRecommender.Pool(run.Inputs[i], nearest.GetValueOrDefault(i)?.Select(x => x.Id) ?? [], scores, context);
+            collaborative[b] = pools[b].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
+        }
+        nearest.Clear();
+        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, run.ModelKey,
+            pools.SelectMany(p => p).Where(id => !run.Vectors.ContainsKey(id)).Distinct(), ct))
+        {
+            run.Vectors[id] = vector;
+        }
+        run.Candidates += time.GetElapsedTime(mark);
+
+        var scored = new List<(int User, RecommendationRun Run, UserPicks Result, List<Pick> Picks)>(block.Length);
+        for (var b = 0; b < block.Length; b++)
+        {
+            var i = block[b];
+            var user = run.Inputs[i];
+            var adjustments = run.Adjustments[i];
+            var started = time.GetUtcNow();
+            mark = time.GetTimestamp();
+            var result = UserRecommender.Recommend(user, run.Tastes[i], pools[b], collaborative[b], context, adjustments);
+            run.Scoring += time.GetElapsedTime(mark);
+            pools[b] = null!;
+            collaborative[b] = null!;
+            var entry = new RecommendationRun
+            {
+                UserId = user.UserId,
+                Kind = kind,
+                JobRunId = run.JobRunId,
+                Status = RecommendationRunStatus.Succeeded,
+                StartedAt = started,
+                FinishedAt = time.GetUtcNow(),
+                WatchedCount = user.Signals.Count,
+                CandidateCount = result.Candidates,
+                PickCount = result.Picks.Count,
+                UsedCollaborative = run.UsedCollaborative,
+                ModelKey = run.ModelKey,
+                Settings = adjustments is { Weights: not null } or { PicksPerUser: not null }
+                    ? JsonSettings.Serialize(run.Settings with { Weights = adjustments.Weights ?? run.Settings.Weights, PicksPerUser = adjustments.PicksPerUser ?? run.Settings.PicksPerUser })
+                    : run.SettingsJson,
+            };
+            scored.Add((i, entry, result, result.Picks.Select(p => ToEntity(p, user.UserId, kind, context.Titles)).ToList()));
+        }
+
+        // The "why" text: the model for the top few when one is configured, the local writer otherwise (and whenever the model
+        // fails). Written before the swap, so the new list appears complete. Overviews are read for this block's picks only.
+        mark = time.GetTimestamp();
+        var overviews = await RecommendationInputs.OverviewsAsync(db, scored.SelectMany(s => s.Picks).Select(p => p.TitleId), ct);
+        var pending = new List<(RecommendationRun Run, List<Pick> Picks, string Name)>(block.Length);
+        foreach (var (i, entry, result, entities) in scored)
+        {
+            var stories = entities.Select((p, j) => Story(p, result.Picks[j].Nudges, kind, context.Titles, overviews.GetValueOrDefault(p.TitleId))).ToList();
+            var texts = await narratives.ExplainPicksAsync(stories, ct);
+            for (var p = 0; p < entities.Count; p++)
+            {
+                entities[p].Explanation = texts[p].Text;
+                entities[p].ExplanationSource = texts[p].Source;
+            }
+            var name = run.Users[i].Name;
+            pending.Add((entry, entities, name));
+            // Scored; written with its block below (a cancellation before that leaves the block's users their previous lists).
+            run.Progress.Advance(1, name);
+            run.WithPicks += result.Picks.Count > 0 ? 1 : 0;
+            run.Total += result.Picks.Count;
+        }
+        run.Explaining += time.GetElapsedTime(mark);
+
+        mark = time.GetTimestamp();
+        await ReplaceAsync(kind, pending, ct);
+        run.Writing += time.GetElapsedTime(mark);
+        mark = time.GetTimestamp();
+        await tasteProfiles.RegenerateManyAsync([.. pending.Select(p => (p.Run.UserId, p.Name))], kind, ct, run.SynopsisInputs);
+        run.Synopses += time.GetElapsedTime(mark);
+        run.Progress.Count("picks", pending.Sum(p => p.Picks.Count));
     }
 
     // A batch of users' new lists and runs in one transaction, their previous picks deleted in the same one: each user has
@@ -218,7 +252,8 @@ public sealed class RecommendationService(
     private async Task<int> ClearNotEnabledAsync(MediaKind kind, List<string> enabled, CancellationToken ct) =>
         await db.Picks.Where(p => p.Kind == kind && !enabled.Contains(p.UserId)).ExecuteDeleteAsync(ct);
 
-    private static PickStory Story(Pick p, IReadOnlyList<GenreNudge>? nudges, MediaKind kind, Dictionary<long, CatalogTitle> catalogue)
+    private static PickStory Story(Pick p, IReadOnlyList<GenreNudge>? nudges, MediaKind kind, IReadOnlyDictionary<long, CatalogTitle> catalogue,
+        string? overview)
     {
         var title = catalogue[p.TitleId];
         return new PickStory(kind, title.Name, title.Year, title.Genres, p.MatchedGenres, p.MatchPercent, p.Similarity, p.Novelty, p.Rating,
@@ -231,12 +266,12 @@ public sealed class RecommendationService(
                 EvidenceKind.Liked => EvidenceReason.Liked,
                 _ => EvidenceReason.Watched,
             }, e.Similarity))],
-            title.Overview,
+            overview,
             [.. (nudges ?? []).Where(n => n.Factor > 1).Select(n => n.Genre)],
             [.. (nudges ?? []).Where(n => n.Factor < 1).Select(n => n.Genre)]);
     }
 
-    private static Pick ToEntity(PickDraft p, string userId, MediaKind kind, Dictionary<long, CatalogTitle> catalogue) => new()
+    private static Pick ToEntity(PickDraft p, string userId, MediaKind kind, IReadOnlyDictionary<long, CatalogTitle> catalogue) => new()
     {
         UserId = userId,
         Kind = kind,

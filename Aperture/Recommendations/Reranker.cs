@@ -30,7 +30,25 @@ public static class Reranker
         var max = pool.Max(c => c.Score);
         var min = pool.Min(c => c.Score);
         var span = max - min > 1e-9 ? max - min : 1;
-        var genreCounts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        // Genres as small ints (case-insensitive, as the counts always were): the share of the list in a candidate's genres is
+        // then a few array reads per round instead of a string-hashing lookup per genre per candidate per round.
+        var genreIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var genresOf = new int[pool.Count][];
+        for (var i = 0; i < pool.Count; i++)
+        {
+            var ids = new int[pool[i].Genres.Count];
+            var n = 0;
+            foreach (var g in pool[i].Genres)
+            {
+                if (!genreIds.TryGetValue(g, out var id))
+                {
+                    genreIds[g] = id = genreIds.Count;
+                }
+                ids[n++] = id;
+            }
+            genresOf[i] = ids;
+        }
+        var genreCounts = new int[genreIds.Count];
         // Running max of dot(candidate, chosen) over the chosen so far, starting at 0 (a negative similarity is no repetition).
         var maxSimilarity = new float[pool.Count];
         var taken = new bool[pool.Count];
@@ -49,8 +67,19 @@ public static class Reranker
                 var redundancy = 0.0;
                 if (diversity > 0 && chosen.Count > 0)
                 {
-                    // Share of the list already in this title's genres.
-                    var genreShare = c.Genres.Count == 0 ? 0 : c.Genres.Average(g => genreCounts.GetValueOrDefault(g)) / chosen.Count;
+                    // Share of the list already in this title's genres: the mean count over the title's genres (a long sum over an
+                    // int count, as Enumerable.Average computes it), per pick so far.
+                    var genres = genresOf[i];
+                    var genreShare = 0.0;
+                    if (genres.Length > 0)
+                    {
+                        long sum = 0;
+                        foreach (var g in genres)
+                        {
+                            sum += genreCounts[g];
+                        }
+                        genreShare = (double)sum / genres.Length / chosen.Count;
+                    }
                     redundancy = 0.5 * maxSimilarity[i] + 0.5 * genreShare;
                 }
                 var value = (1 - diversity) * relevance - diversity * redundancy;
@@ -66,9 +95,9 @@ public static class Reranker
             taken[best] = true;
             chosen.Add(pick);
             closest.Add(maxSimilarity[best]);
-            foreach (var g in pick.Genres)
+            foreach (var g in genresOf[best])
             {
-                genreCounts[g] = genreCounts.GetValueOrDefault(g) + 1;
+                genreCounts[g]++;
             }
             if (pick.Vector is { } chosenVector)
             {

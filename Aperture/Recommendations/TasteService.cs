@@ -23,7 +23,7 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
 {
     private const int RecentCount = 12;
 
-    private sealed record Watched(long TitleId, string Name, int? Year, List<string> Genres, List<string> People, DateTimeOffset? LastPlayedAt,
+    private sealed record Watched(long TitleId, string Name, int? Year, IReadOnlyList<string> Genres, List<string> People, DateTimeOffset? LastPlayedAt,
         bool Favorite, double? Rating, string? PrimaryImageTag);
 
     // Kept per user and data state (new history, a new synopsis or a catalogue change is a new state), see DataMemo.
@@ -80,7 +80,14 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
     public sealed class RunCache
     {
         internal Dictionary<long, List<string>> PeopleOf { get; } = [];
+
+        // The run's catalogue: a batch's watch rows are then read without each title's name, year and genres (a JSON
+        // column parsed once per watch otherwise); a title missing from it is read as before.
+        public IReadOnlyDictionary<long, CatalogTitle>? Titles { get; init; }
     }
+
+    private sealed record WatchRow(string UserId, long TitleId, string Name, int? Year, IReadOnlyList<string> Genres, string? PrimaryImageTag,
+        DateTimeOffset? LastPlayedAt, bool IsFavorite, double? Rating, bool IsEpisode);
 
     private async Task<List<Watched>> WatchedAsync(string userId, MediaKind kind, CancellationToken ct) =>
         (await WatchedAsync([userId], kind, ct)).GetValueOrDefault(userId) ?? [];
@@ -90,14 +97,28 @@ public sealed class TasteService(AppDbContext db, NarrativeService narratives, T
     private async Task<Dictionary<string, List<Watched>>> WatchedAsync(IReadOnlyCollection<string> userIds, MediaKind kind, CancellationToken ct,
         RunCache? cache = null)
     {
-        var rows = await db.WatchStates.AsNoTracking()
-            .Where(w => userIds.Contains(w.UserId) && w.Title.Kind == kind && (w.Played || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null))
-            .Select(w => new
-            {
-                w.UserId, w.TitleId, w.Title.Name, w.Title.Year, w.Title.Genres, w.Title.PrimaryImageTag, w.LastPlayedAt, w.IsFavorite, w.Rating,
-                IsEpisode = w.EpisodeId != null,
-            })
-            .ToListAsync(ct);
+        var watches = db.WatchStates.AsNoTracking()
+            .Where(w => userIds.Contains(w.UserId) && w.Title.Kind == kind && (w.Played || w.PlayedPercentage > 0 || w.IsFavorite || w.Rating != null));
+        List<WatchRow> rows;
+        if (cache?.Titles is { } titles)
+        {
+            var bare = await watches.Select(w => new { w.UserId, w.TitleId, w.LastPlayedAt, w.IsFavorite, w.Rating, IsEpisode = w.EpisodeId != null })
+                .ToListAsync(ct);
+            var missing = bare.Select(r => r.TitleId).Where(id => !titles.ContainsKey(id)).Distinct().ToList();
+            var others = missing.Count == 0 ? [] : await db.Titles.AsNoTracking().Where(t => missing.Contains(t.Id))
+                .Select(t => new { t.Id, t.Name, t.Year, t.Genres }).ToDictionaryAsync(t => t.Id, ct);
+            rows = bare.Select(r => titles.TryGetValue(r.TitleId, out var t)
+                    ? new WatchRow(r.UserId, r.TitleId, t.Name, t.Year, t.Genres, null, r.LastPlayedAt, r.IsFavorite, r.Rating, r.IsEpisode)
+                    : others.TryGetValue(r.TitleId, out var o)
+                    ? new WatchRow(r.UserId, r.TitleId, o.Name, o.Year, o.Genres, null, r.LastPlayedAt, r.IsFavorite, r.Rating, r.IsEpisode)
+                    : null)
+                .OfType<WatchRow>().ToList();
+        }
+        else
+        {
+            rows = await watches.Select(w => new WatchRow(w.UserId, w.TitleId, w.Title.Name, w.Title.Year, w.Title.Genres, w.Title.PrimaryImageTag,
+                w.LastPlayedAt, w.IsFavorite, w.Rating, w.EpisodeId != null)).ToListAsync(ct);
+        }
         var peopleOf = cache?.PeopleOf ?? [];
         var ids = rows.Select(r => r.TitleId).Distinct().Where(id => !peopleOf.ContainsKey(id)).ToList();
         foreach (var chunk in ids.Chunk(5000))

@@ -115,13 +115,39 @@ public static class UserRecommender
     {
         var poolSize = PoolSize(context.Settings);
         var pool = new HashSet<long>(nearest);
-        pool.UnionWith(collaborative.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).Where(IsCandidate).Take(poolSize));
+        pool.UnionWith(Strongest(collaborative.Where(kv => IsCandidate(kv.Key)), poolSize));
         pool.UnionWith(context.ByPriors.Where(IsCandidate).Take(poolSize / 2));
         pool.RemoveWhere(id => !IsCandidate(id));
         return pool;
 
         bool IsCandidate(long id) => !user.Excluded.Contains(id) && context.Titles.TryGetValue(id, out var t) && t.Candidate;
     }
+
+    // The k best-scored titles (ties by the lower id), without sorting the thousands of titles a co-watch score reaches.
+    private static IEnumerable<long> Strongest(IEnumerable<KeyValuePair<long, double>> scores, int k)
+    {
+        if (k <= 0)
+        {
+            return [];
+        }
+        // Weakest at the root: lower score, then higher id (double.CompareTo orders NaN first, as OrderBy does).
+        var top = new PriorityQueue<long, (double Score, long Id)>(k + 1, WeakestFirst);
+        foreach (var (id, score) in scores)
+        {
+            if (top.Count < k)
+            {
+                top.Enqueue(id, (score, id));
+            }
+            else if (top.TryPeek(out _, out var weakest) && WeakestFirst.Compare((score, id), weakest) > 0)
+            {
+                top.DequeueEnqueue(id, (score, id));
+            }
+        }
+        return top.UnorderedItems.Select(x => x.Element);
+    }
+
+    private static readonly Comparer<(double Score, long Id)> WeakestFirst =
+        Comparer<(double Score, long Id)>.Create((a, b) => a.Score.CompareTo(b.Score) is var c && c != 0 ? c : b.Id.CompareTo(a.Id));
 
     public static int PoolSize(KindRecommendationSettings settings) => Math.Max(200, settings.PicksPerUser * 4);
 
@@ -183,7 +209,7 @@ public static class UserRecommender
             // A pick that is not close to the taste is never said to match it, whatever genres it shares.
             var genres = MatchScale.SaysTaste(match) ? context.Titles[c.TitleId].Genres.Where(liked.Contains).ToList() : [];
             picks.Add(new PickDraft(c.TitleId, rank + 1, c.Score, s.Similarity, s.Novelty, s.Rating, s.Popularity, s.Collaborative,
-                variety, match, genres, evidence.For(c), Nudges(context.Titles[c.TitleId].Genres, adjustments)));
+                variety, match, genres, evidence.For(rank, c), Nudges(context.Titles[c.TitleId].Genres, adjustments)));
         }
         return new UserPicks(picks, pool.Count, share);
     }
@@ -196,55 +222,91 @@ public static class UserRecommender
 
     // The watched titles that pulled a pick in: nearest to it in vector space, weighted by how much they count in the taste,
     // plus those people watched together with it. The co-watch links between the user's history and the chosen picks are
-    // read once per user (each watched title's neighbour row, once), not searched per pair.
+    // read once per user (each watched title's neighbour row, once) into one small array per pick, not searched per pair.
     private sealed class EvidenceFinder
     {
+        // The 3–5 that matter: always the strongest three, then others only if they pull nearly as hard.
+        private const int Kept = 5;
+
         private readonly List<(WatchSignal Signal, double Weight, float[]? Vector)> positive;
-        private readonly Dictionary<(long Watched, long Pick), float> cowatch = [];
+        // Per chosen pick (by rank), the co-watch link of each positive title (by its index in positive); 0 when none.
+        private readonly float[][] cowatch;
         private readonly double maxWeight;
 
         public EvidenceFinder(List<(WatchSignal Signal, double Weight)> positive, List<RankedCandidate> chosen, RecommendationContext context)
         {
             this.positive = positive.Select(p => (p.Signal, p.Weight, context.VectorOf(p.Signal.TitleId))).ToList();
             maxWeight = positive.Count == 0 ? 0 : positive.Max(p => p.Weight);
-            if (context.Cooccurrence is { } model && chosen.Count > 0)
+            cowatch = new float[chosen.Count][];
+            if (context.Cooccurrence is { } model && chosen.Count > 0 && positive.Count > 0)
             {
-                var picked = chosen.Select(c => c.TitleId).ToHashSet();
-                foreach (var (signal, _) in positive)
+                var rankOf = new Dictionary<long, int>(chosen.Count);
+                for (var rank = 0; rank < chosen.Count; rank++)
                 {
-                    foreach (var (item, similarity) in model.NeighboursOf(signal.TitleId))
+                    rankOf.TryAdd(chosen[rank].TitleId, rank);
+                }
+                for (var j = 0; j < positive.Count; j++)
+                {
+                    var row = model.NeighboursOf(positive[j].Signal.TitleId);
+                    // The first link in the row, as SimilarityOf reads it (a row holds each title once).
+                    for (var n = row.Count - 1; n >= 0; n--)
                     {
-                        // The first link in the row, as SimilarityOf reads it.
-                        if (picked.Contains(item))
+                        var (item, similarity) = row[n];
+                        if (rankOf.TryGetValue(item, out var rank))
                         {
-                            cowatch.TryAdd((signal.TitleId, item), similarity);
+                            (cowatch[rank] ??= new float[positive.Count])[j] = similarity;
                         }
                     }
                 }
             }
         }
 
-        public List<EvidenceDraft> For(RankedCandidate pick)
+        public List<EvidenceDraft> For(int rank, RankedCandidate pick)
         {
             if (positive.Count == 0)
             {
                 return [];
             }
-            var scored = new List<(EvidenceDraft Evidence, double Pull)>(positive.Count);
-            foreach (var (signal, weight, vector) in positive)
+            var links = cowatch[rank];
+            // The best Kept by pull, ties by title id then history order: the head of the stable sort this replaces.
+            var best = new (double Pull, long TitleId, int Index, float Similarity)[Kept];
+            var kept = 0;
+            for (var j = 0; j < positive.Count; j++)
             {
+                var (signal, weight, vector) = positive[j];
                 var similarity = pick.Vector is not null && vector is not null ? TensorPrimitives.Dot(pick.Vector, vector) : 0f;
-                var linked = cowatch.GetValueOrDefault((signal.TitleId, pick.TitleId));
+                var linked = links is null ? 0f : links[j];
                 var pull = (Math.Max(0, similarity) + linked) * (0.5 + 0.5 * weight / maxWeight);
-                if (pull > 0)
+                if (!(pull > 0))
                 {
-                    scored.Add((new EvidenceDraft(signal.TitleId, signal, Math.Max(similarity, linked)), pull));
+                    continue;
+                }
+                var at = kept;
+                while (at > 0 && (pull > best[at - 1].Pull || (pull == best[at - 1].Pull && signal.TitleId < best[at - 1].TitleId)))
+                {
+                    at--;
+                }
+                if (at >= Kept)
+                {
+                    continue;
+                }
+                for (var k = Math.Min(kept, Kept - 1); k > at; k--)
+                {
+                    best[k] = best[k - 1];
+                }
+                best[at] = (pull, signal.TitleId, j, Math.Max(similarity, linked));
+                kept = Math.Min(kept + 1, Kept);
+            }
+            var result = new List<EvidenceDraft>(kept);
+            for (var i = 0; i < kept; i++)
+            {
+                if (i < 3 || best[i].Pull >= 0.6 * best[0].Pull)
+                {
+                    var signal = positive[best[i].Index].Signal;
+                    result.Add(new EvidenceDraft(signal.TitleId, signal, best[i].Similarity));
                 }
             }
-            // The 3–5 that matter: always the strongest three, then others only if they pull nearly as hard.
-            var ordered = scored.OrderByDescending(x => x.Pull).ThenBy(x => x.Evidence.TitleId).ToList();
-            var top = ordered.Count == 0 ? 0 : ordered[0].Pull;
-            return ordered.Where((x, i) => i < 3 || (i < 5 && x.Pull >= 0.6 * top)).Select(x => x.Evidence).ToList();
+            return result;
         }
     }
 }
