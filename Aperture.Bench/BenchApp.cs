@@ -1,4 +1,5 @@
 using Aperture.Auth;
+using Aperture.Browse;
 using Aperture.Catalog;
 using Aperture.Data;
 using Aperture.Embeddings;
@@ -82,6 +83,8 @@ internal sealed class BenchApp : IAsyncDisposable
         builder.AddHistory();
         if (full)
         {
+            // The taste synopses of a picks run read the library's genre shares from Browse's counts.
+            builder.AddBrowse();
             builder.AddRecommendations();
             builder.AddOutputs();
             builder.AddServerLibraries();
