@@ -16,6 +16,9 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         Converters = { new NoNulStringConverter() },
     };
 
+    // Response bodies are read into buffers this client keeps for its next requests (see BodyBuffers).
+    private readonly BodyBuffers buffers = new();
+
     public MediaServerConnection Connection => connection;
 
     public async Task<ServerFacts> GetServerFactsAsync(CancellationToken ct)
@@ -134,10 +137,10 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
             {
                 return default;
             }
-            // The body goes into a pooled buffer: a catalogue page is about a megabyte, and a fresh array (plus the copies a
+            // The body goes into a reused buffer: a catalogue page is about a megabyte, and a fresh array (plus the copies a
             // growing MemoryStream makes) for every page is large-object heap churn that costs the sync a full collection
             // every few pages.
-            var received = new PooledBody();
+            var received = new PooledBody(buffers);
             try
             {
                 try
@@ -178,9 +181,9 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         }
     }
 
-    // A response body read whole into an array rented from the shared pool (sized from Content-Length when there is one,
-    // grown by renting a larger one otherwise), given back once it has been parsed.
-    private sealed class PooledBody
+    // A response body read whole into a buffer from the client's set (sized from Content-Length when there is one, grown
+    // into a larger one otherwise), given back once it has been parsed.
+    private sealed class PooledBody(BodyBuffers buffers)
     {
         private byte[]? buffer;
         private int length;
@@ -190,15 +193,15 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         public async Task ReadAsync(HttpContent content, CancellationToken ct)
         {
             var expected = content.Headers.ContentLength;
-            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(expected is > 0 and < int.MaxValue ? (int)expected.Value + 1 : 16 * 1024);
+            buffer = buffers.Rent(expected is > 0 and < int.MaxValue - 1 ? (int)expected.Value + 1 : 16 * 1024);
             await using var stream = await content.ReadAsStreamAsync(ct);
             while (true)
             {
                 if (length == buffer.Length)
                 {
-                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = buffers.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffers.Return(buffer);
                     buffer = larger;
                 }
                 var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
@@ -214,8 +217,77 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         {
             if (buffer is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffers.Return(buffer);
                 buffer = null;
+            }
+        }
+    }
+
+    // The few body buffers one client reuses. A client serves one job or one request and goes with it, and so do its
+    // buffers. ArrayPool.Shared kept them instead: a copy per thread and per core of every size a sync's pages had needed,
+    // ~17 MB held for a minute after the sync, through the picks run that follows it (README › Benchmarks, "Memory").
+    internal sealed class BodyBuffers
+    {
+        // The syncs read one page at a time; a few spares cover the sizes a job meets and callers that overlap.
+        private const int Keep = 4;
+        private readonly List<byte[]> spare = new(Keep);
+
+        public byte[] Rent(int minimum)
+        {
+            lock (spare)
+            {
+                var best = -1;
+                for (var i = 0; i < spare.Count; i++)
+                {
+                    if (spare[i].Length >= minimum && (best < 0 || spare[i].Length < spare[best].Length))
+                    {
+                        best = i;
+                    }
+                }
+                if (best >= 0)
+                {
+                    var found = spare[best];
+                    spare.RemoveAt(best);
+                    return found;
+                }
+            }
+            // Powers of two, so a page a little larger than the last still fits a kept buffer.
+            return GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(minimum, 4096))));
+        }
+
+        public void Return(byte[] buffer)
+        {
+            lock (spare)
+            {
+                if (spare.Count < Keep)
+                {
+                    spare.Add(buffer);
+                    return;
+                }
+                // Full: keep the larger ones, which are the costly ones to allocate.
+                var smallest = 0;
+                for (var i = 1; i < spare.Count; i++)
+                {
+                    if (spare[i].Length < spare[smallest].Length)
+                    {
+                        smallest = i;
+                    }
+                }
+                if (spare[smallest].Length < buffer.Length)
+                {
+                    spare[smallest] = buffer;
+                }
+            }
+        }
+
+        public int Kept
+        {
+            get
+            {
+                lock (spare)
+                {
+                    return spare.Count;
+                }
             }
         }
     }

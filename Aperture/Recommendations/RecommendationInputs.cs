@@ -1,4 +1,5 @@
 using Aperture.Data;
+using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Recommendations;
@@ -151,20 +152,8 @@ public static class RecommendationInputs
         return Enumerable.Range(0, size).Select(i => all[(int)(i * step)]).ToList();
     }
 
-    public static async Task<Dictionary<long, float[]>> VectorsAsync(AppDbContext db, MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct)
-    {
-        var result = new Dictionary<long, float[]>();
-        foreach (var chunk in ids.Distinct().Chunk(2000))
-        {
-            var list = chunk.ToList();
-            foreach (var row in await db.TitleEmbeddings.AsNoTracking().Where(e => e.Kind == kind && e.ModelKey == modelKey && list.Contains(e.TitleId))
-                .Select(e => new { e.TitleId, e.Vector }).ToListAsync(ct))
-            {
-                result[row.TitleId] = row.Vector;
-            }
-        }
-        return result;
-    }
+    public static Task<Dictionary<long, float[]>> VectorsAsync(AppDbContext db, MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct) =>
+        StoredVectors.ReadAsync(db, kind, modelKey, ids, ct);
 
     public static EvidenceKind Reason(WatchSignal s) =>
         s.FromFeedback && (s.Favorite || s.Rating >= 8) ? EvidenceKind.Liked

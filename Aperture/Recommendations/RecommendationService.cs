@@ -70,7 +70,8 @@ public sealed class RecommendationService(
         // Vectors: every watched title's (for tastes and evidence) and a fixed catalogue sample (for the match %).
         var watchedIds = histories.Values.SelectMany(h => h.Signals).Select(s => s.TitleId).ToHashSet();
         var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
-        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, watchedIds.Concat(sampleIds), ct);
+        // From the index: on SQLite these are the arrays the in-process index already holds, not a second copy.
+        var vectors = await index.VectorsAsync(kind, modelKey, watchedIds.Concat(sampleIds), ct);
         var calibration = sampleIds.Where(vectors.ContainsKey).Select(id => (id, vectors[id])).ToList();
         var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), cooccurrence, calibration, settings, now);
 
@@ -149,7 +150,7 @@ public sealed class RecommendationService(
             collaborative[b] = pools[b].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
         }
         nearest.Clear();
-        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, run.ModelKey,
+        foreach (var (id, vector) in await index.VectorsAsync(kind, run.ModelKey,
             pools.SelectMany(p => p).Where(id => !run.Vectors.ContainsKey(id)).Distinct(), ct))
         {
             run.Vectors[id] = vector;

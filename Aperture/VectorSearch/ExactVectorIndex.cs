@@ -4,16 +4,17 @@ namespace Aperture.VectorSearch;
 
 public readonly record struct VectorHit(long Id, float Score);
 
-// Exact cosine top-k over unit vectors held in one contiguous row-major matrix, scored with SIMD
-// dot products. Used on SQLite (PostgreSQL searches with pgvector). Immutable: a refresh builds a
-// new index and swaps it in.
+// Exact cosine top-k over unit vectors, scored with SIMD dot products. Used on SQLite (PostgreSQL searches with pgvector).
+// Immutable: a refresh builds a new index and swaps it in. It keeps the arrays it is given (one per title, read-only from
+// then on) rather than copying them into one matrix, so a picks run can share them instead of holding a second copy of the
+// catalogue's vectors (README › Benchmarks, "Memory"); arrays allocated one after another sit next to each other anyway.
 public sealed class ExactVectorIndex
 {
     // Rows scored together per pass of the batch search: 128 rows × 384 dims × 4 B = 192 KiB, so a
     // block stays in L2 while every query runs over it.
     private const int BlockRows = 128;
 
-    private readonly float[] matrix;
+    private readonly float[][] rows;
     private readonly long[] ids;
     private readonly Dictionary<long, int> rowOf;
 
@@ -21,7 +22,7 @@ public sealed class ExactVectorIndex
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         Dimensions = dimensions;
-        matrix = new float[rows.Count * dimensions];
+        this.rows = new float[rows.Count][];
         ids = new long[rows.Count];
         rowOf = new Dictionary<long, int>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
@@ -31,7 +32,7 @@ public sealed class ExactVectorIndex
             {
                 throw new ArgumentException($"Vector {id} has {vector.Length} dimensions, the index {dimensions}.", nameof(rows));
             }
-            vector.CopyTo(matrix, i * dimensions);
+            this.rows[i] = vector;
             ids[i] = id;
             rowOf[id] = i;
         }
@@ -39,27 +40,28 @@ public sealed class ExactVectorIndex
 
     public int Dimensions { get; }
     public int Count => ids.Length;
-    public ReadOnlySpan<float> Matrix => matrix;
 
     public bool TryGetVector(long id, out ReadOnlySpan<float> vector)
     {
         if (rowOf.TryGetValue(id, out var row))
         {
-            vector = matrix.AsSpan(row * Dimensions, Dimensions);
+            vector = rows[row];
             return true;
         }
         vector = default;
         return false;
     }
 
+    // The index's own array for a title, shared: callers read it and never write to it.
+    public float[]? SharedVector(long id) => rowOf.TryGetValue(id, out var row) ? rows[row] : null;
+
     public IReadOnlyList<VectorHit> Nearest(ReadOnlySpan<float> query, int k, Func<long, bool>? include = null)
     {
         CheckQuery(query);
         var top = new TopK(k);
-        var d = Dimensions;
         for (var row = 0; row < ids.Length; row++)
         {
-            var score = TensorPrimitives.Dot(query, matrix.AsSpan(row * d, d));
+            var score = TensorPrimitives.Dot(query, rows[row]);
             if (top.Accepts(score) && (include is null || include(ids[row])))
             {
                 top.Add(ids[row], score);
@@ -76,7 +78,6 @@ public sealed class ExactVectorIndex
             CheckQuery(q);
         }
         var tops = queries.Select(_ => new TopK(k)).ToArray();
-        var d = Dimensions;
         for (var start = 0; start < ids.Length; start += BlockRows)
         {
             var end = Math.Min(ids.Length, start + BlockRows);
@@ -87,7 +88,7 @@ public sealed class ExactVectorIndex
                 var filter = include?[q];
                 for (var row = start; row < end; row++)
                 {
-                    var score = TensorPrimitives.Dot(query, matrix.AsSpan(row * d, d));
+                    var score = TensorPrimitives.Dot(query, rows[row]);
                     if (top.Accepts(score) && (filter is null || filter(ids[row])))
                     {
                         top.Add(ids[row], score);

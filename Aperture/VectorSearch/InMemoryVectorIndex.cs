@@ -21,7 +21,28 @@ public sealed class InMemoryVectorIndex(IServiceScopeFactory scopes) : IVectorIn
     public async Task<float[]?> GetVectorAsync(MediaKind kind, long titleId, CancellationToken ct)
     {
         var snapshot = await CurrentAsync(kind, ct);
-        return snapshot is not null && snapshot.Index.TryGetVector(titleId, out var v) ? v.ToArray() : null;
+        // A copy: the caller may keep or change it.
+        return snapshot?.Index.SharedVector(titleId)?.ToArray();
+    }
+
+    public async Task<Dictionary<long, float[]>> VectorsAsync(MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var snapshot = await CurrentAsync(kind, ct);
+        if (snapshot is null || snapshot.Key != modelKey)
+        {
+            // Another model became active since the caller read its key: read that model's vectors as stored.
+            await using var scope = scopes.CreateAsyncScope();
+            return await StoredVectors.ReadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), kind, modelKey, ids, ct);
+        }
+        var result = new Dictionary<long, float[]>();
+        foreach (var id in ids)
+        {
+            if (snapshot.Index.SharedVector(id) is { } vector)
+            {
+                result[id] = vector;
+            }
+        }
+        return result;
     }
 
     public async Task<IReadOnlyList<VectorHit>> NearestAsync(MediaKind kind, float[] query, int k, VectorFilter filter, CancellationToken ct) =>

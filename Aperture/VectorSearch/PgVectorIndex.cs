@@ -20,6 +20,9 @@ public sealed class PgVectorIndex(AppDbContext db, SettingsStore store) : IVecto
             : await db.TitleEmbeddings.AsNoTracking().Where(e => e.ModelKey == key && e.TitleId == titleId).Select(e => e.Vector).FirstOrDefaultAsync(ct);
     }
 
+    public Task<Dictionary<long, float[]>> VectorsAsync(MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct) =>
+        StoredVectors.ReadAsync(db, kind, modelKey, ids, ct);
+
     public async Task<IReadOnlyList<VectorHit>> NearestAsync(MediaKind kind, float[] query, int k, VectorFilter filter, CancellationToken ct) =>
         (await NearestBatchAsync(kind, [query], k, [filter], ct))[0];
 
