@@ -147,7 +147,7 @@ public sealed class VanishedLibrariesTests
         Assert.NotNull(run.Error);
         Assert.StartsWith($"Every enabled {noun} library Aperture synced is gone from the media server: '{name}' (3 {kind.Noun(3)}). Nothing was removed.",
             run.Error, StringComparison.Ordinal);
-        Assert.Contains($"The server's {noun} libraries not enabled: '{name}' (new, same name or folder), 'Kids'.", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"The server's {noun} libraries not enabled: '{name}' (same name or folder), 'Kids'.", run.Error, StringComparison.Ordinal);
         Assert.Contains("enable the new one in Admin › Settings › Libraries", run.Error, StringComparison.Ordinal);
         Assert.EndsWith($"Until then all 3 {kind.Noun(3)} are kept.", run.Error, StringComparison.Ordinal);
         // Where the admin reads it: the job's history.
@@ -202,7 +202,7 @@ public sealed class VanishedLibrariesTests
         world.Server.State.RemoveLibrary(world.Library);
 
         var error = await Assert.ThrowsAsync<SyncFailedException>(() => world.App.RunJobAsync(world.Job));
-        Assert.Contains("not enabled: 'Films' (new, same name or folder).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not enabled: 'Films' (same name or folder).", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await HoldingsAsync(world));
 
         Assert.Equal(HttpStatusCode.OK, await SwitchAsync(world, films.ItemId, true));
@@ -229,6 +229,30 @@ public sealed class VanishedLibrariesTests
 
         Assert.Equal(3, run.Count("removed"));
         Assert.Equal(new Holdings(0, "", 0, 0, 0, 0), await HoldingsAsync(world));
+    }
+
+    [Fact]
+    public async Task The_guidance_survives_long_library_names_in_the_job_runs_error()
+    {
+        await using var world = await StartAsync(FakeServerVersion.Jellyfin10_11, MediaKind.Movie);
+        var longName = new string('x', 250);
+        await world.App.WithDbAsync(db => db.Libraries.Where(l => l.Id == world.Library.ItemId).ExecuteUpdateAsync(s => s.SetProperty(l => l.Name, longName)));
+        world.Server.State.RemoveLibrary(world.Library);
+        world.Server.Seed(b =>
+        {
+            for (var n = 0; n < 5; n++)
+            {
+                b.MovieLibrary($"{n} {longName}");
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<SyncFailedException>(() => world.App.RunJobAsync(world.Job));
+        var shown = JobRunner.Describe(error);
+
+        Assert.Equal(error.Message, shown);
+        Assert.Contains($"'{new string('x', 40)}…' (3 movies)", shown, StringComparison.Ordinal);
+        Assert.Contains("and 2 more.", shown, StringComparison.Ordinal);
+        Assert.EndsWith("Until then all 3 movies are kept.", shown, StringComparison.Ordinal);
     }
 
     [Fact]

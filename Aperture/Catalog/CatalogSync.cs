@@ -186,7 +186,7 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         var likely = off.Where(l => gone.Any(g => string.Equals(g.Name, l.Name, StringComparison.OrdinalIgnoreCase))
             || gone.Any(g => g.Locations.Intersect(l.Locations).Any())).ToHashSet();
         var offNames = off.OrderByDescending(likely.Contains)
-            .Select(l => Quote(l.Name) + (likely.Contains(l) ? " (new, same name or folder)" : ""));
+            .Select(l => Quote(l.Name) + (likely.Contains(l) ? " (same name or folder)" : ""));
         var total = storedTitles.Count;
         throw new SyncFailedException(
             $"Every enabled {word} library Aperture synced is gone from the media server: {List(goneNames)}. Nothing was removed. "
@@ -197,9 +197,9 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
             + $"switch it off in Admin › Settings › Libraries and the next sync removes its titles. Until then all {total} {kind.Noun(total)} are kept.");
     }
 
-    private static string Quote(string name) => "'" + (name.Length <= 60 ? name : name[..60] + "…") + "'";
+    private static string Quote(string name) => "'" + (name.Length <= 40 ? name : name[..40] + "…") + "'";
 
-    // At most three names, so the guidance after them fits the job run's error.
+    // At most three names of 40 characters each, so the guidance after them fits the job run's error (1,000 characters).
     private static string List(IEnumerable<string> names)
     {
         var all = names.ToList();
