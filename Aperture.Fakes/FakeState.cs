@@ -209,7 +209,8 @@ public sealed class FakeState
         return library;
     }
 
-    internal bool RemoveLibrary(FakeLibrary library)
+    // As deleting it on the server does: its items go with it.
+    public bool RemoveLibrary(FakeLibrary library)
     {
         lock (Sync)
         {

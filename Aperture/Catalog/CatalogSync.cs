@@ -20,7 +20,8 @@ public sealed record CatalogSyncResult(MediaKind Kind, bool Full, IReadOnlyList<
 
 // The catalogue sync of one kind (movies, or series with their episodes), one implementation for both:
 //
-// 1. users and libraries are refreshed from the server;
+// 1. users and libraries are refreshed from the server; when every enabled library holding the kind's titles has vanished
+//    from it (a wrong or reset server, a re-created library) the run fails here, removing nothing (RefuseToEmptyAsync);
 // 2. per level (titles, then episodes) a cheap id-only listing of every enabled library, checked for consistency (every
 //    page reports the same total and the ids add up to it; otherwise it is read again);
 // 3. the details: everything on a full run or for a library never synced before, else what the server saved since the
@@ -106,6 +107,10 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         CatalogLevel[] levels = kind == MediaKind.Series ? [titles, new EpisodeLevel(db)] : [titles];
 
         var storedTitles = await titles.LoadStoredAsync(ct);
+        if (active.Count == 0 && storedTitles.Count > 0)
+        {
+            await RefuseToEmptyAsync(kind, storedTitles, ct);
+        }
         // A library never synced before is read whole even in a delta run: its items are older than the watermark.
         var syncedLibraries = storedTitles.Values.Select(s => s.LibraryId).ToHashSet();
         var missing = new Dictionary<CatalogLevel, List<string>>();
@@ -158,6 +163,47 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
         var result = new CatalogSyncResult(kind, full, [.. levels.Select(l => tallies[l].Summary)], time.GetElapsedTime(started));
         logger.LogInformation("{Summary}", result.Summary);
         return result;
+    }
+
+    // Nothing of the kind is enabled and present any more, yet it has titles. When the libraries the admin had switched on
+    // are all gone from the server (not switched off: that is a choice, and their titles leave), Aperture is almost
+    // certainly looking at another server, a reset one, or a library re-created under a new id (Emby; Jellyfin derives a
+    // library's id from its folder). Removing everything would take every pick, feedback and watch state with it and
+    // report success, so the run fails instead, removing nothing, and says what the admin can do. A new library is never
+    // switched on in the old one's place by itself: a same-named library of a wrong server would then replace the
+    // catalogue, and titles the server re-created under new ids would lose their picks without anyone having chosen that.
+    private async Task RefuseToEmptyAsync(MediaKind kind, Dictionary<string, StoredItem> storedTitles, CancellationToken ct)
+    {
+        var held = storedTitles.Values.GroupBy(s => s.LibraryId).ToDictionary(g => g.Key, g => g.Count());
+        var (gone, off) = await libraries.VanishedSourcesAsync(kind, held.Keys, ct);
+        if (gone.Count == 0)
+        {
+            return;
+        }
+        var word = kind == MediaKind.Movie ? "movie" : "TV";
+        var goneNames = gone.Select(l => $"{Quote(l.Name)} ({held.GetValueOrDefault(l.Id)} {kind.Noun(held.GetValueOrDefault(l.Id))})");
+        // The likely successor first: the same name, or one of the same folders.
+        var likely = off.Where(l => gone.Any(g => string.Equals(g.Name, l.Name, StringComparison.OrdinalIgnoreCase))
+            || gone.Any(g => g.Locations.Intersect(l.Locations).Any())).ToHashSet();
+        var offNames = off.OrderByDescending(likely.Contains)
+            .Select(l => Quote(l.Name) + (likely.Contains(l) ? " (same name or folder)" : ""));
+        var total = storedTitles.Count;
+        throw new SyncFailedException(
+            $"Every enabled {word} library Aperture synced is gone from the media server: {List(goneNames)}. Nothing was removed. "
+            + (off.Count == 0 ? $"The server has no other {word} library. " : $"The server's {word} libraries not enabled: {List(offNames)}. ")
+            + "If the server was reset or the library re-created, enable the new one in Admin › Settings › Libraries (titles the server "
+            + "still lists under the same id keep their picks, feedback and history; the others are replaced by the new library's). "
+            + "If Aperture points at the wrong server, correct Admin › Settings › Media server. If the library was deleted on purpose, "
+            + $"switch it off in Admin › Settings › Libraries and the next sync removes its titles. Until then all {total} {kind.Noun(total)} are kept.");
+    }
+
+    private static string Quote(string name) => "'" + (name.Length <= 40 ? name : name[..40] + "…") + "'";
+
+    // At most three names of 40 characters each, so the guidance after them fits the job run's error (1,000 characters).
+    private static string List(IEnumerable<string> names)
+    {
+        var all = names.ToList();
+        return string.Join(", ", all.Take(3)) + (all.Count > 3 ? $" and {all.Count - 3} more" : "");
     }
 
     // Ids (and save dates) of every item of the level in the enabled libraries.

@@ -17,6 +17,9 @@ public sealed record LibraryView(
 
 public sealed record LibraryRefreshResult(int Added, int Updated, int Gone);
 
+// Gone: switched on, held titles, no longer on the server. SwitchedOff: on the server, of the kind, not enabled.
+public sealed record VanishedSources(IReadOnlyList<Library> Gone, IReadOnlyList<Library> SwitchedOff);
+
 // The server's movie and TV libraries and the admin's choice of which ones Aperture syncs.
 //
 // A library seen for the first time is enabled when Aperture knew no library before (a fresh install syncs everything
@@ -152,6 +155,19 @@ public sealed class LibraryService(AppDbContext db, MediaServerSettings settings
     }
 
     public static readonly IReadOnlyList<MediaKind> AllKinds = Enum.GetValues<MediaKind>();
+
+    // For the catalogue sync's guard against emptying a kind: of the libraries holding its titles, those switched on but
+    // gone from the server; and the server's libraries of the kind that are there but switched off (Aperture's own left
+    // out: they are never sources, so never the answer).
+    public async Task<VanishedSources> VanishedSourcesAsync(MediaKind kind, IReadOnlyCollection<string> holdingIds, CancellationToken ct)
+    {
+        var output = await outputs.GetAsync(ct);
+        var gone = await db.Libraries.AsNoTracking().Where(l => holdingIds.Contains(l.Id) && l.Enabled && !l.PresentOnServer)
+            .OrderBy(l => l.Name).ToListAsync(ct);
+        var off = (await db.Libraries.AsNoTracking().Where(l => l.Kind == kind && l.PresentOnServer && !l.Enabled).OrderBy(l => l.Name).ToListAsync(ct))
+            .Where(l => !IsApertureOutput(output, l.Name, l.Locations)).ToList();
+        return new VanishedSources(gone, off);
+    }
 
     // What the catalogue sync reads: the libraries of a kind that are switched on and still on the server.
     public async Task<IReadOnlyList<Library>> ActiveAsync(MediaKind kind, CancellationToken ct)
