@@ -20,7 +20,7 @@ public sealed class RuntimeSettingsTests
 
         Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
         Assert.True(properties.GetProperty("System.GC.Concurrent").GetBoolean());
-        Assert.Equal("7", properties.GetProperty("System.GC.ConserveMemory").ToString());
+        Assert.Equal("9", properties.GetProperty("System.GC.ConserveMemory").ToString());
         Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
     }
 }
