@@ -42,6 +42,37 @@ public sealed class CooccurrenceTests
         Assert.Equal(0, model.SimilarityOf(999, 1));
     }
 
+    // ScoreUser scales the summed scores by the best one straight from the dense sums, for the picks run without a
+    // dictionary of every title reached. Against the dictionary arithmetic it replaced (raw.Values.Max(), then raw / max for
+    // the positive ones): same values, same order, in both the dictionary and the streamed form, including disliked titles
+    // (negative weights) and histories whose every title is unknown to the model.
+    [Fact]
+    public void ScoreUser_scales_the_summed_scores_by_the_best_one_as_the_dictionary_form_did()
+    {
+        var random = new Random(5);
+        var users = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 25).Select(_ => (long)random.Next(1, 150)).Distinct().ToArray()).ToArray();
+        var model = ItemCooccurrence.Build(History(users), keep: 30);
+        var taste = new TasteOptions();
+        for (var round = 0; round < 25; round++)
+        {
+            var history = Enumerable.Range(0, round == 0 ? 3 : 12)
+                .Select(i => new WatchSignal(round == 0 ? 500 + i : random.Next(1, 170), Now.AddDays(-random.Next(0, 400)), random.Next(0, 3),
+                    random.NextDouble() < 0.2, random.NextDouble() < 0.3 ? random.Next(1, 11) : null, 1))
+                .DistinctBy(s => s.TitleId).ToList();
+            var raw = model.Score(ItemCooccurrence.HistoryWeights(history, taste, Now, model.Options.PositionHalfLife));
+            var max = raw.Count == 0 ? 0 : raw.Values.Max();
+            var expected = max <= 0 ? [] : raw.Where(kv => kv.Value > 0).ToDictionary(kv => kv.Key, kv => kv.Value / (double)max);
+
+            Assert.Equal(expected.ToList(), model.ScoreUser(history, taste, Now).ToList());
+            Assert.Equal(expected.ToList(), model.ScoreUser(history, taste, Now, scores => scores.ToList()));
+            Assert.Equal(expected.Count, model.ScoreUser(history, taste, Now, scores => scores.Count));
+            if (round == 0)
+            {
+                Assert.Empty(expected);
+            }
+        }
+    }
+
     [Fact]
     public void IsUsable_is_false_for_one_or_two_users_however_much_they_watched()
     {

@@ -197,17 +197,72 @@ public sealed class ItemCooccurrence
     // The collaborative signal of one user for CandidateSignals: Score over HistoryWeights (Options.PositionHalfLife),
     // divided by the user's best score so it is on 0..1 like the other signals. Titles the user watched are left in:
     // the caller drops them with the rest of the history.
-    public Dictionary<long, double> ScoreUser(IReadOnlyList<WatchSignal> history, TasteOptions taste, DateTimeOffset now)
+    public Dictionary<long, double> ScoreUser(IReadOnlyList<WatchSignal> history, TasteOptions taste, DateTimeOffset now) =>
+        ScoreUser(history, taste, now, scores =>
+        {
+            var result = new Dictionary<long, double>(scores.Count);
+            foreach (var (id, score) in scores)
+            {
+                result[id] = score;
+            }
+            return result;
+        });
+
+    // The same scores handed to `read` straight from the summed slots, without a dictionary of every title the user reaches:
+    // that is thousands of titles, a large-object array per user that only a full collection frees (the picks run reads the
+    // few it pools). Valid only inside `read`.
+    public T ScoreUser<T>(IReadOnlyList<WatchSignal> history, TasteOptions taste, DateTimeOffset now, Func<ScaledScores, T> read) =>
+        Summed(HistoryWeights(history, taste, now, Options.PositionHalfLife), (sums, order) =>
+        {
+            // The largest raw score, as Enumerable.Max reads floats: NaN only when every score is NaN.
+            var max = float.NaN;
+            foreach (var other in order)
+            {
+                if (float.IsNaN(max) || sums[other] > max)
+                {
+                    max = sums[other];
+                }
+            }
+            return read(new ScaledScores(items, sums, order.Count == 0 || max <= 0 ? [] : order, max));
+        });
+
+    // A user's co-watch scores over 0..1 (raw / the best), in the order titles were first reached, the positive ones only.
+    public sealed class ScaledScores(long[] items, float[] sums, List<int> order, float max) : IEnumerable<KeyValuePair<long, double>>
     {
-        var raw = Score(HistoryWeights(history, taste, now, Options.PositionHalfLife));
-        var max = raw.Count == 0 ? 0 : raw.Values.Max();
-        return max <= 0 ? [] : raw.Where(kv => kv.Value > 0).ToDictionary(kv => kv.Key, kv => kv.Value / (double)max);
+        private int count = -1;
+
+        public int Count => count >= 0 ? count : count = order.Count(other => sums[other] > 0);
+
+        public IEnumerator<KeyValuePair<long, double>> GetEnumerator()
+        {
+            foreach (var other in order)
+            {
+                if (sums[other] > 0)
+                {
+                    yield return new(items[other], sums[other] / (double)max);
+                }
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    public Dictionary<long, float> Score(IEnumerable<(long Item, double Weight)> watched)
+    public Dictionary<long, float> Score(IEnumerable<(long Item, double Weight)> watched) =>
+        Summed(watched, (sums, order) =>
+        {
+            var scores = new Dictionary<long, float>(order.Count);
+            foreach (var other in order)
+            {
+                scores[items[other]] = sums[other];
+            }
+            return scores;
+        });
+
+    // Sums the links of the watched titles per slot, in the order the links come (the same float additions as per title in a
+    // dictionary), and lets `read` take the result from the sums and the slots in the order they were first reached, before
+    // the pooled arrays go back.
+    private T Summed<T>(IEnumerable<(long Item, double Weight)> watched, Func<float[], List<int>, T> read)
     {
-        // Summed per slot in the order the links come (the same float additions as per title in a dictionary), then handed
-        // out in the order titles were first reached.
         var sums = ArrayPool<float>.Shared.Rent(items.Length);
         var reached = ArrayPool<bool>.Shared.Rent(items.Length);
         // A pooled array comes back as its last user left it.
@@ -233,13 +288,7 @@ public sealed class ItemCooccurrence
                     sums[other] += (float)(linkSimilarity[at] * weight);
                 }
             }
-            var scores = new Dictionary<long, float>(order.Count);
-            foreach (var other in order)
-            {
-                scores[items[other]] = sums[other];
-                reached[other] = false;
-            }
-            return scores;
+            return read(sums, order);
         }
         finally
         {

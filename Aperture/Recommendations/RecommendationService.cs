@@ -31,8 +31,10 @@ public sealed class RecommendationService(
 {
     private const int CalibrationSampleSize = 2000;
 
-    // Users whose picks are written in one transaction (and whose synopses in one save).
-    private const int WriteBatchUsers = 64;
+    // Users scored start to finish as one block, their picks written in one transaction (and their synopses in one save).
+    // 16, not 64: a block's pools, scores and entities outlive a few collections and wait in gen2 for a full one; with 64
+    // the MovieLens run peaked ~7 MB higher for the same CPU (README › Benchmarks, "Where issue #15 stands").
+    private const int WriteBatchUsers = 16;
 
     public async Task<RecommendationRunResult> GenerateAsync(MediaKind kind, IJobProgress progress, long? jobRunId, CancellationToken ct,
         IReadOnlyCollection<string>? onlyUsers = null)
@@ -139,15 +141,13 @@ public sealed class RecommendationService(
             nearest[withTaste[b]] = hits[b];
         }
         // A user's co-watch scores reach thousands of titles; only the pooled ones are read after the pool is drawn, so only
-        // those are kept.
+        // those are kept (and the others never make a dictionary).
         var pools = new HashSet<long>[block.Length];
         var collaborative = new Dictionary<long, double>[block.Length];
         for (var b = 0; b < block.Length; b++)
         {
             var i = block[b];
-            var scores = UserRecommender.Collaborative(run.Inputs[i], context);
-            pools[b] = UserRecommender.Pool(run.Inputs[i], nearest.GetValueOrDefault(i)?.Select(x => x.Id) ?? [], scores, context);
-            collaborative[b] = pools[b].Where(scores.ContainsKey).ToDictionary(id => id, id => scores[id]);
+            (pools[b], collaborative[b]) = UserRecommender.PoolWithScores(run.Inputs[i], nearest.GetValueOrDefault(i)?.Select(x => x.Id) ?? [], context);
         }
         nearest.Clear();
         foreach (var (id, vector) in await index.VectorsAsync(kind, run.ModelKey,

@@ -108,10 +108,33 @@ public static class UserRecommender
     public static Dictionary<long, double> Collaborative(UserHistory user, RecommendationContext context) =>
         context.Cooccurrence is null ? [] : context.Cooccurrence.ScoreUser(user.Signals, context.Settings.Taste, context.Now);
 
+    // The pool and the co-watch scores of its titles, all a picks run keeps of a user's co-watch scores.
+    public static (HashSet<long> Pool, Dictionary<long, double> Collaborative) PoolWithScores(UserHistory user, IEnumerable<long> nearest,
+        RecommendationContext context)
+    {
+        if (context.Cooccurrence is null)
+        {
+            return (Pool(user, nearest, [], context), []);
+        }
+        return context.Cooccurrence.ScoreUser(user.Signals, context.Settings.Taste, context.Now, scores =>
+        {
+            var pool = Pool(user, nearest, scores, context);
+            var kept = new Dictionary<long, double>();
+            foreach (var (id, score) in scores)
+            {
+                if (pool.Contains(id))
+                {
+                    kept[id] = score;
+                }
+            }
+            return (pool, kept);
+        });
+    }
+
     // The pool: near the taste (from the vector index, already without watched titles and their copies),
     // plus what people with similar histories watched, plus the best-loved titles on this server (priors
     // carry real weight: see README's quality benchmark).
-    public static HashSet<long> Pool(UserHistory user, IEnumerable<long> nearest, IReadOnlyDictionary<long, double> collaborative, RecommendationContext context)
+    public static HashSet<long> Pool(UserHistory user, IEnumerable<long> nearest, IEnumerable<KeyValuePair<long, double>> collaborative, RecommendationContext context)
     {
         var poolSize = PoolSize(context.Settings);
         var pool = new HashSet<long>(nearest);
