@@ -83,6 +83,18 @@ internal static class LoadBench
         }
     }
 
+    // A line of /proc/<pid>/status in MB ("?" where there is no /proc).
+    private static string Memory(int pid, string field)
+    {
+        var path = $"/proc/{pid}/status";
+        if (!File.Exists(path))
+        {
+            return "?";
+        }
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString("N0", CultureInfo.InvariantCulture);
+    }
+
     private static async Task<int> RunAgainstAsync(Process app, Uri baseAddress, Options o)
     {
         using var handler = new SocketsHttpHandler
@@ -96,6 +108,10 @@ internal static class LoadBench
         await WaitHealthyAsync(http, app);
 
         var admin = await LoadDriver.LoginAsync(http, "admin", "admin");
+        // The app's own resident memory, read from outside as a self-hoster's `ps` or container stats would: idle after start,
+        // and its peak (VmHWM) over the pipeline below. The pipeline bench's figures are of the jobs hosted without the web
+        // host; this is the whole app (Kestrel, pages, Quartz and its job store, the run's progress stream).
+        Console.WriteLine($"app RSS idle after start {Memory(app.Id, "VmRSS")} MB");
         var pipeline = Stopwatch.StartNew();
         foreach (var job in (string[])[JobNames.SyncMovies, JobNames.FullSyncWatchHistory, JobNames.GenerateEmbeddings, JobNames.GenerateRecommendations])
         {
@@ -111,7 +127,7 @@ internal static class LoadBench
                 Console.WriteLine($"  picks switched on for {await LoadDriver.EnablePicksAsync(http, admin)} users");
             }
         }
-        Console.WriteLine($"pipeline ready in {pipeline.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"pipeline ready in {pipeline.Elapsed.TotalSeconds:0.0} s; app peak RSS during it {Memory(app.Id, "VmHWM")} MB, now {Memory(app.Id, "VmRSS")} MB");
 
         var (signedIn, problem) = await LoadDriver.SignInClientsAsync(http,
             [.. Enumerable.Range(1, o.Users).Select(i => ($"u{i}", "pw"))], o.Clients);

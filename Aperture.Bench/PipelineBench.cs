@@ -171,6 +171,11 @@ internal static class PipelineBench
 
     private static async Task<Row> MeasureAsync(BenchApp app, string job, string root)
     {
+        // Off the previous job's stack first. Awaiting a job continues on the thread that finished its last I/O, inside the
+        // job's own frames, so without this every job ran nested in the one before it, whose locals (a sync's response
+        // buffers and item map) stayed reachable through the next jobs. The app starts each run on a pool thread of its own
+        // (Quartz), so nothing of a finished run is held there.
+        await Task.Yield();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
