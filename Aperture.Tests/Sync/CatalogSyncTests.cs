@@ -420,6 +420,7 @@ public sealed class CatalogSyncTests
         Assert.Equal([false, false, true, false], users.Select(u => u.IsDisabled));
         Assert.All(users, u => Assert.True(u.PresentOnServer && u.ServerSyncedAt is not null && u.LastLoginAt is null));
         Assert.All(users, u => Assert.Matches("^[0-9a-f]{32}$", u.Id));
+        var firstSynced = users.ToDictionary(u => u.Name, u => u.ServerSyncedAt);
 
         server.State.RemoveUser(carol);
         server.State.User("alice").IsAdministrator = true;
@@ -428,6 +429,9 @@ public sealed class CatalogSyncTests
         users = await app.WithDbAsync(db => db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync());
         Assert.False(users.Single(u => u.Name == "carol").PresentOnServer);
         Assert.True(users.Single(u => u.Name == "alice").IsAdmin);
+        // Unchanged users (Admin, bob) are stamped as seen by this sync too, changed and gone ones with them.
+        Assert.All(users, u => Assert.True(u.ServerSyncedAt > firstSynced[u.Name], $"{u.Name} synced {u.ServerSyncedAt}, before {firstSynced[u.Name]}"));
+        Assert.Equal([(true, false), (true, false), (false, true)], users.Where(u => u.PresentOnServer).Select(u => (u.IsAdmin, u.IsDisabled)));
 
         // Signing in later finds the synced user rather than creating a second one.
         var client = await app.SignedInClientAsync("alice", "pw");

@@ -30,7 +30,7 @@ internal static class BulkInsert
         var strings = db.GetService<IRelationalTypeMappingSource>();
         var columns = entity.GetProperties()
             .Where(p => p.ValueGenerated != ValueGenerated.OnAdd && p.GetColumnName(table) is not null)
-            .Select(p => new Column(p.GetColumnName(table)!, (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable, p.GetGetter().GetClrValueUsingContainingEntity))
+            .Select(p => ModelColumn(p, p.GetColumnName(table)!))
             .ToList();
         // An owned collection mapped to a JSON column (a title's people) is written as the JSON EF itself writes.
         foreach (var navigation in entity.GetNavigations().Where(n => n.TargetEntityType.IsOwned()))
@@ -46,8 +46,10 @@ internal static class BulkInsert
             var mapping = strings.FindMapping(typeof(string), storeType)
                 ?? throw new InvalidOperationException($"No string mapping for {storeType}.");
             var getter = navigation.GetGetter();
-            var properties = owned.GetProperties().Where(p => p.GetJsonPropertyName() is not null).ToList();
-            columns.Add(new Column(name, mapping, true, row => Json(getter.GetClrValueUsingContainingEntity(row), properties)));
+            var properties = owned.GetProperties().Where(p => p.GetJsonPropertyName() is not null)
+                .Select(p => new JsonMember(JsonEncodedText.Encode(p.GetJsonPropertyName()!), p.GetGetter(), p.ClrType)).ToArray();
+            columns.Add(new Column(name, mapping, true, row => Json(getter.GetClrValueUsingContainingEntity(row), properties),
+                (writer, row) => getter.GetClrValueUsingContainingEntity(row) is { } value && WriteJson(writer, value, properties)));
         }
         var sql = db.GetService<ISqlGenerationHelper>();
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))})";
@@ -74,6 +76,7 @@ internal static class BulkInsert
                 command.Parameters.Add(parameter);
                 var buffer = new ArrayBufferWriter<byte>(SqliteChunkBytes + SqliteChunkBytes / 4);
                 using var writer = new Utf8JsonWriter(buffer);
+                using var text = new JsonText();
                 var pending = 0;
                 foreach (var row in rows)
                 {
@@ -81,7 +84,7 @@ internal static class BulkInsert
                     {
                         writer.WriteStartArray();
                     }
-                    WriteRow(writer, row, columns);
+                    WriteRow(writer, row, columns, text);
                     pending++;
                     if (writer.BytesPending + buffer.WrittenCount >= SqliteChunkBytes)
                     {
@@ -130,9 +133,61 @@ internal static class BulkInsert
         }
     }
 
-    private sealed record Column(string Name, RelationalTypeMapping Mapping, bool Nullable, Func<object, object?> Read);
+    // Read gives the value as the model holds it (PostgreSQL's parameters convert it). Json, for a column stored as JSON text
+    // (a primitive collection, an owned collection), writes that text and returns false for null: SQLite's rows then carry
+    // it without a string per row and per column (EF's converter builds one through a MemoryStream each time).
+    private sealed record Column(string Name, RelationalTypeMapping Mapping, bool Nullable, Func<object, object?> Read,
+        Func<Utf8JsonWriter, object, bool>? Json = null);
 
-    private static string? Json(object? value, IReadOnlyList<IProperty> properties)
+    private sealed record JsonMember(JsonEncodedText Name, IClrPropertyGetter Getter, Type ClrType);
+
+    private static Column ModelColumn(IProperty property, string name)
+    {
+        var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+        Func<object, object?> read = property.GetGetter().GetClrValueUsingContainingEntity;
+        // A primitive collection (a title's genres): EF's converter writes it with the mapping's JSON reader/writer into a
+        // default Utf8JsonWriter; the same writer kind and reader/writer give the same text.
+        Func<Utf8JsonWriter, object, bool>? json = mapping is { ElementTypeMapping: not null, JsonValueReaderWriter: { } collection, Converter.ProviderClrType: var provider }
+            && provider == typeof(string)
+                ? (writer, row) =>
+                {
+                    if (read(row) is not { } value)
+                    {
+                        return false;
+                    }
+                    collection.ToJson(writer, value);
+                    return true;
+                }
+                : null;
+        return new Column(name, mapping, property.IsNullable, read, json);
+    }
+
+    // A reused buffer and writer for one column's JSON text at a time.
+    private sealed class JsonText : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> buffer = new(1024);
+        private readonly Utf8JsonWriter writer;
+
+        public JsonText() => writer = new Utf8JsonWriter(buffer);
+
+        // Writes the column's text as a JSON string value, or null.
+        public void WriteTo(Utf8JsonWriter row, Func<Utf8JsonWriter, object, bool> json, object entity)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            if (!json(writer, entity))
+            {
+                row.WriteNullValue();
+                return;
+            }
+            writer.Flush();
+            row.WriteStringValue(buffer.WrittenSpan);
+        }
+
+        public void Dispose() => writer.Dispose();
+    }
+
+    private static string? Json(object? value, JsonMember[] properties)
     {
         if (value is null)
         {
@@ -141,30 +196,36 @@ internal static class BulkInsert
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (value is System.Collections.IEnumerable items)
-            {
-                writer.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteObject(writer, item, properties);
-                }
-                writer.WriteEndArray();
-            }
-            else
-            {
-                WriteObject(writer, value, properties);
-            }
+            WriteJson(writer, value, properties);
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static void WriteObject(Utf8JsonWriter writer, object item, IReadOnlyList<IProperty> properties)
+    private static bool WriteJson(Utf8JsonWriter writer, object value, JsonMember[] properties)
+    {
+        if (value is System.Collections.IEnumerable items)
+        {
+            writer.WriteStartArray();
+            foreach (var item in items)
+            {
+                WriteObject(writer, item, properties);
+            }
+            writer.WriteEndArray();
+        }
+        else
+        {
+            WriteObject(writer, value, properties);
+        }
+        return true;
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, object item, JsonMember[] properties)
     {
         writer.WriteStartObject();
         foreach (var property in properties)
         {
-            writer.WritePropertyName(property.GetJsonPropertyName()!);
-            switch (property.GetGetter().GetClrValue(item))
+            writer.WritePropertyName(property.Name);
+            switch (property.Getter.GetClrValue(item))
             {
                 // What JsonSerializer writes for them, without its per-call type lookup (a title has a dozen people).
                 case null:
@@ -182,11 +243,16 @@ internal static class BulkInsert
     }
 
     // A row as an array of its columns' values as the model converts them for SQLite (dates as the integers EF stores).
-    private static void WriteRow(Utf8JsonWriter writer, object row, List<Column> columns)
+    private static void WriteRow(Utf8JsonWriter writer, object row, List<Column> columns, JsonText text)
     {
         writer.WriteStartArray();
         foreach (var column in columns)
         {
+            if (column.Json is { } json)
+            {
+                text.WriteTo(writer, json, row);
+                continue;
+            }
             var value = column.Read(row);
             WriteValue(writer, value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value);
         }

@@ -19,6 +19,8 @@ internal abstract class CatalogLevel
     // "" for titles, "episodes " for episodes: the job's counters read "added", "episodes added", ...
     public abstract string CountPrefix { get; }
 
+    // What the level holds at the start of the run. The level keeps the ids: a page none of whose items is among them (nor
+    // among the rows this run added) needs no lookup of existing rows.
     public abstract Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct);
 
     public abstract Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct);
@@ -31,7 +33,15 @@ internal abstract class CatalogLevel<TRow>(AppDbContext db) : CatalogLevel where
 {
     private const int DeleteChunk = 500;
 
+    private Dictionary<string, StoredItem>? stored;
+    private readonly HashSet<string> addedThisRun = new(StringComparer.OrdinalIgnoreCase);
+
     protected AppDbContext Db => db;
+
+    public sealed override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
+        stored = await ReadStoredAsync(ct);
+
+    protected abstract Task<Dictionary<string, StoredItem>> ReadStoredAsync(CancellationToken ct);
 
     protected abstract IQueryable<TRow> Rows { get; }
 
@@ -55,11 +65,9 @@ internal abstract class CatalogLevel<TRow>(AppDbContext db) : CatalogLevel where
     public override async Task<UpsertCounts> UpsertAsync(IReadOnlyList<BaseItemDto> items, string libraryId, DateTimeOffset now, CancellationToken ct)
     {
         await PrepareAsync(ct);
-        var ids = items.Select(i => i.Id).ToList();
-        // One collection parameter (json_each / = ANY), not EF 10's default of one parameter per id: SQLite's driver binds
-        // parameters by name, and a page's 500 names cost a search each.
-        var existing = await Rows.Where(r => EF.Parameter(ids).Contains(EF.Property<string>(r, nameof(Title.ServerItemId))))
-            .ToDictionaryAsync(ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
+        var existing = MayExist(items)
+            ? await FindExistingAsync(items, ct)
+            : new Dictionary<string, TRow>(StringComparer.OrdinalIgnoreCase);
         var fresh = new List<TRow>();
         int added = 0, updated = 0, skipped = 0;
         foreach (var item in items)
@@ -91,7 +99,26 @@ internal abstract class CatalogLevel<TRow>(AppDbContext db) : CatalogLevel where
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
+        addedThisRun.UnionWith(fresh.Select(ServerItemId));
         return new UpsertCounts(added, updated, skipped);
+    }
+
+    // Whether a row of the page's items may exist: unknown before LoadStoredAsync; otherwise only for items stored at the
+    // start of the run or added by it since (an item that moved between two pages comes twice). A new library's pages, and
+    // every page of a first sync, skip the lookup: one query per page, and on a process's first sync the compilation of a
+    // tracked query of whole rows that would find nothing. Runs that change the same kind's data go one at a time (their
+    // shared data lock); should another instance sharing the database add a row meanwhile, the unique index fails this
+    // page whole and the next run reads it again.
+    private bool MayExist(IReadOnlyList<BaseItemDto> items) =>
+        stored is null || items.Any(i => !string.IsNullOrEmpty(i.Id) && (stored.ContainsKey(i.Id) || addedThisRun.Contains(i.Id)));
+
+    private async Task<Dictionary<string, TRow>> FindExistingAsync(IReadOnlyList<BaseItemDto> items, CancellationToken ct)
+    {
+        var ids = items.Select(i => i.Id).ToList();
+        // One collection parameter (json_each / = ANY), not EF 10's default of one parameter per id: SQLite's driver binds
+        // parameters by name, and a page's 500 names cost a search each.
+        return await Rows.Where(r => EF.Parameter(ids).Contains(EF.Property<string>(r, nameof(Title.ServerItemId))))
+            .ToDictionaryAsync(ServerItemId, StringComparer.OrdinalIgnoreCase, ct);
     }
 
     public override async Task<int> DeleteAsync(IReadOnlyCollection<string> serverItemIds, CancellationToken ct)
@@ -113,7 +140,7 @@ internal sealed class TitleLevel(AppDbContext db, MediaKind kind) : CatalogLevel
     public override string CountPrefix => "";
     protected override IQueryable<Title> Rows => Db.Titles.Where(t => t.Kind == kind);
 
-    public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
+    protected override async Task<Dictionary<string, StoredItem>> ReadStoredAsync(CancellationToken ct) =>
         await Rows.AsNoTracking()
             .Select(t => new { t.ServerItemId, t.LibraryId })
             .ToDictionaryAsync(t => t.ServerItemId, t => new StoredItem(t.LibraryId), StringComparer.OrdinalIgnoreCase, ct);
@@ -144,7 +171,7 @@ internal sealed class EpisodeLevel(AppDbContext db) : CatalogLevel<Episode>(db)
     public override string CountPrefix => "episodes ";
     protected override IQueryable<Episode> Rows => Db.Episodes;
 
-    public override async Task<Dictionary<string, StoredItem>> LoadStoredAsync(CancellationToken ct) =>
+    protected override async Task<Dictionary<string, StoredItem>> ReadStoredAsync(CancellationToken ct) =>
         await Rows.AsNoTracking()
             .Select(e => new { e.ServerItemId, e.Series.LibraryId })
             .ToDictionaryAsync(e => e.ServerItemId, e => new StoredItem(e.LibraryId), StringComparer.OrdinalIgnoreCase, ct);

@@ -145,7 +145,12 @@ public sealed class CatalogSync(AppDbContext db, MediaServerSettings settings, S
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            tallies[titles].AddRemoved(await titles.DeleteOutsideAsync(activeIds, ct));
+            // Titles of libraries no longer enabled or present. This run added titles only to enabled ones, so with none stored
+            // outside them at its start (a first sync, or libraries unchanged) there is nothing to delete and no statement to send.
+            if (storedTitles.Values.Any(s => !activeIds.Contains(s.LibraryId)))
+            {
+                tallies[titles].AddRemoved(await titles.DeleteOutsideAsync(activeIds, ct));
+            }
             foreach (var (level, ids) in confirmed)
             {
                 tallies[level].AddRemoved(await level.DeleteAsync(ids, ct));
