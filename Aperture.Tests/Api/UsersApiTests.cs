@@ -1,19 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Aperture.Tests.Infrastructure;
+using static Aperture.Tests.Infrastructure.Get;
 
 namespace Aperture.Tests;
 
 public sealed class UsersApiTests(CatalogWorld world) : IClassFixture<CatalogWorld>
 {
-    private static async Task<JsonElement> JsonAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     [Fact]
     public async Task A_user_reads_their_own_routes_not_another_users_an_admin_reads_any_and_anonymous_none()
     {

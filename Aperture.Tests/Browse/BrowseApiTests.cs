@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aperture.Data;
 using Aperture.Tests.Infrastructure;
+using static Aperture.Tests.Infrastructure.Get;
 
 namespace Aperture.Tests;
 
@@ -11,14 +12,6 @@ namespace Aperture.Tests;
 public sealed class BrowseApiTests(CatalogWorld world) : IClassFixture<CatalogWorld>
 {
     public static readonly TheoryData<string> Kinds = ["movies", "series"];
-
-    private static async Task<JsonElement> JsonAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
 
     private static async Task<string[]> NamesAsync(HttpClient client, string url) =>
         [.. (await JsonAsync(client, url)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!)];

@@ -7,6 +7,7 @@ using Aperture.Data;
 using Aperture.Fakes;
 using Aperture.Progress;
 using Aperture.Tests.Infrastructure;
+using static Aperture.Tests.Infrastructure.Get;
 
 namespace Aperture.Tests;
 
@@ -14,27 +15,11 @@ namespace Aperture.Tests;
 // grid) is never stale after the data changes and never another user's.
 public sealed class CatalogMemoTests(CatalogWorld world) : IClassFixture<CatalogWorld>
 {
-    private static async Task<IDocument> HtmlAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}");
-        return new HtmlParser().ParseDocument(body);
-    }
-
     private static string[] Cards(IDocument page) =>
         [.. page.QuerySelectorAll(".poster-card .name").Select(e => e.TextContent.Trim())];
 
     private static string[] GenreOptions(IDocument page) =>
         [.. page.QuerySelectorAll("select[name=genre] option").Where(o => o.GetAttribute("value") is { Length: > 0 }).Select(o => o.TextContent.Trim())];
-
-    private static async Task<JsonElement> JsonAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
 
     [Fact]
     public async Task After_a_sync_and_after_a_purge_the_genre_counts_and_the_search_answers_change_at_once_and_posters_stay_signed_in_only()

@@ -10,6 +10,7 @@ using Aperture.History;
 using Aperture.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Aperture.Tests.Infrastructure.Get;
 
 namespace Aperture.Tests;
 
@@ -17,22 +18,6 @@ namespace Aperture.Tests;
 // with the user's own marks, the server's media kinds) is always the user's own and shows every change on the next request.
 public sealed class DataMemoTests(CatalogWorld world) : IClassFixture<CatalogWorld>
 {
-    private static async Task<IDocument> HtmlAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}");
-        return new HtmlParser().ParseDocument(body);
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} gave {response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     private static string[] Cards(IDocument page) =>
         [.. page.QuerySelectorAll(".poster-card .name").Select(e => e.TextContent.Trim())];
 

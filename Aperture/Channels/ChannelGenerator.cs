@@ -131,7 +131,7 @@ public sealed class ChannelGenerator(
         var exampleIds = channel.ExampleTitleIds;
         var examples = await db.Titles.AsNoTracking().Where(t => t.Kind == kind && exampleIds.Contains(t.Id))
             .Select(t => new { t.Id, t.Name, t.Year }).ToListAsync(ct);
-        var exampleVectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, examples.Select(e => e.Id), ct);
+        var exampleVectors = await StoredVectors.ReadAsync(db, kind, modelKey, examples.Select(e => e.Id), ct);
         var withVectors = examples.Where(e => exampleVectors.ContainsKey(e.Id))
             .Select(e => (Name: e.Year is { } y ? $"{e.Name} ({y.ToString(CultureInfo.InvariantCulture)})" : e.Name, Vector: exampleVectors[e.Id])).ToList();
         var text = string.IsNullOrWhiteSpace(channel.Preference) ? null : await embeddings.EmbedQueryAsync(kind, channel.Preference, ct);
@@ -153,7 +153,7 @@ public sealed class ChannelGenerator(
             if (channel.UseTaste)
             {
                 var history = FeedbackInputs.Apply(served ?? new UserHistory(channel.OwnerId, [], new HashSet<long>()), adjustments);
-                var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId), ct);
+                var vectors = await StoredVectors.ReadAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId), ct);
                 var settings = await recommendationSettings.GetAsync(kind, ct);
                 taste = TasteProfile.Build(history.Signals, id => vectors.GetValueOrDefault(id), settings.Taste, now);
             }
@@ -233,7 +233,7 @@ public sealed class ChannelGenerator(
         {
             if (include.Count > 0 && titles.Count <= FilteredScanLimit)
             {
-                var all = await RecommendationInputs.VectorsAsync(db, kind, modelKey, titles.Keys, ct);
+                var all = await StoredVectors.ReadAsync(db, kind, modelKey, titles.Keys, ct);
                 vectorHits = all.Select(kv => new VectorHit(kv.Key, TensorPrimitives.Dot(query.Vector, kv.Value)))
                     .OrderByDescending(h => h.Score).ThenBy(h => h.Id).Take(VectorDepth).ToList();
             }
@@ -251,7 +251,7 @@ public sealed class ChannelGenerator(
 
         var fused = ChannelRanking.Fuse(lexical.Select(h => h.Id).ToList(), vectorHits);
         var pool = ChannelRanking.Pool(fused, vectorHits, channel.Size);
-        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, pool.Select(p => p.Id), ct);
+        var vectors = await StoredVectors.ReadAsync(db, kind, modelKey, pool.Select(p => p.Id), ct);
         var candidates = pool.Select(p =>
         {
             var (id, score) = p;

@@ -84,7 +84,7 @@ public sealed class TuningService(AppDbContext db, RecommendationSettings recomm
         var now = time.GetUtcNow();
         var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, everyone, settings.MinCollaborativeUsers, now, ct);
         var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
-        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId).Concat(sampleIds), ct);
+        var vectors = await StoredVectors.ReadAsync(db, kind, modelKey, history.Signals.Select(s => s.TitleId).Concat(sampleIds), ct);
         var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), null,
             [.. sampleIds.Where(vectors.ContainsKey).Select(id => (id, vectors[id]))], settings, now);
         var taste = UserRecommender.Taste(history, context);
@@ -93,7 +93,7 @@ public sealed class TuningService(AppDbContext db, RecommendationSettings recomm
             [new VectorFilter(history.Excluded, null)], ct))[0].Select(h => h.Id).Where(libraries.Contains).ToList();
         var collaborative = picks.Where(p => p.Collaborative > 0).ToDictionary(p => p.TitleId, p => p.Collaborative);
         var pool = UserRecommender.Pool(history, nearest.Concat(picks.Select(p => p.TitleId)), collaborative, context);
-        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey, pool.Where(id => !vectors.ContainsKey(id)), ct))
+        foreach (var (id, vector) in await StoredVectors.ReadAsync(db, kind, modelKey, pool.Where(id => !vectors.ContainsKey(id)), ct))
         {
             vectors[id] = vector;
         }

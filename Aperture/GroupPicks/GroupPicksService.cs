@@ -229,7 +229,7 @@ public sealed class GroupPicksService(
 
         var watchedIds = group.SelectMany(h => h.Signals).Select(s => s.TitleId).ToHashSet();
         var sampleIds = RecommendationInputs.CalibrationIds(catalogue.Values.Where(t => t.Candidate).Select(t => t.Id), CalibrationSampleSize);
-        var vectors = await RecommendationInputs.VectorsAsync(db, kind, modelKey, watchedIds.Concat(sampleIds), ct);
+        var vectors = await StoredVectors.ReadAsync(db, kind, modelKey, watchedIds.Concat(sampleIds), ct);
         var calibration = sampleIds.Where(vectors.ContainsKey).Select(id => (id, vectors[id])).ToList();
         var context = new RecommendationContext(catalogue, id => vectors.GetValueOrDefault(id), cooccurrence, calibration, settings, now);
 
@@ -256,7 +256,7 @@ public sealed class GroupPicksService(
         {
             return [];
         }
-        foreach (var (id, vector) in await RecommendationInputs.VectorsAsync(db, kind, modelKey, pool.Where(id => !vectors.ContainsKey(id)), ct))
+        foreach (var (id, vector) in await StoredVectors.ReadAsync(db, kind, modelKey, pool.Where(id => !vectors.ContainsKey(id)), ct))
         {
             vectors[id] = vector;
         }

@@ -1,11 +1,10 @@
 using Aperture.Data;
-using Aperture.VectorSearch;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aperture.Recommendations;
 
-// What a run reads, each in one query: every user's history of a kind, the catalogue with its priors,
-// and vectors by id.
+// What a run reads, each in one query: every user's history of a kind and the catalogue with its priors (vectors:
+// IVectorIndex.VectorsAsync, or StoredVectors).
 public static class RecommendationInputs
 {
     // Per user: the titles they watched (or started, favourited or rated) as taste signals, and the titles
@@ -151,9 +150,6 @@ public static class RecommendationInputs
         var step = all.Count / (double)size;
         return Enumerable.Range(0, size).Select(i => all[(int)(i * step)]).ToList();
     }
-
-    public static Task<Dictionary<long, float[]>> VectorsAsync(AppDbContext db, MediaKind kind, string modelKey, IEnumerable<long> ids, CancellationToken ct) =>
-        StoredVectors.ReadAsync(db, kind, modelKey, ids, ct);
 
     public static EvidenceKind Reason(WatchSignal s) =>
         s.FromFeedback && (s.Favorite || s.Rating >= 8) ? EvidenceKind.Liked
