@@ -172,6 +172,19 @@ public sealed class EmbeddingPipelineTests
         Assert.Equal(local.ModelKey, await ActiveKeyAsync(app));
         var during = await user.GetFromJsonAsync<List<SimilarTitle>>($"/api/movies/{ids["Alien"]}/similar?k=2");
         Assert.Equal(2, during!.Count);
+        // A run asking for one model's vectors gets that model's, whichever set is active: the active one from the index (on
+        // SQLite the arrays it holds), another as stored.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var index = scope.ServiceProvider.GetRequiredService<IVectorIndex>();
+            var localDimensions = await app.WithDbAsync(db => db.TitleEmbeddings.Where(e => e.ModelKey == local.ModelKey).Select(e => e.Dimensions).FirstAsync());
+            var active = await index.VectorsAsync(MediaKind.Movie, local.ModelKey, ids.Values, CancellationToken.None);
+            Assert.Equal(ids.Count, active.Count);
+            Assert.All(active.Values, v => Assert.Equal(localDimensions, v.Length));
+            var unfinished = await index.VectorsAsync(MediaKind.Movie, newKey, ids.Values, CancellationToken.None);
+            Assert.Equal(64, unfinished.Count);
+            Assert.All(unfinished.Values, v => Assert.Equal(32, v.Length));
+        }
 
         // Completing the run switches: only the remaining titles are sent, the old set is dropped.
         var callsBefore = ollama.Calls.Where(c => c.Status == 200).Sum(c => c.Inputs);
