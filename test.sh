@@ -152,9 +152,14 @@ for proj in "${PROJECTS[@]}"; do
     for name in "${summary[@]:1}"; do failed_names+=("[${run}] ${name}"); done
 
     note=
+    errors=$(trx_run_errors "${trx}")
     if [[ ${rc} -ne 0 && ${f} -eq 0 ]]; then
       # e.g. the test host crashed or hung: the trx then lacks the lost tests.
       note="exit ${rc} without a failed test: run aborted?"
+      run_failures=$((run_failures + 1))
+    elif [[ ${errors} -gt 0 ]]; then
+      # The test process died mid-run and dotnet test still exited 0: the tests it was running are missing, not passed.
+      note="test process crashed (${errors} run errors in the trx): the tests it was running are missing"
       run_failures=$((run_failures + 1))
     elif [[ ${t} -eq 0 ]]; then
       if [[ ${#EXTRA_ARGS[@]} -eq 0 ]]; then

@@ -46,3 +46,11 @@ trx_summary() {
     }
   ' "$1"
 }
+
+# trx_run_errors FILE
+# How many run-level errors the trx records (<RunInfo outcome="Error">): xUnit's "[FATAL ERROR]" and "Catastrophic failure:
+# Test process crashed" land there, while dotnet test may still exit 0 and every recorded result pass — the tests that
+# were running or still queued when the process died are simply missing.
+trx_run_errors() {
+  grep -o '<RunInfo [^>]*outcome="Error"' "$1" | wc -l
+}
