@@ -67,7 +67,7 @@ public sealed partial class MediaServerClient
                 }
                 return new ServerImage(buffer.ToArray(), contentType.ToLowerInvariant());
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not MediaServerException && Classify(e, connection.BaseUrl) is { } error)
+            catch (Exception e) when (!CancelledBy(e, ct) && e is not MediaServerException && Classify(e, connection.BaseUrl) is { } error)
             {
                 throw error;
             }

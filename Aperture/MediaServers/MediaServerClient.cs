@@ -121,7 +121,7 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
+        catch (Exception e) when (!CancelledBy(e, ct) && Classify(e, connection.BaseUrl) is { } error)
         {
             throw error;
         }
@@ -153,7 +153,7 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
                     // terminator: the answer was cut short in transit.
                     throw new TruncatedResponseException($"the connection ended before the whole body arrived: {Innermost(e).Message}", e);
                 }
-                catch (Exception e) when (!ct.IsCancellationRequested && Classify(e, connection.BaseUrl) is { } error)
+                catch (Exception e) when (!CancelledBy(e, ct) && Classify(e, connection.BaseUrl) is { } error)
                 {
                     throw error;
                 }
@@ -399,6 +399,11 @@ public sealed partial class MediaServerClient(HttpClient http, MediaServerConnec
             return "";
         }
     }
+
+    // The caller gave up (its token, not a timeout of ours, ended the call): let its OperationCanceledException through.
+    // Anything else is classified even if the caller's token fired meanwhile: a per-attempt timeout that expires at the
+    // same moment as the caller's own deadline is still a timeout, not an unexplained TimeoutRejectedException.
+    internal static bool CancelledBy(Exception e, CancellationToken ct) => ct.IsCancellationRequested && e is OperationCanceledException;
 
     // Turns transport failures into the reasons an admin can act on.
     internal static MediaServerException? Classify(Exception e, Uri baseUrl) => e switch

@@ -86,7 +86,7 @@ public sealed class MediaServerClientFactory(IHttpClientFactory httpClients)
         {
             response = await http.SendAsync(request, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && MediaServerClient.Classify(e, baseUrl) is { } error)
+        catch (Exception e) when (!MediaServerClient.CancelledBy(e, ct) && MediaServerClient.Classify(e, baseUrl) is { } error)
         {
             throw error;
         }
