@@ -48,10 +48,20 @@ trx_summary() {
 }
 
 # trx_run_errors FILE
-# How many run-level errors the trx records (<RunInfo outcome="Error">): xUnit's "[FATAL ERROR]" and "Catastrophic failure:
-# Test process crashed" land there, while dotnet test may still exit 0 and every recorded result pass — the tests that
-# were running or still queued when the process died are simply missing.
-# grep finds nothing in a good trx and exits 1: that must not end a caller running under set -e -o pipefail.
+# How many run-level errors the trx records (<RunInfo outcome="Error">) that are not a failed test: xUnit's "[FATAL ERROR]"
+# and "Catastrophic failure: Test process crashed" land there, while dotnet test may still exit 0 and every recorded result
+# pass — the tests that were running or still queued when the process died are simply missing. VSTest also files each
+# xUnit "[FAIL]" line of a failing test as an Error RunInfo; that test is already counted among the failed results.
 trx_run_errors() {
-  { grep -o '<RunInfo [^>]*outcome="Error"' "$1" || true; } | wc -l
+  awk '
+    BEGIN { RS = "<RunInfo[ \t\r\n]"; n = 0 }
+    NR > 1 {
+      match($0, /^[^>]*>/)
+      if (substr($0, 1, RLENGTH) !~ /outcome="Error"/) next
+      body = substr($0, 1, index($0, "</RunInfo>"))
+      if (body ~ /\[FAIL\]/) next
+      n++
+    }
+    END { print n }
+  ' "$1"
 }
