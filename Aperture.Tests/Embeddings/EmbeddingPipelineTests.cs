@@ -133,6 +133,32 @@ public sealed class EmbeddingPipelineTests
         Assert.Equal([refit.ModelKey], await app.WithDbAsync(db => db.TitleEmbeddings.Select(e => e.ModelKey).Distinct().ToListAsync()));
     }
 
+    [Fact]
+    public async Task A_catalogue_larger_than_a_read_page_is_embedded_whole_and_only_its_own_kind()
+    {
+        var (app, _, server) = await StartAsync();
+        await using var __ = app;
+        await using var ___ = server;
+        // Two full pages and one title more, with series among them that the movies run must leave alone.
+        var ids = await SeedAsync(app, filler: 2 * EmbeddingService.ReadPageSize + 1 - 7);
+        await app.WithDbAsync(async db =>
+        {
+            db.Libraries.Add(new Library { Id = "lib-shows", Name = "Shows", Kind = MediaKind.Series, Enabled = true });
+            for (var i = 0; i < 3; i++)
+            {
+                db.Titles.Add(new Title { Kind = MediaKind.Series, ServerItemId = $"show{i}", LibraryId = "lib-shows", Name = $"Show {i}", Genres = ["Drama"] });
+            }
+            return await db.SaveChangesAsync();
+        });
+
+        var run = await RunAsync(app);
+
+        Assert.Equal((ids.Count, ids.Count), (run.Titles, run.Embedded));
+        Assert.Equal(2 * EmbeddingService.ReadPageSize + 1, ids.Count);
+        var embedded = await app.WithDbAsync(db => db.TitleEmbeddings.Select(e => e.TitleId).ToListAsync());
+        Assert.Equal(ids.Values.Order(), embedded.Order());
+    }
+
     private sealed class CancelAfterFirstBatch(CancellationTokenSource cts) : IJobProgress
     {
         public void Stage(string name, long? total = null) { }

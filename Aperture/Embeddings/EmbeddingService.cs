@@ -24,8 +24,7 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
     {
         var config = await settings.GetAsync(ct);
         progress.Stage("Reading titles");
-        var titles = await db.Titles.AsNoTracking().Where(t => t.Kind == kind).OrderBy(t => t.Id).ToListAsync(ct);
-        var docs = titles.ToDictionary(t => t.Id, TitleDocument.From);
+        var docs = await DocumentsAsync(kind, ct);
 
         string key;
         int batchSize;
@@ -57,27 +56,26 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
             var existing = await db.TitleEmbeddings.AsNoTracking().Where(e => e.Kind == kind && e.ModelKey == key)
                 .Select(e => new { e.TitleId, e.ContentHash }).ToDictionaryAsync(e => e.TitleId, ct);
             var hashes = docs.ToDictionary(d => d.Key, d => ContentHash(d.Value));
-            var todo = titles.Where(t => !existing.TryGetValue(t.Id, out var e) || e.ContentHash != hashes[t.Id]).ToList();
+            var todo = docs.Keys.Where(id => !existing.TryGetValue(id, out var e) || e.ContentHash != hashes[id]).ToList();
             progress.Stage($"Embedding {kind.Slug()} with {key}", todo.Count);
-            progress.Log($"{Plural.Count(titles.Count, "title")}, {todo.Count} to embed with {key}, {titles.Count - todo.Count} unchanged");
+            progress.Log($"{Plural.Count(docs.Count, "title")}, {todo.Count} to embed with {key}, {docs.Count - todo.Count} unchanged");
 
             // Each batch is committed on its own: a cancelled or failed run keeps what it finished.
             foreach (var batch in todo.Chunk(batchSize))
             {
                 ct.ThrowIfCancellationRequested();
-                var vectors = await embed(batch.Select(t => docs[t.Id]).ToList());
+                var vectors = await embed(batch.Select(id => docs[id]).ToList());
                 var now = time.GetUtcNow();
-                var ids = batch.Select(t => t.Id).ToList();
-                var rows = await db.TitleEmbeddings.Where(e => e.ModelKey == key && ids.Contains(e.TitleId)).ToDictionaryAsync(e => e.TitleId, ct);
+                var rows = await db.TitleEmbeddings.Where(e => e.ModelKey == key && batch.Contains(e.TitleId)).ToDictionaryAsync(e => e.TitleId, ct);
                 for (var i = 0; i < batch.Length; i++)
                 {
-                    var title = batch[i];
-                    if (!rows.TryGetValue(title.Id, out var row))
+                    var id = batch[i];
+                    if (!rows.TryGetValue(id, out var row))
                     {
-                        row = new TitleEmbedding { TitleId = title.Id, Kind = kind, ModelKey = key, ContentHash = "", Vector = [] };
+                        row = new TitleEmbedding { TitleId = id, Kind = kind, ModelKey = key, ContentHash = "", Vector = [] };
                         db.TitleEmbeddings.Add(row);
                     }
-                    row.ContentHash = hashes[title.Id];
+                    row.ContentHash = hashes[id];
                     row.Vector = vectors[i];
                     row.Dimensions = vectors[i].Length;
                     row.CreatedAt = now;
@@ -88,9 +86,9 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
                 progress.Count("embedded", batch.Length);
             }
 
-            var activated = await ActivateAsync(kind, key, titles.Count, todo.Count > 0, ct);
+            var activated = await ActivateAsync(kind, key, docs.Count, todo.Count > 0, ct);
             progress.Log(activated ? $"{key} is now the active {kind.Slug()} model" : $"{key} was already active");
-            return new EmbeddingRunResult(key, titles.Count, todo.Count, titles.Count - todo.Count, activated);
+            return new EmbeddingRunResult(key, docs.Count, todo.Count, docs.Count - todo.Count, activated);
         }
         finally
         {
@@ -99,6 +97,30 @@ public sealed partial class EmbeddingService(AppDbContext db, SettingsStore stor
     }
 
     public static string LocalKey(LocalEmbeddingModel model) => "local:" + model.Version;
+
+    // Every title of the kind as the text it is embedded from, in id order, read a page at a time: a title's row (all its
+    // people, image tags, server fields) is several times its document, and at 100,000 titles holding every row for the
+    // whole run was ~300 MB (README › Benchmarks, (c)).
+    internal const int ReadPageSize = 2000;
+
+    private async Task<Dictionary<long, TitleDocument>> DocumentsAsync(MediaKind kind, CancellationToken ct)
+    {
+        var docs = new Dictionary<long, TitleDocument>();
+        var after = long.MinValue;
+        while (true)
+        {
+            var page = await db.Titles.AsNoTracking().Where(t => t.Kind == kind && t.Id > after).OrderBy(t => t.Id).Take(ReadPageSize).ToListAsync(ct);
+            foreach (var title in page)
+            {
+                docs.Add(title.Id, TitleDocument.From(title));
+            }
+            if (page.Count < ReadPageSize)
+            {
+                return docs;
+            }
+            after = page[^1].Id;
+        }
+    }
 
     // A free text as a vector in the ACTIVE set of a kind, so it can be searched against the titles: the stored local
     // model embeds it offline; a remote provider is asked when the active set is its own. Null when the kind has no
