@@ -14,7 +14,6 @@ public static class EmbeddingsExtensions
         builder.Services.AddScoped<EmbeddingSettings>();
         builder.Services.AddScoped<EmbeddingCostEstimator>();
         builder.Services.AddScoped<EmbeddingService>();
-        builder.Services.AddSingleton<SimilarCoWatch>();
         builder.Services.AddScoped<SimilarTitles>();
         // Exact in-process search over SQLite; pgvector HNSW when the database is PostgreSQL.
         builder.Services.AddSingleton<InMemoryVectorIndex>();

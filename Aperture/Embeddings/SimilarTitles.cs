@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Aperture.Data;
 using Aperture.Recommendations;
 using Aperture.VectorSearch;
@@ -9,30 +8,9 @@ namespace Aperture.Embeddings;
 // Label: what the percentage is ("82% similar") or "same series"; Similarity: the blended score behind it.
 public sealed record SimilarTitle(long Id, string Name, int? Year, bool HasPoster, float Similarity, string Kind, string Label);
 
-// The co-watch model of each kind, built once per state of the watch history (building reads every user's history).
-public sealed class SimilarCoWatch
-{
-    private readonly ConcurrentDictionary<MediaKind, (string Stamp, ItemCooccurrence? Model)> cache = new();
-
-    public async Task<ItemCooccurrence?> ForAsync(AppDbContext db, RecommendationSettings settings, MediaKind kind, CancellationToken ct)
-    {
-        var states = db.WatchStates.Where(w => w.Title.Kind == kind);
-        var count = await states.CountAsync(ct);
-        var stamp = count == 0 ? "0" : $"{count}:{await states.MaxAsync(w => w.Id, ct)}";
-        if (cache.TryGetValue(kind, out var hit) && hit.Stamp == stamp)
-        {
-            return hit.Model;
-        }
-        var histories = await RecommendationInputs.HistoriesAsync(db, kind, ct);
-        var model = RecommendationInputs.Cooccurrence(histories, await settings.GetAsync(kind, ct));
-        cache[kind] = (stamp, model);
-        return model;
-    }
-}
-
 // "More like this": the same series first, then the nearest titles of the same kind by content, blended with
 // co-watch when the server has enough users; without the title itself or its other copies.
-public sealed class SimilarTitles(AppDbContext db, IVectorIndex index, SimilarCoWatch coWatch, RecommendationSettings settings)
+public sealed class SimilarTitles(AppDbContext db, IVectorIndex index, CoWatchModels coWatch, RecommendationSettings settings)
 {
     // Null when the title does not exist; empty while it has no vector yet.
     public async Task<IReadOnlyList<SimilarTitle>?> ForAsync(MediaKind kind, long titleId, int k, CancellationToken ct)
@@ -54,7 +32,7 @@ public sealed class SimilarTitles(AppDbContext db, IVectorIndex index, SimilarCo
             .Select(t => t.Id).ToListAsync(ct);
         var exclude = copies.Append(titleId).ToHashSet();
         var hits = await index.NearestAsync(kind, vector, Math.Max(k * 5, 50), new VectorFilter(Exclude: exclude), ct);
-        var model = await coWatch.ForAsync(db, settings, kind, ct);
+        var model = await coWatch.ForAsync(db, await settings.GetAsync(kind, ct), kind, ct);
         var together = model?.NeighboursOf(titleId).Where(n => !exclude.Contains(n.Item)).Take(Math.Max(k * 5, 50)).ToList();
 
         // The same series: titles whose name has the same stem (then checked with their people).

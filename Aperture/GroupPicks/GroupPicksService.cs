@@ -58,6 +58,7 @@ public sealed class GroupPicksService(
     SettingsStore store,
     RecommendationSettings recommendationSettings,
     ChannelService channels,
+    CoWatchModels coWatch,
     TimeProvider time)
 {
     public const int MinUsers = 2;
@@ -215,7 +216,7 @@ public sealed class GroupPicksService(
         // Everybody's history: co-watch and "popular here" come from the whole server, as for personal picks.
         var histories = await RecommendationInputs.HistoriesAsync(db, kind, ct);
         var catalogue = await RecommendationInputs.CatalogueAsync(db, kind, histories, settings.MinCollaborativeUsers, now, ct);
-        var cooccurrence = RecommendationInputs.Cooccurrence(histories, settings);
+        var cooccurrence = await coWatch.ForAsync(db, settings, kind, ct);
         var group = members.Select(m => histories.GetValueOrDefault(m.Id) ?? new UserHistory(m.Id, [], new HashSet<long>())).ToList();
         var excluded = GroupRanker.Excluded(group, request.ByMost);
 

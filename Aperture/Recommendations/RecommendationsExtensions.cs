@@ -10,6 +10,7 @@ public static class RecommendationsExtensions
         builder.Services.AddScoped<RecommendationService>();
         builder.Services.AddScoped<PickQueries>();
         builder.Services.AddScoped<TasteService>();
+        builder.Services.AddSingleton<CoWatchModels>();
         return builder;
     }
 }
