@@ -1,14 +1,16 @@
 
 namespace Aperture.Browse;
 
-public enum BrowseSort { Name, Year, Rating, Added }
+// Relevance: how well the name matches the search (the whole name, then its start, then the start of a word, then anywhere);
+// the default while searching, Name otherwise.
+public enum BrowseSort { Name, Year, Rating, Added, Relevance }
 
 // What a Browse page or GET /api/{movies|series} asks for. One record for both kinds and both surfaces.
 public sealed record BrowseQuery
 {
     public const int DefaultPageSize = 48;
 
-    public static readonly IReadOnlyList<string> Sorts = ["name", "year", "rating", "added"];
+    public static readonly IReadOnlyList<string> Sorts = ["name", "year", "rating", "added", "relevance"];
     public static readonly IReadOnlyList<string> Orders = ["asc", "desc"];
     public static readonly IReadOnlyList<string> WatchedValues = ["true", "false"];
 
@@ -26,7 +28,10 @@ public sealed record BrowseQuery
     // Null: the sort's natural direction (names A→Z; years, ratings and dates newest/highest first).
     public bool? Descending { get; init; }
 
-    public bool IsDescending => Descending ?? Sort != BrowseSort.Name;
+    public bool IsDescending => Descending ?? Sort is not (BrowseSort.Name or BrowseSort.Relevance);
+
+    // What a query without a sort is sorted by: best match first while searching, names A→Z otherwise.
+    public static BrowseSort DefaultSort(string? search) => search is null ? BrowseSort.Name : BrowseSort.Relevance;
 
     public bool HasFilters => Genre is not null || YearFrom is not null || YearTo is not null || Search is not null || Watched is not null;
 
@@ -46,7 +51,7 @@ public sealed record BrowseQuery
         Add("yearFrom", YearFrom);
         Add("yearTo", YearTo);
         Add("watched", Watched is { } w ? (w ? "true" : "false") : null);
-        Add("sort", Sort == BrowseSort.Name ? null : Sort.ToString().ToLowerInvariant());
+        Add("sort", Sort == DefaultSort(Search) ? null : Sort.ToString().ToLowerInvariant());
         Add("order", Descending is { } d ? (d ? "desc" : "asc") : null);
         Add("pageSize", PageSize == DefaultPageSize ? null : PageSize);
         var p = page ?? Page;

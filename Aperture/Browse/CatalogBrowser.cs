@@ -174,10 +174,29 @@ public sealed class CatalogBrowser(AppDbContext db, DatabaseTarget target, Media
             BrowseSort.Year => Direction(titles.OrderBy(t => t.Year == null), t => t.Year, desc),
             BrowseSort.Rating => Direction(titles.OrderBy(t => t.CommunityRating == null), t => t.CommunityRating, desc),
             BrowseSort.Added => Direction(titles.OrderBy(t => t.DateCreated == null), t => t.DateCreated, desc),
+            BrowseSort.Relevance when query.Search is { } search => Direction(desc
+                ? titles.OrderByDescending(Match(search.ToLowerInvariant()))
+                : titles.OrderBy(Match(search.ToLowerInvariant())), t => t.Name.Length, desc),
             _ => desc ? titles.OrderByDescending(t => (t.SortName ?? t.Name).ToLower()) : titles.OrderBy(t => (t.SortName ?? t.Name).ToLower()),
         };
         return sorted.ThenBy(t => (t.SortName ?? t.Name).ToLower()).ThenBy(t => t.Id);
     }
+
+    // How a title's names meet the search text, best first, as one SQL expression: 0 the whole name (or original title), 1 the
+    // name's start (or its sort name's: "heat, the" for "The Heat"), 2 the start of a word in the name, 3 anywhere (which is
+    // all the filter asks: "Heat" is in "Theater"); within each, the shorter name first, as the nearer to what was typed.
+    // So a search for "heat" lists Heat before Heathers, Body Heat and City Heat, and all of them before Mystery Science
+    // Theater.
+#pragma warning disable CA1862
+    private static System.Linq.Expressions.Expression<Func<Title, int>> Match(string text)
+    {
+        var word = " " + text;
+        return t => t.Name.ToLower() == text || (t.OriginalTitle != null && t.OriginalTitle.ToLower() == text) ? 0
+            : t.Name.ToLower().StartsWith(text) || (t.SortName != null && t.SortName.ToLower().StartsWith(text)) ? 1
+            : (" " + t.Name.ToLower()).Contains(word) || (t.OriginalTitle != null && (" " + t.OriginalTitle.ToLower()).Contains(word)) ? 2
+            : 3;
+    }
+#pragma warning restore CA1862
 
     private static IOrderedQueryable<Title> Direction<TKey>(IOrderedQueryable<Title> titles, System.Linq.Expressions.Expression<Func<Title, TKey>> key, bool desc) =>
         desc ? titles.ThenByDescending(key) : titles.ThenBy(key);

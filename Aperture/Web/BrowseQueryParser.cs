@@ -17,6 +17,13 @@ public static class BrowseQueryParser
             yearTo = null;
         }
         var order = QueryValues.Choice(query, "order", BrowseQuery.Orders, errors);
+        var search = QueryValues.Text(query, "q", errors);
+        // Without a search there is nothing to match: "relevance" (left in the form after the box was cleared) is by name.
+        var sort = QueryValues.Choice(query, "sort", BrowseQuery.Sorts, errors) is { } s ? Enum.Parse<BrowseSort>(s, ignoreCase: true) : BrowseQuery.DefaultSort(search);
+        if (sort == BrowseSort.Relevance && search is null)
+        {
+            sort = BrowseSort.Name;
+        }
         var result = new BrowseQuery
         {
             Page = paging.Page,
@@ -24,9 +31,9 @@ public static class BrowseQueryParser
             Genre = QueryValues.Text(query, "genre", errors),
             YearFrom = yearFrom,
             YearTo = yearTo,
-            Search = QueryValues.Text(query, "q", errors),
+            Search = search,
             Watched = QueryValues.Choice(query, "watched", BrowseQuery.WatchedValues, errors) is { } w ? w == "true" : null,
-            Sort = QueryValues.Choice(query, "sort", BrowseQuery.Sorts, errors) is { } s ? Enum.Parse<BrowseSort>(s, ignoreCase: true) : BrowseSort.Name,
+            Sort = sort,
             Descending = order is null ? null : order == "desc",
         };
         return (result, errors);
