@@ -269,7 +269,7 @@ public sealed class CatalogMemo(CatalogVersion version, TimeProvider time)
     // Beyond this many values (search words are the user's) the memo starts over, so it cannot grow without bound.
     private readonly StateMemo values = new(time, maxEntries: 2_000, maxAge: null);
 
-    public async Task<T> GetAsync<T>(AppDbContext db, string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class =>
+    public async Task<T> GetAsync<T>(AppDbContext db, string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class? =>
         await values.GetAsync((await version.CurrentAsync(db, ct)).CatalogOnly, key, compute, ct);
 }
 
